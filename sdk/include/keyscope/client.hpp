@@ -1,0 +1,52 @@
+#pragma once
+// The keyscope client: auth, retries, rate-limit tracking and error mapping over a Transport.
+// No I/O of its own. Cheap to copy (a shared handle); safe to use from several threads.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "keyscope/models.hpp"
+#include "keyscope/options.hpp"
+#include "keyscope/result.hpp"
+
+namespace keyscope {
+
+template <class T>
+using Callback = std::function<void(Result<T>)>;
+
+class Client {
+ public:
+  // Validates the options (base URL, token shape, retries, timeout); never throws.
+  static Result<Client> create(ClientOptions options);
+  // Same, throwing ValidationError.
+  explicit Client(ClientOptions options);
+
+  // Asynchronous calls: return at once; `done` runs exactly once, on the transport's thread.
+  void list_keys_async(Callback<KeyList> done, CallOptions call = {}) const;
+  void get_key_async(const std::string& key_id, Callback<APIKeyDetails> done,
+                     CallOptions call = {}) const;
+  void get_usage_async(const std::string& key_id, int days, Callback<KeyUsage> done,
+                       CallOptions call = {}) const;
+  // The key list, then the usage of every non-revoked key, at most `concurrency` in flight.
+  void fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
+                         CallOptions call = {}) const;
+
+  // Blocking calls (native builds). Do not call them from inside a callback.
+  Result<KeyList> list_keys(CallOptions call = {}) const;
+  Result<APIKeyDetails> get_key(const std::string& key_id, CallOptions call = {}) const;
+  Result<KeyUsage> get_usage(const std::string& key_id, int days = 30, CallOptions call = {}) const;
+  Result<Fleet> fetch_fleet(int days = 30, int concurrency = 8, CallOptions call = {}) const;
+
+  // The rate-limit headers of the most recent response (errors included).
+  RateLimit rate_limit() const;
+  const ClientOptions& options() const;
+  std::string user_agent() const;
+
+  struct Impl;
+
+ private:
+  explicit Client(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace keyscope

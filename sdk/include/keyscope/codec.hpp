@@ -1,0 +1,34 @@
+#pragma once
+// JSON <-> models. Tolerant reader (unknown fields ignored, `key_preview` accepted for
+// `key_prefix`, nulls where the contract allows them), strict about types: anything else is a
+// DecodeError naming the JSON path, e.g. "data[3].total_requests".
+#include <string>
+#include <string_view>
+
+#include "keyscope/models.hpp"
+#include "keyscope/result.hpp"
+
+namespace keyscope {
+
+// Whole response bodies ({"data": ...}).
+Result<KeyList> decode_key_list(std::string_view body);
+Result<APIKeyDetails> decode_key_details(std::string_view body);
+Result<KeyUsage> decode_key_usage(std::string_view body);
+
+// The error envelope {"error": {code, message, request_id, details}} of a non-2xx response.
+// Returns false (and leaves `out` alone) when the body is not such an envelope.
+bool decode_error_envelope(std::string_view body, Error& out);
+
+// Canonical JSON text of each model, wrapped like the API ({"data": ...}); decoding the output
+// gives back an equal model.
+std::string encode_key_list(const KeyList& list);
+std::string encode_key_details(const APIKeyDetails& details);
+std::string encode_key_usage(const KeyUsage& usage);
+
+// Bare objects (no {"data": ...}), for bindings and --json output.
+std::string encode_key_info_object(const APIKeyInfo& info);
+std::string encode_key_usage_object(const KeyUsage& usage);
+std::string encode_error_object(const Error& error);  // {"type","message","status",...}
+std::string encode_rate_limit_object(const RateLimit& rate_limit);
+
+}  // namespace keyscope

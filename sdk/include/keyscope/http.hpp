@@ -1,0 +1,56 @@
+#pragma once
+// Plain HTTP messages exchanged with a Transport.
+#include <chrono>
+#include <memory>
+#include <atomic>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace keyscope {
+
+// Ordered header list; lookups are case-insensitive.
+class Headers {
+ public:
+  using Entry = std::pair<std::string, std::string>;
+  Headers() = default;
+  Headers(std::initializer_list<Entry> entries) : entries_(entries) {}
+
+  void add(std::string name, std::string value);
+  void set(std::string name, std::string value);  // replaces every entry of that name
+  std::optional<std::string> get(std::string_view name) const;  // first match
+  const std::vector<Entry>& entries() const noexcept { return entries_; }
+  bool empty() const noexcept { return entries_.empty(); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+// Lets a caller abandon a call; transports and retry loops check it.
+class Cancellation {
+ public:
+  void cancel() noexcept { cancelled_.store(true); }
+  bool cancelled() const noexcept { return cancelled_.load(); }
+
+ private:
+  std::atomic<bool> cancelled_{false};
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  Headers headers;
+  std::string body;
+  std::chrono::milliseconds timeout{30000};
+  std::shared_ptr<Cancellation> cancellation;  // may be null
+};
+
+struct HttpResponse {
+  int status = 0;  // 0: no response (nothing received yet, or the call failed before one)
+  Headers headers;
+  std::string body;
+};
+
+}  // namespace keyscope

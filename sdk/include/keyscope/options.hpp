@@ -1,0 +1,51 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "keyscope/http.hpp"
+
+namespace keyscope {
+
+class Transport;
+
+// Exponential backoff with full jitter: attempt n waits uniform(0, min(max_backoff,
+// initial_backoff * 2^n)). A server-requested wait (Retry-After, X-RateLimit-Reset) is honoured
+// as given; one longer than max_server_wait is not slept but returned as a RateLimitError.
+struct RetryPolicy {
+  int max_retries = 2;
+  std::chrono::milliseconds initial_backoff{250};
+  std::chrono::milliseconds max_backoff{8000};
+  std::chrono::milliseconds max_server_wait{60000};
+};
+
+struct ClientOptions {
+  std::string base_url = "https://socdefenders.ai";  // may carry a path prefix
+  std::string session_token;                         // sent as the sb-access-token cookie
+  // Browser builds: no token, the browser attaches its own cookie (fetch credentials).
+  bool ambient_credentials = false;
+  std::chrono::milliseconds timeout{30000};          // per attempt
+  RetryPolicy retry;
+  // Default on native builds: a shared CurlTransport. Required in the browser build.
+  std::shared_ptr<Transport> transport;
+  // Extra User-Agent product, e.g. "keyscope-python/0.1.0".
+  std::string user_agent_product;
+  // Receives one redacted line per request, response and retry. Null: silent.
+  std::function<void(std::string_view line)> logger;
+  // Injectable for tests: jitter source in [0, 1) and wall clock in unix seconds.
+  std::function<double()> random;
+  std::function<std::int64_t()> now_unix;
+};
+
+// Per-call overrides.
+struct CallOptions {
+  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<int> max_retries;
+  std::shared_ptr<Cancellation> cancellation;
+};
+
+}  // namespace keyscope

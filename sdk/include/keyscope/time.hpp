@@ -1,0 +1,17 @@
+#pragma once
+// ISO-8601 parsing and formatting, UTC only, no locale or time-zone database.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace keyscope {
+
+// "2026-05-17T09:42:11Z", "2026-05-17T09:42:11.123Z", "2026-05-17T11:42:11+02:00".
+std::optional<std::int64_t> parse_iso8601(std::string_view text);
+// "2026-05-17" -> days since 1970-01-01.
+std::optional<std::int64_t> parse_iso_date(std::string_view text);
+std::string format_iso8601(std::int64_t unix_seconds);  // "2026-05-17T09:42:11Z"
+std::string format_iso_date(std::int64_t days_since_epoch);  // "2026-05-17"
+
+}  // namespace keyscope

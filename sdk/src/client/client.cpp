@@ -1,0 +1,172 @@
+#include "keyscope/client.hpp"
+
+#include <chrono>
+#include <future>
+#include <utility>
+
+#include "client/client_impl.hpp"
+#include "client/response_policy.hpp"
+#include "keyscope/codec.hpp"
+#include "keyscope/redact.hpp"
+#include "keyscope/validation.hpp"
+#include "keyscope/version.hpp"
+#ifdef KEYSCOPE_HAVE_CURL
+#include "keyscope/curl_transport.hpp"
+#endif
+
+namespace keyscope {
+namespace {
+
+std::optional<Error> validate_options(const ClientOptions& options) {
+  if (auto error = validate_base_url(options.base_url)) return error;
+  if (!options.ambient_credentials || !options.session_token.empty()) {
+    if (auto error = validate_session_token(options.session_token)) return error;
+  }
+  if (auto error = validate_max_retries(options.retry.max_retries)) return error;
+  if (auto error = validate_timeout_ms(options.timeout.count())) return error;
+  if (options.retry.initial_backoff.count() < 0 || options.retry.max_backoff.count() < 0 ||
+      options.retry.max_server_wait.count() < 0) {
+    return validation_error("retry delays must not be negative");
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> validate_call(const CallOptions& call) {
+  if (call.timeout) {
+    if (auto error = validate_timeout_ms(call.timeout->count())) return error;
+  }
+  if (call.max_retries) {
+    if (auto error = validate_max_retries(*call.max_retries)) return error;
+  }
+  return std::nullopt;
+}
+
+// Runs the request, then decodes a 2xx body with `decode`; errors pass through with their raw.
+template <class T, class Decode>
+void get_and_decode(const std::shared_ptr<Client::Impl>& impl, std::string path,
+                    const CallOptions& call, Decode decode, Callback<T> done) {
+  impl->execute(std::move(path), call,
+                [decode, done = std::move(done)](Result<HttpResponse> outcome) {
+                  if (!outcome.ok()) return done(Result<T>(outcome.error(), outcome.raw()));
+                  Result<T> decoded = decode(outcome.value().body);
+                  if (!decoded.ok()) {
+                    Error error = decoded.error();
+                    error.status = outcome.raw().status;
+                    if (auto id = outcome.raw().headers.get("X-Request-Id")) error.request_id = *id;
+                    return done(Result<T>(std::move(error), outcome.raw()));
+                  }
+                  done(Result<T>(std::move(decoded).value(), outcome.raw()));
+                });
+}
+
+template <class T>
+Result<T> wait_for(const std::function<void(Callback<T>)>& start) {
+  auto promise = std::make_shared<std::promise<Result<T>>>();
+  auto future = promise->get_future();
+  start([promise](Result<T> result) { promise->set_value(std::move(result)); });
+  return future.get();
+}
+
+std::string trim_trailing_slashes(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+}  // namespace
+
+Result<Client> Client::create(ClientOptions options) {
+  if (auto error = validate_options(options)) return std::move(*error);
+  if (!options.transport) {
+#ifdef KEYSCOPE_HAVE_CURL
+    options.transport = default_transport();
+#else
+    return validation_error("a transport is required in this build", "missing_transport");
+#endif
+  }
+  auto impl = std::make_shared<Impl>();
+  impl->base_url = trim_trailing_slashes(options.base_url);
+  impl->user_agent = std::string("keyscope/") + kVersion + " (" + options.transport->name() + ")";
+  if (!options.user_agent_product.empty()) impl->user_agent += " " + options.user_agent_product;
+  impl->options = std::move(options);
+  return Client(std::move(impl));
+}
+
+Client::Client(ClientOptions options) : Client(create(std::move(options)).value()) {}
+
+Client::Client(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+void Client::list_keys_async(Callback<KeyList> done, CallOptions call) const {
+  if (auto error = validate_call(call)) return done(std::move(*error));
+  get_and_decode<KeyList>(impl_, "/api/v1/keys", call, decode_key_list, std::move(done));
+}
+
+void Client::get_key_async(const std::string& key_id, Callback<APIKeyDetails> done,
+                           CallOptions call) const {
+  if (auto error = validate_key_id(key_id)) return done(std::move(*error));
+  if (auto error = validate_call(call)) return done(std::move(*error));
+  get_and_decode<APIKeyDetails>(impl_, "/api/v1/keys/" + key_id, call, decode_key_details,
+                                std::move(done));
+}
+
+void Client::get_usage_async(const std::string& key_id, int days, Callback<KeyUsage> done,
+                             CallOptions call) const {
+  if (auto error = validate_key_id(key_id)) return done(std::move(*error));
+  if (auto error = validate_days(days)) return done(std::move(*error));
+  if (auto error = validate_call(call)) return done(std::move(*error));
+  get_and_decode<KeyUsage>(impl_, "/api/v1/keys/" + key_id + "/usage?days=" + std::to_string(days),
+                           call, decode_key_usage, std::move(done));
+}
+
+Result<KeyList> Client::list_keys(CallOptions call) const {
+  return wait_for<KeyList>([&](Callback<KeyList> done) { list_keys_async(std::move(done), call); });
+}
+
+Result<APIKeyDetails> Client::get_key(const std::string& key_id, CallOptions call) const {
+  return wait_for<APIKeyDetails>(
+      [&](Callback<APIKeyDetails> done) { get_key_async(key_id, std::move(done), call); });
+}
+
+Result<KeyUsage> Client::get_usage(const std::string& key_id, int days, CallOptions call) const {
+  return wait_for<KeyUsage>(
+      [&](Callback<KeyUsage> done) { get_usage_async(key_id, days, std::move(done), call); });
+}
+
+Result<Fleet> Client::fetch_fleet(int days, int concurrency, CallOptions call) const {
+  return wait_for<Fleet>(
+      [&](Callback<Fleet> done) { fetch_fleet_async(days, concurrency, std::move(done), call); });
+}
+
+RateLimit Client::rate_limit() const { return impl_->rate_limit(); }
+const ClientOptions& Client::options() const { return impl_->options; }
+std::string Client::user_agent() const { return impl_->user_agent; }
+
+void Client::Impl::record_rate_limit(const HttpResponse& response) {
+  RateLimit parsed = client::parse_rate_limit(response.headers, now_unix());
+  if (!parsed.limit && !parsed.remaining && !parsed.reset_unix && !parsed.retry_after_seconds) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  last_rate_limit_ = parsed;
+}
+
+RateLimit Client::Impl::rate_limit() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_rate_limit_;
+}
+
+double Client::Impl::next_random() {
+  if (options.random) return options.random();
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+}
+
+std::int64_t Client::Impl::now_unix() const {
+  if (options.now_unix) return options.now_unix();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void Client::Impl::log(const std::string& line) const {
+  if (options.logger) options.logger(redact(line, options.session_token));
+}
+
+}  // namespace keyscope

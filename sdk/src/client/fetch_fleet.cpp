@@ -1,0 +1,94 @@
+// The key list, then every active key's usage with at most `concurrency` requests in flight.
+#include <algorithm>
+#include <mutex>
+
+#include "client/client_impl.hpp"
+#include "keyscope/validation.hpp"
+
+namespace keyscope {
+namespace {
+
+struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
+  Client client;
+  int days = 30;
+  CallOptions call;
+  Callback<Fleet> done;
+
+  std::mutex mutex;
+  Fleet fleet;
+  std::vector<std::size_t> active;  // indexes into fleet.keys
+  std::size_t next = 0;
+  std::size_t in_flight = 0;
+  std::size_t completed = 0;
+  std::optional<Error> first_error;
+  HttpResponse error_raw;
+
+  explicit FleetFetch(Client c) : client(std::move(c)) {}
+
+  void launch_more(std::unique_lock<std::mutex>& lock, std::size_t limit) {
+    while (!first_error && in_flight < limit && next < active.size()) {
+      const std::size_t slot = next++;
+      ++in_flight;
+      const std::string key_id = fleet.keys[active[slot]].id;
+      lock.unlock();
+      auto self = shared_from_this();
+      client.get_usage_async(
+          key_id, days,
+          [self, slot, limit](Result<KeyUsage> result) { self->on_usage(slot, limit, std::move(result)); },
+          call);
+      lock.lock();
+    }
+  }
+
+  void on_usage(std::size_t slot, std::size_t limit, Result<KeyUsage> result) {
+    std::unique_lock<std::mutex> lock(mutex);
+    --in_flight;
+    ++completed;
+    if (result.ok()) {
+      fleet.usages[slot] = std::move(result).value();
+    } else if (!first_error) {
+      first_error = result.error();
+      error_raw = result.raw();
+    }
+    launch_more(lock, limit);
+    const bool finished = in_flight == 0 && (first_error || completed == active.size());
+    if (!finished) return;
+    lock.unlock();
+    if (first_error) return done(Result<Fleet>(std::move(*first_error), std::move(error_raw)));
+    done(Result<Fleet>(std::move(fleet)));
+  }
+};
+
+}  // namespace
+
+void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
+                               CallOptions call) const {
+  if (auto error = validate_days(days)) return done(std::move(*error));
+  if (concurrency < 1 || concurrency > 256) {
+    return done(validation_error("concurrency must be between 1 and 256, got " +
+                                 std::to_string(concurrency), "invalid_concurrency"));
+  }
+  auto fetch = std::make_shared<FleetFetch>(*this);
+  fetch->days = days;
+  fetch->call = call;
+  fetch->done = std::move(done);
+  list_keys_async(
+      [fetch, concurrency](Result<KeyList> listed) {
+        if (!listed.ok()) return fetch->done(Result<Fleet>(listed.error(), listed.raw()));
+        std::unique_lock<std::mutex> lock(fetch->mutex);
+        fetch->fleet.keys = std::move(listed).value().data;
+        fetch->fleet.window_days = fetch->days;
+        for (std::size_t i = 0; i < fetch->fleet.keys.size(); ++i) {
+          if (!fetch->fleet.keys[i].revoked()) fetch->active.push_back(i);
+        }
+        fetch->fleet.usages.resize(fetch->active.size());
+        if (fetch->active.empty()) {
+          lock.unlock();
+          return fetch->done(Result<Fleet>(std::move(fetch->fleet)));
+        }
+        fetch->launch_more(lock, static_cast<std::size_t>(concurrency));
+      },
+      call);
+}
+
+}  // namespace keyscope

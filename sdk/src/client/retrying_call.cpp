@@ -1,0 +1,119 @@
+// One GET with auth, retries and error mapping, driven by transport completions (no blocking).
+#include <chrono>
+#include <utility>
+
+#include "client/client_impl.hpp"
+#include "client/response_policy.hpp"
+#include "keyscope/redact.hpp"
+
+namespace keyscope {
+namespace {
+
+struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
+  std::shared_ptr<Client::Impl> client;
+  HttpRequest request;
+  int max_retries = 0;
+  int attempt = 0;
+  std::chrono::steady_clock::time_point started;
+  std::function<void(Result<HttpResponse>)> done;
+
+  void start() {
+    if (request.cancellation && request.cancellation->cancelled()) return finish(cancelled(), {});
+    ++attempt;
+    started = std::chrono::steady_clock::now();
+    auto self = shared_from_this();
+    client->options.transport->send(request, [self](Result<HttpResponse> outcome) {
+      self->on_outcome(std::move(outcome));
+    });
+  }
+
+  void on_outcome(Result<HttpResponse> outcome) {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    HttpResponse raw = outcome.raw();
+    std::optional<Error> error;
+    if (outcome.ok()) {
+      raw = outcome.value();
+      client->record_rate_limit(raw);
+      client->log("keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) +
+                  " in " + std::to_string(elapsed.count()) + " ms (attempt " +
+                  std::to_string(attempt) + ")" + request_id_suffix(raw));
+      if (raw.status >= 200 && raw.status < 300) return finish(std::nullopt, std::move(raw));
+      error = client::error_from_response(raw);
+    } else {
+      error = outcome.error();
+      client->log("keyscope: GET " + redact(request.url) + " failed after " +
+                  std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
+                  "): " + redact(error->message, client->options.session_token));
+    }
+    error->message = redact(error->message, client->options.session_token);
+
+    std::optional<double> server_wait;
+    if (raw.status != 0) server_wait = client::server_requested_wait(raw, client->now_unix());
+    if (error->kind == ErrorKind::rate_limit) error->retry_after_seconds = server_wait;
+    if (!client::is_retryable(*error) || attempt > max_retries) {
+      return finish(std::move(error), std::move(raw));
+    }
+    std::chrono::milliseconds delay =
+        client::backoff_delay(client->options.retry, attempt - 1, client->next_random());
+    if (server_wait) {
+      const auto requested = std::chrono::milliseconds(static_cast<std::int64_t>(*server_wait * 1000.0));
+      if (requested > client->options.retry.max_server_wait) {
+        // Sleeping that long would look like a hang: hand the wait to the caller instead.
+        error->retry_after_seconds = *server_wait;
+        return finish(std::move(error), std::move(raw));
+      }
+      delay = requested;
+    }
+    client->log("keyscope: retrying GET " + redact(request.url) + " in " +
+                std::to_string(delay.count()) + " ms after " + error_class_name(error->kind) +
+                (raw.status ? " " + std::to_string(raw.status) : std::string()));
+    auto self = shared_from_this();
+    client->options.transport->defer(delay, [self] { self->start(); });
+  }
+
+  static std::string request_id_suffix(const HttpResponse& response) {
+    auto id = response.headers.get("X-Request-Id");
+    return id ? " request_id " + *id : std::string();
+  }
+
+  static Error cancelled() {
+    Error error;
+    error.kind = ErrorKind::cancelled;
+    error.code = "cancelled";
+    error.message = "the call was cancelled";
+    return error;
+  }
+
+  void finish(std::optional<Error> error, HttpResponse raw) {
+    auto callback = std::move(done);
+    if (error) {
+      callback(Result<HttpResponse>(std::move(*error), std::move(raw)));
+    } else {
+      HttpResponse copy = raw;
+      callback(Result<HttpResponse>(std::move(copy), std::move(raw)));
+    }
+  }
+};
+
+}  // namespace
+
+void Client::Impl::execute(std::string path, const CallOptions& call,
+                           std::function<void(Result<HttpResponse>)> done) {
+  auto retrying = std::make_shared<RetryingCall>();
+  retrying->client = shared_from_this();
+  retrying->request.method = "GET";
+  retrying->request.url = base_url + path;
+  retrying->request.timeout = call.timeout.value_or(options.timeout);
+  retrying->request.cancellation = call.cancellation;
+  retrying->request.headers.add("Accept", "application/json");
+  retrying->request.headers.add("User-Agent", user_agent);
+  if (!options.session_token.empty()) {
+    retrying->request.headers.add("Cookie", "sb-access-token=" + options.session_token);
+  }
+  retrying->max_retries = call.max_retries.value_or(options.retry.max_retries);
+  retrying->done = std::move(done);
+  retrying->start();
+}
+
+}  // namespace keyscope

@@ -1,0 +1,121 @@
+#include "keyscope/time.hpp"
+
+#include <cstdio>
+
+namespace keyscope {
+namespace {
+
+// Howard Hinnant's days_from_civil: proleptic Gregorian date -> days since 1970-01-01.
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
+  if (pos + count > text.size()) return false;
+  out = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    out = out * 10 + (text[i] - '0');
+  }
+  return true;
+}
+
+bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+// Parses "YYYY-MM-DD" at the start of text.
+std::optional<std::int64_t> parse_date_prefix(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, m) || !read_digits(text, 8, 2, d))
+    return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_iso_date(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  return parse_date_prefix(text);
+}
+
+std::optional<std::int64_t> parse_iso8601(std::string_view text) {
+  auto days = parse_date_prefix(text);
+  if (!days || text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' '))
+    return std::nullopt;
+  int hh = 0, mm = 0, ss = 0;
+  if (!read_digits(text, 11, 2, hh) || text[13] != ':' || !read_digits(text, 14, 2, mm) ||
+      text[16] != ':' || !read_digits(text, 17, 2, ss))
+    return std::nullopt;
+  if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  std::size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    const std::size_t start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == start) return std::nullopt;
+  }
+  std::int64_t offset = 0;
+  if (pos == text.size()) return std::nullopt;
+  if (text[pos] == 'Z' || text[pos] == 'z') {
+    ++pos;
+  } else if (text[pos] == '+' || text[pos] == '-') {
+    int oh = 0, om = 0;
+    if (!read_digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
+        !read_digits(text, pos + 4, 2, om) || oh > 23 || om > 59)
+      return std::nullopt;
+    offset = (oh * 3600 + om * 60) * (text[pos] == '+' ? 1 : -1);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+  return *days * 86400 + hh * 3600 + mm * 60 + ss - offset;
+}
+
+std::string format_iso_date(std::int64_t days_since_epoch) {
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days_since_epoch, y, m, d);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  return buffer;
+}
+
+std::string format_iso8601(std::int64_t unix_seconds) {
+  std::int64_t days = unix_seconds / 86400;
+  std::int64_t rest = unix_seconds % 86400;
+  if (rest < 0) {
+    rest += 86400;
+    --days;
+  }
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "T%02d:%02d:%02dZ", static_cast<int>(rest / 3600),
+                static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60));
+  return format_iso_date(days) + buffer;
+}
+
+}  // namespace keyscope
