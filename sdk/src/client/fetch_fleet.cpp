@@ -22,6 +22,7 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
   std::size_t completed = 0;
   std::optional<Error> first_error;
   HttpResponse error_raw;
+  bool reported = false;  // synchronous transports can finish inside launch_more
 
   explicit FleetFetch(Client c) : client(std::move(c)) {}
 
@@ -52,7 +53,8 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
     }
     launch_more(lock, limit);
     const bool finished = in_flight == 0 && (first_error || completed == active.size());
-    if (!finished) return;
+    if (!finished || reported) return;
+    reported = true;
     lock.unlock();
     if (first_error) return done(Result<Fleet>(std::move(*first_error), std::move(error_raw)));
     done(Result<Fleet>(std::move(fleet)));

@@ -1,0 +1,271 @@
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "fake_transport.hpp"
+#include "keyscope/client.hpp"
+#include "test_files.hpp"
+
+namespace keyscope {
+namespace {
+
+using testing::FakeTransport;
+using testing::read_test_file;
+using testing::response;
+using testing::transport_failure;
+
+constexpr const char* kKeyId = "00000000-0000-4000-8000-000000000123";
+constexpr const char* kToken = "session-TOKEN-value-123";
+
+struct ClientFixture : ::testing::Test {
+  std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+  std::vector<std::string> log_lines;
+  std::int64_t now = 1779010000;
+
+  Client make(std::string base_url = "http://127.0.0.1:9/proxy/") {
+    ClientOptions options;
+    options.base_url = std::move(base_url);
+    options.session_token = kToken;
+    options.transport = transport;
+    options.random = [] { return 0.5; };
+    options.now_unix = [this] { return now; };
+    options.logger = [this](std::string_view line) { log_lines.emplace_back(line); };
+    return Client(options);
+  }
+};
+
+TEST_F(ClientFixture, SendsTheSessionCookieToThePrefixedUrl) {
+  transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json")));
+  auto list = make().list_keys();
+  ASSERT_TRUE(list.ok()) << to_string(list.error());
+  ASSERT_EQ(transport->requests.size(), 1u);
+  const HttpRequest& sent = transport->requests[0];
+  EXPECT_EQ(sent.url, "http://127.0.0.1:9/proxy/api/v1/keys");
+  EXPECT_EQ(*sent.headers.get("Cookie"), std::string("sb-access-token=") + kToken);
+  EXPECT_FALSE(sent.headers.get("Authorization"));
+  EXPECT_EQ(sent.headers.get("User-Agent")->rfind("keyscope/0.1.0", 0), 0u);
+  EXPECT_EQ(list.raw().status, 200);
+}
+
+TEST_F(ClientFixture, UsageUrlCarriesDaysAndPerCallTimeout) {
+  transport->script.push_back(response(200, read_test_file("fixtures/get_usage.json")));
+  CallOptions call;
+  call.timeout = std::chrono::milliseconds(1234);
+  auto usage = make().get_usage(kKeyId, 7, call);
+  ASSERT_TRUE(usage.ok());
+  EXPECT_EQ(transport->requests[0].url,
+            std::string("http://127.0.0.1:9/proxy/api/v1/keys/") + kKeyId + "/usage?days=7");
+  EXPECT_EQ(transport->requests[0].timeout.count(), 1234);
+}
+
+TEST_F(ClientFixture, BadArgumentsNeverReachTheNetwork) {
+  Client client = make();
+  EXPECT_EQ(client.get_key("not-a-uuid").error().kind, ErrorKind::validation);
+  EXPECT_EQ(client.get_usage(kKeyId, 0).error().code, "invalid_days");
+  EXPECT_EQ(client.get_usage(kKeyId, 91).error().kind, ErrorKind::validation);
+  CallOptions call;
+  call.max_retries = -1;
+  EXPECT_EQ(client.list_keys(call).error().kind, ErrorKind::validation);
+  EXPECT_EQ(client.fetch_fleet(30, 0).error().code, "invalid_concurrency");
+  EXPECT_TRUE(transport->requests.empty());
+}
+
+TEST_F(ClientFixture, RefusesBearerKeysBeforeSending) {
+  ClientOptions options;
+  options.session_token = "Bearer sk_live_abcdefghijklmnopqrstuvwxyz";
+  options.transport = transport;
+  auto client = Client::create(options);
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(client.error().code, "api_key_not_accepted");
+  EXPECT_EQ(client.error().message.find("abcdefghijklmnop"), std::string::npos);
+  EXPECT_THROW(Client{options}, ValidationError);
+  options.session_token = kToken;
+  options.base_url = "ftp://example.com";
+  EXPECT_EQ(Client::create(options).error().code, "invalid_base_url");
+}
+
+TEST_F(ClientFixture, RetriesServerErrorsWithJitteredExponentialBackoff) {
+  transport->script.push_back(response(503, ""));
+  transport->script.push_back(response(502, "<html>bad gateway</html>"));
+  transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json")));
+  auto list = make().list_keys();
+  ASSERT_TRUE(list.ok()) << to_string(list.error());
+  EXPECT_EQ(transport->requests.size(), 3u);
+  // random() = 0.5: half of 250 ms, then half of 500 ms.
+  ASSERT_EQ(transport->delays.size(), 2u);
+  EXPECT_EQ(transport->delays[0].count(), 125);
+  EXPECT_EQ(transport->delays[1].count(), 250);
+}
+
+TEST_F(ClientFixture, GivesUpAfterMaxRetriesWithTheLastError) {
+  for (int i = 0; i < 3; ++i) {
+    transport->script.push_back(response(
+        500, R"({"error":{"code":"internal_error","message":"boom","request_id":"req_9"}})"));
+  }
+  auto list = make().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::server);
+  EXPECT_EQ(list.error().status, 500);
+  EXPECT_EQ(list.error().code, "internal_error");
+  EXPECT_EQ(list.error().request_id, "req_9");
+  EXPECT_EQ(transport->requests.size(), 3u);
+  EXPECT_EQ(list.raw().status, 500);
+}
+
+TEST_F(ClientFixture, NeverRetriesOtherClientErrorsOr501) {
+  for (int status : {400, 401, 403, 404, 422, 501}) {
+    transport->requests.clear();
+    transport->script.push_back(response(status, "{}"));
+    auto list = make().list_keys();
+    ASSERT_FALSE(list.ok());
+    EXPECT_EQ(transport->requests.size(), 1u) << status;
+  }
+}
+
+TEST_F(ClientFixture, MapsEveryStatusToItsErrorClass) {
+  const std::pair<int, ErrorKind> cases[] = {
+      {400, ErrorKind::bad_request},       {401, ErrorKind::authentication},
+      {403, ErrorKind::permission_denied}, {404, ErrorKind::not_found},
+      {409, ErrorKind::bad_request},       {501, ErrorKind::server}};
+  for (const auto& [status, kind] : cases) {
+    transport->script.push_back(response(status, read_test_file("fixtures/error_NotFound.json")));
+    auto result = make().get_key(kKeyId);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, kind) << status;
+    EXPECT_EQ(result.error().status, status);
+    EXPECT_EQ(result.error().request_id, "req_abc123");
+  }
+}
+
+TEST_F(ClientFixture, HonoursRetryAfterOn429) {
+  transport->script.push_back(response(429, read_test_file("fixtures/error_RateLimited.json"),
+                                       {{"Retry-After", "2"}, {"X-RateLimit-Remaining", "0"}}));
+  transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json")));
+  auto list = make().list_keys();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(transport->delays.size(), 1u);
+  EXPECT_EQ(transport->delays[0].count(), 2000);
+}
+
+TEST_F(ClientFixture, HonoursRateLimitResetWhenNoRetryAfter) {
+  transport->script.push_back(response(429, "{}", {{"X-RateLimit-Reset", std::to_string(now + 5)}}));
+  transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json")));
+  ASSERT_TRUE(make().list_keys().ok());
+  EXPECT_EQ(transport->delays.at(0).count(), 5000);
+}
+
+TEST_F(ClientFixture, ALongServerWaitIsReturnedNotSlept) {
+  transport->script.push_back(response(429, read_test_file("fixtures/error_RateLimited.json"),
+                                       {{"Retry-After", "120"}}));
+  auto list = make().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::rate_limit);
+  EXPECT_EQ(list.error().retry_after_seconds, 120.0);
+  EXPECT_EQ(transport->requests.size(), 1u);
+  EXPECT_TRUE(transport->delays.empty());
+}
+
+TEST_F(ClientFixture, RetriesTimeoutsAndConnectionFailures) {
+  transport->script.push_back(transport_failure(ErrorKind::timeout, "timed out"));
+  transport->script.push_back(transport_failure(ErrorKind::connection, "reset"));
+  transport->script.push_back(transport_failure(ErrorKind::timeout, "timed out"));
+  auto list = make().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::timeout);
+  EXPECT_EQ(transport->requests.size(), 3u);
+  CallOptions call;
+  call.max_retries = 0;
+  transport->requests.clear();
+  transport->script.push_back(transport_failure(ErrorKind::connection, "reset"));
+  EXPECT_EQ(make().list_keys(call).error().kind, ErrorKind::connection);
+  EXPECT_EQ(transport->requests.size(), 1u);
+}
+
+TEST_F(ClientFixture, DecodeErrorsAreTypedAndNotRetried) {
+  transport->script.push_back(response(200, "<html>maintenance</html>", {{"X-Request-Id", "req_h"}}));
+  auto list = make().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::decode);
+  EXPECT_EQ(list.error().status, 200);
+  EXPECT_EQ(list.error().request_id, "req_h");
+  EXPECT_EQ(transport->requests.size(), 1u);
+}
+
+TEST_F(ClientFixture, TracksTheLastRateLimitStateEvenOnErrors) {
+  Client client = make();
+  transport->script.push_back(response(
+      404, "{}", {{"X-RateLimit-Limit", "1000"}, {"X-RateLimit-Remaining", "998"}, {"X-RateLimit-Reset", "1779010060"}}));
+  ASSERT_FALSE(client.get_key(kKeyId).ok());
+  RateLimit state = client.rate_limit();
+  EXPECT_EQ(state.limit, 1000);
+  EXPECT_EQ(state.remaining, 998);
+  EXPECT_EQ(state.reset_unix, 1779010060);
+}
+
+TEST_F(ClientFixture, LogsNeverContainTheToken) {
+  transport->script.push_back(response(503, "token session-TOKEN-value-123 leaked by server"));
+  transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json")));
+  ASSERT_TRUE(make().list_keys().ok());
+  ASSERT_GE(log_lines.size(), 3u);
+  for (const auto& line : log_lines) EXPECT_EQ(line.find(kToken), std::string::npos) << line;
+}
+
+TEST_F(ClientFixture, ErrorMessagesNeverContainTheToken) {
+  transport->script.push_back(response(
+      400, R"({"error":{"code":"x","message":"bad cookie session-TOKEN-value-123","request_id":"r"}})"));
+  auto list = make().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(to_string(list.error()).find(kToken), std::string::npos);
+}
+
+TEST_F(ClientFixture, CancelledCallsSendNothing) {
+  CallOptions call;
+  call.cancellation = std::make_shared<Cancellation>();
+  call.cancellation->cancel();
+  auto list = make().list_keys(call);
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::cancelled);
+  EXPECT_TRUE(transport->requests.empty());
+}
+
+TEST_F(ClientFixture, FetchFleetGetsUsageForEveryActiveKey) {
+  std::string list_body = R"({"data":[)";
+  for (int i = 0; i < 20; ++i) {
+    char id[40];
+    std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+    list_body += std::string(i ? "," : "") + R"({"id":")" + id +
+                 R"(","key_prefix":"sk_live_ab","name":"k)" + std::to_string(i) + "\"" +
+                 (i == 3 ? R"(,"revoked_at":"2026-01-01T00:00:00Z")" : "") + "}";
+  }
+  list_body += "]}";
+  transport->router = [&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (request.url.find("/usage") == std::string::npos) return response(200, list_body);
+    const std::string id = request.url.substr(request.url.find("/keys/") + 6, 36);
+    return response(200, R"({"data":{"key_id":")" + id + R"(","window_days":7,"total_requests":5}})");
+  };
+  auto fleet = make().fetch_fleet(7, 4);
+  ASSERT_TRUE(fleet.ok()) << to_string(fleet.error());
+  EXPECT_EQ(fleet->keys.size(), 20u);
+  ASSERT_EQ(fleet->usages.size(), 19u);
+  std::size_t u = 0;
+  for (const auto& key : fleet->keys) {
+    if (key.revoked()) continue;
+    EXPECT_EQ(fleet->usages[u++].key_id, key.id);
+  }
+  EXPECT_EQ(transport->requests.size(), 20u);
+}
+
+TEST_F(ClientFixture, FetchFleetFailsWithTheFirstError) {
+  transport->router = [&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (request.url.find("/usage") == std::string::npos) {
+      return response(200, read_test_file("fixtures/list_keys.json"));
+    }
+    return response(404, read_test_file("fixtures/error_NotFound.json"));
+  };
+  auto fleet = make().fetch_fleet(7, 2);
+  ASSERT_FALSE(fleet.ok());
+  EXPECT_EQ(fleet.error().kind, ErrorKind::not_found);
+}
+
+}  // namespace
+}  // namespace keyscope
