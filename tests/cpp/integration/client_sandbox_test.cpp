@@ -1,0 +1,258 @@
+// The client over real HTTP (CurlTransport) against a real keyscope-sandbox.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "keyscope/client.hpp"
+#include "keyscope/curl_transport.hpp"
+#include "support/sandbox_process.hpp"
+
+namespace keyscope {
+namespace {
+
+using testing::SandboxProcess;
+using Clock = std::chrono::steady_clock;
+
+ClientOptions options_for(const SandboxProcess& sandbox) {
+  ClientOptions options;
+  options.base_url = sandbox.base_url();
+  options.session_token = sandbox.token();
+  options.timeout = std::chrono::milliseconds(5000);
+  options.retry.initial_backoff = std::chrono::milliseconds(20);
+  return options;
+}
+
+class SandboxTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { sandbox_ = new SandboxProcess({"--token", "integration-token-1"}); }
+  static void TearDownTestSuite() {
+    delete sandbox_;
+    sandbox_ = nullptr;
+  }
+  void TearDown() override { sandbox_->clear_faults(); }
+
+  Client client() const { return Client(options_for(*sandbox_)); }
+  std::string first_active_key() const {
+    for (const auto& key : client().list_keys().value().data) {
+      if (!key.revoked()) return key.id;
+    }
+    return {};
+  }
+  static SandboxProcess* sandbox_;
+};
+SandboxProcess* SandboxTest::sandbox_ = nullptr;
+
+TEST_F(SandboxTest, ListsTheDemoFleet) {
+  auto list = client().list_keys();
+  ASSERT_TRUE(list.ok()) << to_string(list.error());
+  EXPECT_EQ(list->data.size(), 13u);
+  EXPECT_EQ(list->total, 13);
+  int revoked = 0;
+  for (const auto& key : list->data) {
+    EXPECT_EQ(key.id.size(), 36u);
+    EXPECT_TRUE(key.key_prefix.rfind("sk_live_", 0) == 0 || key.key_prefix.rfind("sk_test_", 0) == 0);
+    revoked += key.revoked();
+  }
+  EXPECT_EQ(revoked, 1);
+  EXPECT_EQ(list.raw().status, 200);
+  EXPECT_TRUE(list.raw().headers.get("X-Request-Id"));
+}
+
+TEST_F(SandboxTest, GetsEveryKeyAndItsUsageForSeveralWindows) {
+  Client c = client();
+  for (const auto& key : c.list_keys().value().data) {
+    auto details = c.get_key(key.id);
+    ASSERT_TRUE(details.ok()) << to_string(details.error());
+    EXPECT_EQ(details->id, key.id);
+    EXPECT_TRUE(details->rate_limit_per_minute.has_value());
+    for (int days : {1, 30, 90}) {
+      auto usage = c.get_usage(key.id, days);
+      ASSERT_TRUE(usage.ok()) << to_string(usage.error());
+      EXPECT_EQ(usage->window_days, days);
+      EXPECT_EQ(usage->successful + usage->client_errors + usage->server_errors,
+                usage->total_requests);
+      EXPECT_LE(usage->daily.size(), static_cast<std::size_t>(days));
+    }
+  }
+}
+
+TEST_F(SandboxTest, RateLimitHeadersAreTracked) {
+  Client c = client();
+  ASSERT_TRUE(c.list_keys().ok());
+  RateLimit state = c.rate_limit();
+  ASSERT_TRUE(state.limit.has_value());
+  ASSERT_TRUE(state.remaining.has_value());
+  EXPECT_LE(*state.remaining, *state.limit);
+  EXPECT_TRUE(state.reset_unix.has_value());
+}
+
+TEST_F(SandboxTest, WrongTokenIsAnAuthenticationErrorWithRequestId) {
+  ClientOptions options = options_for(*sandbox_);
+  options.session_token = "not-the-session";
+  auto list = Client(options).list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::authentication);
+  EXPECT_EQ(list.error().status, 401);
+  EXPECT_FALSE(list.error().request_id.empty());
+  EXPECT_EQ(to_string(list.error()).find("not-the-session"), std::string::npos);
+}
+
+TEST_F(SandboxTest, UnknownKeyIsNotFound) {
+  auto details = client().get_key("00000000-0000-4000-8000-00000000dead");
+  ASSERT_FALSE(details.ok());
+  EXPECT_EQ(details.error().kind, ErrorKind::not_found);
+  EXPECT_EQ(details.error().code, "not_found");
+  EXPECT_FALSE(details.error().request_id.empty());
+}
+
+TEST_F(SandboxTest, EveryErrorStatusMapsToItsClass) {
+  const std::pair<int, ErrorKind> cases[] = {
+      {400, ErrorKind::bad_request}, {403, ErrorKind::permission_denied},
+      {404, ErrorKind::not_found},   {501, ErrorKind::server},
+      {503, ErrorKind::server},      {429, ErrorKind::rate_limit}};
+  CallOptions no_retry;
+  no_retry.max_retries = 0;
+  for (const auto& [status, kind] : cases) {
+    sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"status","times":1,"status":)" +
+                        std::to_string(status) + "}");
+    auto list = client().list_keys(no_retry);
+    ASSERT_FALSE(list.ok()) << status;
+    EXPECT_EQ(list.error().kind, kind) << status;
+    EXPECT_EQ(list.error().status, status);
+    sandbox_->clear_faults();
+  }
+}
+
+TEST_F(SandboxTest, RetriesServerErrorsUntilSuccess) {
+  sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"status","status":503,"times":2})");
+  auto list = client().list_keys();
+  ASSERT_TRUE(list.ok()) << to_string(list.error());
+  EXPECT_EQ(list->data.size(), 13u);
+}
+
+TEST_F(SandboxTest, HonoursRetryAfterOnA429) {
+  sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"status","status":429,"times":1,"retry_after":1})");
+  const auto start = Clock::now();
+  auto list = client().list_keys();
+  ASSERT_TRUE(list.ok()) << to_string(list.error());
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(950));
+}
+
+TEST_F(SandboxTest, TimeoutIsATimeoutError) {
+  sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"latency","latency_ms":2000,"times":1})");
+  CallOptions call;
+  call.timeout = std::chrono::milliseconds(300);
+  call.max_retries = 0;
+  auto list = client().list_keys(call);
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::timeout);
+}
+
+TEST_F(SandboxTest, DroppedConnectionIsRetriedThenReported) {
+  sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"drop","times":1})");
+  EXPECT_TRUE(client().list_keys().ok());
+  sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"drop","times":5})");
+  auto list = client().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::connection);
+}
+
+TEST_F(SandboxTest, MalformedBodiesAreDecodeErrors) {
+  const std::string key = first_active_key();
+  sandbox_->add_fault(R"({"path_contains":"/usage","mode":"malformed","times":1})");
+  auto truncated = client().get_usage(key, 30);
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.error().kind, ErrorKind::decode);
+  sandbox_->add_fault(R"({"path_contains":"/usage","mode":"wrong_type","times":1})");
+  auto wrong = client().get_usage(key, 30);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().kind, ErrorKind::decode);
+  EXPECT_FALSE(wrong.error().json_path.empty());
+}
+
+TEST_F(SandboxTest, ProxyHtmlPagesAreServerErrorsNotCrashes) {
+  sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"html","times":3})");
+  auto list = client().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::server);
+  EXPECT_EQ(list.error().status, 502);
+}
+
+TEST_F(SandboxTest, FiftyConcurrentRequestsOverlap) {
+  const std::string key = first_active_key();
+  sandbox_->add_fault(R"({"path_contains":"/usage","mode":"latency","latency_ms":200,"times":50})");
+  Client c = client();
+  std::mutex mutex;
+  std::condition_variable finished;
+  int done = 0, ok = 0;
+  const auto start = Clock::now();
+  for (int i = 0; i < 50; ++i) {
+    c.get_usage_async(key, 7, [&](Result<KeyUsage> usage) {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++done;
+      ok += usage.ok();
+      finished.notify_one();
+    });
+  }
+  std::unique_lock<std::mutex> lock(mutex);
+  ASSERT_TRUE(finished.wait_for(lock, std::chrono::seconds(30), [&] { return done == 50; }));
+  EXPECT_EQ(ok, 50);
+  // 50 x 200 ms one after another would take 10 s; in flight together they take a fraction.
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST_F(SandboxTest, FetchFleetReturnsUsageForEveryActiveKey) {
+  auto fleet = client().fetch_fleet(30, 8);
+  ASSERT_TRUE(fleet.ok()) << to_string(fleet.error());
+  EXPECT_EQ(fleet->keys.size(), 13u);
+  EXPECT_EQ(fleet->usages.size(), 12u);
+}
+
+TEST(SandboxBasePath, WorksBehindAPathPrefix) {
+  SandboxProcess sandbox({"--base-path", "/proxy/keyscope"});
+  ASSERT_NE(sandbox.base_url().find("/proxy/keyscope"), std::string::npos);
+  auto list = Client(options_for(sandbox)).list_keys();
+  ASSERT_TRUE(list.ok()) << to_string(list.error());
+  EXPECT_EQ(list->data.size(), 13u);
+}
+
+TEST(SandboxFreeTier, RealRateLimitGivesRateLimitErrorWithRetryAfter) {
+  SandboxProcess sandbox({"--tier", "free"});
+  ClientOptions options = options_for(sandbox);
+  options.retry.max_retries = 0;
+  Client c(options);
+  std::optional<Error> limited;
+  for (int i = 0; i < 15 && !limited; ++i) {
+    auto list = c.list_keys();
+    if (!list.ok()) limited = list.error();
+  }
+  ASSERT_TRUE(limited.has_value());
+  EXPECT_EQ(limited->kind, ErrorKind::rate_limit);
+  EXPECT_EQ(limited->status, 429);
+  ASSERT_TRUE(limited->retry_after_seconds.has_value());
+  EXPECT_GT(*limited->retry_after_seconds, 0);
+  EXPECT_EQ(c.rate_limit().remaining, 0);
+  EXPECT_EQ(c.rate_limit().limit, 10);
+}
+
+TEST(SandboxFreeTier, AServerWaitBeyondTheCapIsRaisedNotSlept) {
+  SandboxProcess sandbox({"--tier", "free"});
+  ClientOptions options = options_for(sandbox);
+  options.retry.max_server_wait = std::chrono::milliseconds(0);
+  Client c(options);
+  std::optional<Error> limited;
+  const auto start = Clock::now();
+  for (int i = 0; i < 15 && !limited; ++i) {
+    auto list = c.list_keys();
+    if (!list.ok()) limited = list.error();
+  }
+  ASSERT_TRUE(limited.has_value());
+  EXPECT_EQ(limited->kind, ErrorKind::rate_limit);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(10));
+}
+
+}  // namespace
+}  // namespace keyscope
