@@ -27,16 +27,18 @@ run_stage native-build "$root/scripts/build-native.sh"
 export KEYSCOPE_SANDBOX="$root/build/native/sandbox/keyscope-sandbox"
 export KEYSCOPE_CLI="$root/build/native/examples/cli/keyscope"
 run_stage cpp ctest --test-dir "$root/build/native" --output-on-failure -j2 --timeout 300
+run_stage sanitizers "$root/scripts/test-sanitizers.sh"
 [ -x "$root/scripts/test-wasm.sh" ] && run_stage wasm "$root/scripts/test-wasm.sh"
 [ -x "$root/scripts/test-python.sh" ] && run_stage python "$root/scripts/test-python.sh"
 
 # One total over every runner's own summary line.
 passed=0; failed=0
 add() { passed=$((passed + ${1:-0})); failed=$((failed + ${2:-0})); }
-if [ -f "$logs/cpp.log" ]; then
-  total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$logs/cpp.log" | tail -1)
+for log in "$logs/cpp.log" "$logs/sanitizers.log"; do
+  [ -f "$log" ] || continue
+  total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log" | tail -1)
   if [ -n "$total" ]; then set -- $total; add $(( $2 - $1 )) "$1"; fi
-fi
+done
 for log in "$logs"/wasm.log; do
   [ -f "$log" ] || continue
   p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')

@@ -1,0 +1,138 @@
+// check_usage: internal consistency of one usage payload.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "analytics/number_format.hpp"
+#include "keyscope/analytics.hpp"
+
+namespace keyscope::analytics {
+namespace {
+
+constexpr double kSuccessRateTolerance = 1e-4;
+
+std::string str(std::int64_t v) { return std::to_string(v); }
+
+IntegrityCheck compare(std::string check, std::int64_t expected, std::int64_t actual,
+                       const std::string& what) {
+  const bool ok = expected == actual;
+  std::string message = ok ? what + " match (" + str(actual) + ")"
+                           : what + ": expected " + str(expected) + ", got " + str(actual) +
+                                 " (off by " + str(actual - expected) + ")";
+  return IntegrityCheck{std::move(check), ok, str(expected), str(actual), std::move(message)};
+}
+
+std::int64_t status_class_sum(const KeyUsage& usage, char leading_digit) {
+  std::int64_t sum = 0;
+  for (const auto& [status, count] : usage.by_status) {
+    if (!status.empty() && status[0] == leading_digit) sum += count;
+  }
+  return sum;
+}
+
+void check_daily(const KeyUsage& usage, std::optional<std::int64_t> end_day,
+                 std::vector<IntegrityCheck>& out) {
+  const auto& daily = usage.daily;
+  bool ascending = true, descending = true;
+  for (std::size_t i = 1; i < daily.size(); ++i) {
+    const auto prev = daily[i - 1].date.days_since_epoch, cur = daily[i].date.days_since_epoch;
+    if (cur <= prev) ascending = false;
+    if (cur >= prev) descending = false;
+  }
+  const bool ordered = daily.size() < 2 || ascending || descending;
+  out.push_back({"daily_order", ordered, "ascending or descending dates",
+                 ordered ? (daily.size() < 2 ? "trivially ordered"
+                                             : (ascending ? "ascending" : "descending"))
+                         : "unordered",
+                 ordered ? "daily dates are in order" : "daily dates are not in a consistent order"});
+
+  std::set<std::int64_t> seen;
+  std::int64_t duplicates = 0;
+  for (const DailyBucket& day : daily) {
+    if (!seen.insert(day.date.days_since_epoch).second) ++duplicates;
+  }
+  IntegrityCheck dup = compare("daily_duplicates", 0, duplicates, "duplicate daily dates");
+  out.push_back(std::move(dup));
+
+  std::int64_t newest = end_day.value_or(std::numeric_limits<std::int64_t>::min());
+  if (!end_day) {
+    for (const DailyBucket& day : daily) newest = std::max(newest, day.date.days_since_epoch);
+  }
+  std::int64_t outside = 0;
+  if (!daily.empty() || end_day) {
+    const std::int64_t oldest_allowed = newest - usage.window_days + 1;
+    for (const DailyBucket& day : daily) {
+      const auto d = day.date.days_since_epoch;
+      if (d < oldest_allowed || d > newest) ++outside;
+    }
+  }
+  out.push_back(compare("daily_window", 0, outside, "daily dates outside the window"));
+
+  const auto length = static_cast<std::int64_t>(daily.size());
+  const bool length_ok = length <= usage.window_days;
+  out.push_back({"daily_length", length_ok, "<= " + str(usage.window_days), str(length),
+                 length_ok ? str(length) + " daily buckets for a " + str(usage.window_days) +
+                                 "-day window"
+                           : str(length) + " daily buckets exceed the " + str(usage.window_days) +
+                                 "-day window"});
+
+  std::int64_t over = 0, requests = 0, errors = 0;
+  for (const DailyBucket& day : daily) {
+    if (day.errors > day.requests) ++over;
+    requests += day.requests;
+    errors += day.errors;
+  }
+  out.push_back(compare("daily_errors_le_requests", 0, over, "days with more errors than requests"));
+  out.push_back(compare("daily_requests_sum", usage.total_requests, requests,
+                        "daily requests vs total_requests"));
+  out.push_back(compare("daily_errors_sum", usage.client_errors + usage.server_errors, errors,
+                        "daily errors vs client_errors + server_errors"));
+}
+
+}  // namespace
+
+std::vector<IntegrityCheck> check_usage(const KeyUsage& usage, std::optional<std::int64_t> end_day) {
+  std::vector<IntegrityCheck> out;
+  std::int64_t negatives = 0;
+  for (std::int64_t v : {usage.total_requests, usage.successful, usage.client_errors,
+                         usage.server_errors, usage.window_days}) {
+    if (v < 0) ++negatives;
+  }
+  for (const auto& [status, count] : usage.by_status) negatives += count < 0;
+  for (const DailyBucket& day : usage.daily) negatives += (day.requests < 0) + (day.errors < 0);
+  out.push_back(compare("non_negative", 0, negatives, "negative counts"));
+
+  out.push_back(compare("totals", usage.total_requests,
+                        usage.successful + usage.client_errors + usage.server_errors,
+                        "total_requests vs successful + client_errors + server_errors"));
+  if (!usage.by_status.empty()) {
+    std::int64_t sum = 0;
+    for (const auto& [status, count] : usage.by_status) sum += count;
+    out.push_back(compare("by_status_sum", usage.total_requests, sum, "by_status sum vs total_requests"));
+    out.push_back(compare("status_2xx", usage.successful, status_class_sum(usage, '2'),
+                          "2xx in by_status vs successful"));
+    out.push_back(compare("status_4xx", usage.client_errors, status_class_sum(usage, '4'),
+                          "4xx in by_status vs client_errors"));
+    out.push_back(compare("status_5xx", usage.server_errors, status_class_sum(usage, '5'),
+                          "5xx in by_status vs server_errors"));
+  }
+  if (usage.success_rate) {
+    const double expected = usage.total_requests > 0
+                                ? static_cast<double>(usage.successful) /
+                                      static_cast<double>(usage.total_requests)
+                                : 0.0;
+    const double actual = *usage.success_rate;
+    const bool ok = std::fabs(actual - expected) <= kSuccessRateTolerance + 1e-12;
+    out.push_back({"success_rate", ok, detail::format_number(expected),
+                   detail::format_number(actual),
+                   ok ? "success_rate matches successful / total_requests"
+                      : "success_rate " + detail::format_number(actual) +
+                            " differs from successful / total_requests = " +
+                            detail::format_number(expected) + " by more than 1e-4"});
+  }
+  check_daily(usage, end_day, out);
+  return out;
+}
+
+}  // namespace keyscope::analytics

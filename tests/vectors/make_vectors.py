@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Writes tests/vectors/*.json. Expected outputs are computed here, independently of the C++
+core: percentiles with numpy (method="linear"), chargeback with exact fractions, gap_fill with
+datetime, the rest by hand. Run: python3 make_vectors.py  (needs numpy and ddsketch)."""
+import datetime as dt
+import json
+import pathlib
+from fractions import Fraction
+
+import numpy as np
+from ddsketch import LogCollapsingLowestDenseDDSketch
+
+HERE = pathlib.Path(__file__).parent
+
+
+def write(helper, cases):
+    path = HERE / f"{helper}.json"
+    path.write_text(json.dumps({"helper": helper, "cases": cases}, indent=1) + "\n")
+    print(f"{path.name}: {len(cases)} cases")
+
+
+def key(i, name, prefix="sk_live_ab12", tier="pro", **extra):
+    k = {"id": f"00000000-0000-4000-8000-{i:012d}", "key_prefix": prefix, "name": name,
+         "tier": tier, "scopes": ["read:iocs"], "total_requests": 0,
+         "last_used_at": "2026-05-17T09:00:00Z", "created_at": "2026-01-01T00:00:00Z",
+         "expires_at": None, "revoked_at": None}
+    k.update(extra)
+    return k
+
+
+def usage(i, total=0, client=0, server=0, daily=(), **extra):
+    u = {"key_id": f"00000000-0000-4000-8000-{i:012d}", "window_days": 30, "total_requests": total,
+         "successful": total - client - server, "client_errors": client, "server_errors": server,
+         "top_endpoints": [], "by_status": {}, "daily": list(daily), "rate_limit_hits_by_hour": []}
+    u.update(extra)
+    return u
+
+
+def kid(i):
+    return f"00000000-0000-4000-8000-{i:012d}"
+
+
+# --- environment_of ---------------------------------------------------------------------------
+write("environment_of", [
+    {"name": name, "input": {"prefix": p}, "expected": e} for name, p, e in [
+        ("live", "sk_live_zIc8", "live"), ("test", "sk_test_ab12", "test"),
+        ("bare live prefix", "sk_live_", "live"), ("empty", "", "unknown"),
+        ("uppercase", "SK_LIVE_ab12", "unknown"), ("other", "pk_live_ab12", "unknown"),
+        ("masked preview", "sk_live_••••••••", "live")]
+] + [{"name": "missing prefix", "input": {}, "expected_error": {"type": "ValidationError"}}])
+
+# --- percentiles (numpy linear) ---------------------------------------------------------------
+rng = np.random.default_rng(42)
+pct_inputs = [
+    ("one sample", [42.0], [0, 0.5, 0.99, 1]),
+    ("two samples", [1.0, 2.0], [0, 0.25, 0.5, 1]),
+    ("even count", [4.0, 1.0, 3.0, 2.0], [0, 0.25, 0.5, 0.75, 1]),
+    ("odd count", [5.0, 1.0, 3.0], [0.5, 0.1, 0.9]),
+    ("ties", [7.0, 7.0, 7.0, 1.0, 7.0], [0, 0.2, 0.5, 1]),
+    ("negatives", [-3.5, -1.0, 0.0, 2.25, 10.0], [0.1, 0.5, 0.95]),
+    ("unsorted q order", [10, 20, 30, 40, 50], [1, 0, 0.5, 0.5, 0.33]),
+    ("no quantiles", [1.0, 2.0], []),
+    ("lognormal 1000", [float(x) for x in np.round(rng.lognormal(5, 1, 1000), 6)],
+     [0.01, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999]),
+]
+cases = []
+for name, samples, qs in pct_inputs:
+    values = [float(v) for v in np.percentile(np.array(samples, dtype=float), np.array(qs, dtype=float) * 100, method="linear")] if qs else []
+    cases.append({"name": name, "input": {"samples": samples, "qs": qs}, "expected": {"values": values}})
+cases += [
+    {"name": "empty samples", "input": {"samples": [], "qs": [0.5]}, "expected_error": {"type": "ValidationError"}},
+    {"name": "q above 1", "input": {"samples": [1], "qs": [1.5]}, "expected_error": {"type": "ValidationError"}},
+    {"name": "q below 0", "input": {"samples": [1], "qs": [-0.01]}, "expected_error": {"type": "ValidationError"}},
+    {"name": "samples not numbers", "input": {"samples": ["1"], "qs": [0.5]}, "expected_error": {"type": "ValidationError"}},
+]
+write("percentiles", cases)
+
+# --- ddsketch (python ddsketch package) -------------------------------------------------------
+cases = []
+for name, samples, qs, acc in [
+    ("lognormal 1000", [float(x) for x in np.round(rng.lognormal(5, 1, 1000), 6)], [0, 0.01, 0.5, 0.9, 0.99, 1], 0.01),
+    ("with zeros and negatives", [-10.0, -1.0, 0.0, 0.0, 1.0, 10.0, 100.0], [0, 0.1, 0.3, 0.5, 0.8, 1], 0.01),
+    ("one sample", [3.0], [0, 0.5, 1], 0.01),
+    ("coarse accuracy", [float(x) for x in range(1, 101)], [0.25, 0.5, 0.75], 0.05),
+]:
+    s = LogCollapsingLowestDenseDDSketch(relative_accuracy=acc, bin_limit=2048)
+    for v in samples:
+        s.add(v)
+    cases.append({"name": name, "input": {"samples": samples, "qs": qs, "relative_accuracy": acc},
+                  "expected": {"values": [s.get_quantile_value(q) for q in qs], "count": s.count,
+                               "min": min(samples), "max": max(samples)}})
+cases.append({"name": "empty", "input": {"samples": [], "qs": [0.5]}, "expected_error": {"type": "ValidationError"}})
+cases.append({"name": "bad accuracy", "input": {"samples": [1], "qs": [0.5], "relative_accuracy": 1.5},
+              "expected_error": {"type": "ValidationError"}})
+write("ddsketch", cases)
+
+# --- gap_fill ---------------------------------------------------------------------------------
+def gap_fill(daily, window, end):
+    end_d = dt.date.fromisoformat(end)
+    out = []
+    for i in range(window - 1, -1, -1):
+        d = (end_d - dt.timedelta(days=i)).isoformat()
+        out.append({"date": d, "requests": sum(b["requests"] for b in daily if b["date"] == d),
+                    "errors": sum(b["errors"] for b in daily if b["date"] == d)})
+    return out
+
+cases = []
+for name, daily, window, end in [
+    ("empty series", [], 3, "2026-05-17"),
+    ("one day", [{"date": "2026-05-17", "requests": 5, "errors": 1}], 1, "2026-05-17"),
+    ("newest first with gaps", [{"date": "2026-05-17", "requests": 5, "errors": 1},
+                                {"date": "2026-05-14", "requests": 2, "errors": 0}], 5, "2026-05-17"),
+    ("outside the window dropped", [{"date": "2026-04-01", "requests": 9, "errors": 9},
+                                    {"date": "2026-05-18", "requests": 9, "errors": 9}], 2, "2026-05-17"),
+    ("duplicates summed", [{"date": "2026-05-16", "requests": 1, "errors": 0},
+                           {"date": "2026-05-16", "requests": 2, "errors": 1}], 2, "2026-05-17"),
+    ("month and leap boundary", [{"date": "2024-02-29", "requests": 3, "errors": 0}], 3, "2024-03-01"),
+    ("zero window", [{"date": "2026-05-17", "requests": 5, "errors": 1}], 0, "2026-05-17"),
+]:
+    cases.append({"name": name, "input": {"daily": daily, "window_days": window, "end_date": end},
+                  "expected": gap_fill(daily, window, end)})
+cases.append({"name": "bad date", "input": {"daily": [{"date": "2026-13-01", "requests": 1, "errors": 0}],
+              "window_days": 1, "end_date": "2026-05-17"}, "expected_error": {"type": "DecodeError"}})
+write("gap_fill", cases)
+
+# --- chargeback (exact Hamilton with fractions) -----------------------------------------------
+def hamilton(rows, bill_cents, centers_of):
+    centers = {}
+    for r in rows:
+        c = centers_of(r)
+        e = centers.setdefault(c, {"cost_center": c, "key_ids": [], "requests": 0})
+        e["key_ids"].append(r["key_id"]); e["requests"] += r["request_count"]
+    if not centers:
+        return [{"cost_center": "unallocated", "keys": 0, "key_ids": [], "requests": 0, "share": 1.0,
+                 "cost_cents": bill_cents}]
+    total = sum(e["requests"] for e in centers.values())
+    weights = {c: (e["requests"] if total else 1) for c, e in centers.items()}
+    wsum = sum(weights.values())
+    exact = {c: Fraction(bill_cents * w, wsum) for c, w in weights.items()}
+    cost = {c: int(x) for c, x in exact.items()}
+    left = bill_cents - sum(cost.values())
+    order = sorted(centers, key=lambda c: (-(exact[c] - cost[c]), -centers[c]["requests"], c))
+    for c in order[:left]:
+        cost[c] += 1
+    out = []
+    for c, e in centers.items():
+        out.append({"cost_center": c, "keys": len(e["key_ids"]), "key_ids": sorted(e["key_ids"]),
+                    "requests": e["requests"], "share": (e["requests"] / total) if total else 1 / len(centers),
+                    "cost_cents": cost[c], "cost": f"{cost[c] // 100}.{cost[c] % 100:02d}"})
+    return sorted(out, key=lambda r: (-r["requests"], r["cost_center"]))
+
+import re
+def pattern_centers(pattern, by_key=None):
+    by_key = by_key or {}
+    def f(r):
+        for k in (r["key_id"], r["name"]):
+            if by_key.get(k):
+                return by_key[k]
+        m = re.search(pattern, r["name"]) if pattern else None
+        return m.group(1) if m and m.group(1) else "unallocated"
+    return f
+
+def rows(*triples):
+    return [{"key_id": i, "name": n, "request_count": c} for i, n, c in triples]
+
+cases = []
+for name, rs, bill, mapping in [
+    ("0.01 over three centers", rows(("1", "a [x]", 10), ("2", "b [y]", 30), ("3", "c [z]", 20)), "0.01",
+     {"name_pattern": r"\[(\w+)\]"}),
+    ("ties broken by name", rows(("1", "k1", 5), ("2", "k2", 5), ("3", "k3", 5)), "1.00",
+     {"by_key": {"1": "a", "2": "b", "3": "c"}}),
+    ("unmapped keys go to unallocated", rows(("1", "a [x]", 10), ("2", "no team", 5)), "100",
+     {"name_pattern": r"\[(\w+)\]"}),
+    ("no mapping at all", rows(("1", "a", 1), ("2", "b", 2)), "9.99", None),
+    ("zero traffic splits equally", rows(("1", "x", 0), ("2", "y", 0), ("3", "z", 0)), "1",
+     {"by_key": {"1": "b", "2": "a"}}),
+    ("no keys", [], "42.00", None),
+    ("zero bill", rows(("1", "a [x]", 10)), "0", {"name_pattern": r"\[(\w+)\]"}),
+    ("id beats name beats pattern", rows(("id-1", "Shared [ops]", 10), ("id-2", "Billing [ops]", 20),
+                                         ("id-3", "Other [ops]", 30)), "1234.56",
+     {"by_key": {"Shared [ops]": "platform", "id-2": "finance"}, "name_pattern": r"\[(\w+)\]"}),
+    ("remainder ties broken by requests", rows(("1", "a [p]", 1), ("2", "b [q]", 1), ("3", "c [q]", 1)), "0.02",
+     {"name_pattern": r"\[(\w+)\]"}),
+]:
+    bill_cents = int(round(Fraction(bill) * 100))
+    mp = mapping or {}
+    expected = hamilton(rs, bill_cents, pattern_centers(mp.get("name_pattern"), mp.get("by_key")))
+    inp = {"rows": rs, "bill": bill}
+    if mapping:
+        inp["mapping"] = mapping
+    cases.append({"name": name, "input": inp, "expected": expected})
+# From keys + usages (revoked excluded, key without usage included at 0).
+ks = [key(1, "Alpha [sec]"), key(2, "Beta [ops]"), key(3, "Gone [sec]", revoked_at="2026-05-01T00:00:00Z")]
+us = [usage(1, 300), usage(3, 999)]
+cases.append({"name": "from keys and usages", "input": {"keys": ks, "usages": us, "bill_cents": 1001,
+              "mapping": {"name_pattern": r"\[(\w+)\]"}},
+              "expected": hamilton(rows((kid(1), "Alpha [sec]", 300), (kid(2), "Beta [ops]", 0)), 1001,
+                                   pattern_centers(r"\[(\w+)\]"))})
+for name, bill in [("bill with 3 decimals", "1.234"), ("negative bill", "-5.00"), ("bill with comma", "1,00"),
+                   ("bill as number", 12.5), ("empty bill", "")]:
+    cases.append({"name": name, "input": {"rows": rows(("1", "a", 1)), "bill": bill},
+                  "expected_error": {"type": "ValidationError"}})
+cases.append({"name": "pattern without a group", "input": {"rows": rows(("1", "a", 1)), "bill": "1",
+              "mapping": {"name_pattern": r"\[\w+\]"}}, "expected_error": {"type": "ValidationError"}})
+write("chargeback", cases)
+
+# --- usage_by_key -----------------------------------------------------------------------------
+u1 = usage(1, 200, 6, 4, top_endpoints=[{"path": "/api/v1/iocs", "count": 50}, {"path": "/api/v1/articles", "count": 100}],
+           latency_p95_ms=612)
+cases = [
+    {"name": "revoked excluded, zero-traffic included, sorted", "input": {
+        "keys": [key(1, "Alpha"), key(2, "Beta", prefix="sk_test_x"), key(3, "Gone", revoked_at="2026-05-01T00:00:00Z"),
+                 key(4, "Aardvark", last_used_at=None)],
+        "usages": [u1, usage(3, 5000)]},
+     "expected": [
+        {"key_id": kid(1), "name": "Alpha", "environment": "live", "request_count": 200, "error_count": 10,
+         "error_rate": 0.05, "latency_p95_ms": 612, "last_activity": "2026-05-17T09:00:00Z",
+         "endpoint_distribution": [{"path": "/api/v1/articles", "count": 100, "share": 0.5},
+                                   {"path": "/api/v1/iocs", "count": 50, "share": 0.25}]},
+        {"key_id": kid(4), "name": "Aardvark", "request_count": 0, "error_rate": 0, "latency_p95_ms": None,
+         "last_activity": None, "endpoint_distribution": []},
+        {"key_id": kid(2), "name": "Beta", "environment": "test", "request_count": 0, "error_count": 0}]},
+    {"name": "ties on requests by name then id", "input": {
+        "keys": [key(3, "b"), key(2, "a"), key(1, "a")], "usages": [usage(1, 5), usage(2, 5), usage(3, 5)]},
+     "expected": [{"key_id": kid(1)}, {"key_id": kid(2)}, {"key_id": kid(3)}]},
+    {"name": "no keys", "input": {"keys": [], "usages": []}, "expected": []},
+    {"name": "key_preview accepted", "input": {"keys": [{k: v for k, v in key(1, "P").items() if k != "key_prefix"} |
+                                                       {"key_preview": "sk_test_••••"}], "usages": []},
+     "expected": [{"prefix": "sk_test_••••", "environment": "test"}]},
+    {"name": "keys not an array", "input": {"keys": {}, "usages": []}, "expected_error": {"type": "DecodeError"}},
+]
+write("usage_by_key", cases)
+
+# --- check_usage ------------------------------------------------------------------------------
+good = usage(1, 100, 8, 2, success_rate=0.9,
+             by_status={"200": 90, "404": 5, "429": 3, "500": 2},
+             daily=[{"date": "2026-05-16", "requests": 60, "errors": 6}, {"date": "2026-05-15", "requests": 40, "errors": 4}])
+all_ok = [{"check": c, "ok": True} for c in ["non_negative", "totals", "by_status_sum", "status_2xx", "status_4xx",
+          "status_5xx", "success_rate", "daily_order", "daily_duplicates", "daily_window", "daily_length",
+          "daily_errors_le_requests", "daily_requests_sum", "daily_errors_sum"]]
+bad = json.loads(json.dumps(good))
+bad["total_requests"] = 101
+bad["daily"].append({"date": "2026-05-16", "requests": 1, "errors": 0})
+bad_expected = [dict(c) for c in all_ok]
+for c in bad_expected:
+    if c["check"] in ("totals", "by_status_sum", "success_rate", "daily_order", "daily_duplicates"):
+        c["ok"] = False
+bad_expected[1].update({"expected": "101", "actual": "100"})
+empty = usage(1)
+cases = [
+    {"name": "consistent payload", "input": {"usage": good}, "expected": all_ok},
+    {"name": "inconsistent totals, duplicates, order", "input": {"usage": bad}, "expected": bad_expected},
+    {"name": "all zeros, no optional parts", "input": {"usage": empty}, "expected": [
+        {"check": c, "ok": True} for c in ["non_negative", "totals", "daily_order", "daily_duplicates",
+        "daily_window", "daily_length", "daily_errors_le_requests", "daily_requests_sum", "daily_errors_sum"]]},
+    {"name": "end_date anchors the window", "input": {"usage": good, "end_date": "2026-07-01"},
+     "expected": [c if c["check"] != "daily_window" else {"check": "daily_window", "ok": False, "actual": "2"}
+                  for c in all_ok]},
+    {"name": "success_rate rounded by the API", "input": {"usage": usage(1, 10000, 237, 0, success_rate=0.97634)},
+     "expected": [{"check": "non_negative", "ok": True}, {"check": "totals", "ok": True},
+                  {"check": "success_rate", "ok": True}] + [{"check": c} for c in ["daily_order", "daily_duplicates",
+                  "daily_window", "daily_length", "daily_errors_le_requests"]] +
+                 [{"check": "daily_requests_sum", "ok": False}, {"check": "daily_errors_sum", "ok": False}]},
+    {"name": "usage missing", "input": {}, "expected_error": {"type": "ValidationError"}},
+]
+write("check_usage", cases)
+
+# --- detect_anomalies (findings matched on key, kind and severity) ----------------------------
+NOW = "2026-05-17T12:00:00Z"
+today = dt.date(2026, 5, 17)
+def series(values_oldest_first, errors=None):
+    n = len(values_oldest_first)
+    out = []
+    for i, v in enumerate(values_oldest_first):
+        if v:
+            out.append({"date": (today - dt.timedelta(days=n - 1 - i)).isoformat(), "requests": v,
+                        "errors": (errors[i] if errors else 0)})
+    return out[::-1]
+
+def usage_series(i, values, errors=None, **extra):
+    d = series(values, errors)
+    total = sum(b["requests"] for b in d); err = sum(b["errors"] for b in d)
+    return usage(i, total, err, 0, daily=d, window_days=len(values), **extra)
+
+spiky = [100 + (i % 7) for i in range(29)] + [1300]
+cases = [
+    {"name": "spike", "input": {"now": NOW, "keys": [key(1, "k")], "usages": [usage_series(1, spiky)]},
+     "expected": [{"key_name": "k", "kind": "spike", "severity": "critical",
+                   "metrics": {"latest_requests": 1300, "baseline_median": 103}}]},
+    {"name": "tiny volumes are not spikes", "input": {"now": NOW, "keys": [key(1, "k")],
+     "usages": [usage_series(1, [1] * 29 + [4])]}, "expected": []},
+    {"name": "empty series", "input": {"now": NOW, "keys": [key(1, "k")], "usages": [usage(1)]}, "expected": []},
+    {"name": "one day", "input": {"now": NOW, "keys": [key(1, "k")], "usages": [usage_series(1, [5000])]}, "expected": []},
+    {"name": "all zeros", "input": {"now": NOW, "keys": [key(1, "k")], "usages": [usage_series(1, [0] * 30)]}, "expected": []},
+    {"name": "revoked keys produce nothing", "input": {"now": NOW, "keys": [key(1, "k", revoked_at="2026-05-01T00:00:00Z",
+     expires_at="2026-05-02T00:00:00Z", last_used_at="2026-01-01T00:00:00Z")], "usages": []}, "expected": []},
+    {"name": "key without usage is never_used", "input": {"now": NOW, "keys": [key(1, "k", last_used_at=None,
+     created_at="2026-05-02T12:00:00Z")], "usages": []},
+     "expected": [{"kind": "never_used", "severity": "info", "metrics": {"days_since_created": 15}}]},
+    {"name": "dormant reactivated", "input": {"now": NOW, "keys": [key(1, "k", created_at="2025-01-01T00:00:00Z")],
+     "usages": [usage_series(1, [500] * 10 + [0] * 40 + [500] * 3)]},
+     "expected": [{"kind": "dormant_reactivated", "severity": "warning",
+                   "metrics": {"zero_days": 40, "days_since_reactivation": 2, "requests_since_reactivation": 1500}}]},
+    {"name": "error burst", "input": {"now": NOW, "keys": [key(1, "k")],
+     "usages": [usage_series(1, [1000] * 30, [10] * 28 + [400, 300])]},
+     "expected": [{"kind": "error_burst", "severity": "warning", "metrics": {"recent_error_rate": 0.35}}]},
+    {"name": "rate limit 429s and peak", "input": {"now": NOW, "keys": [key(1, "k", tier="free")],
+     "usages": [usage_series(1, [100] * 30, by_status={"200": 2990, "429": 10}, rate_limit_peak_per_minute=10)]},
+     "expected": [{"kind": "rate_limit_pressure", "severity": "critical",
+                   "metrics": {"peak_per_minute": 10, "limit_per_minute": 10, "rate_limited_requests": 10}}]},
+    {"name": "test key with production traffic", "input": {"now": NOW, "keys": [key(1, "k", prefix="sk_test_ab12")],
+     "usages": [usage_series(1, [20000] * 30)]},
+     "expected": [{"kind": "test_key_production_traffic", "severity": "warning"}]},
+    {"name": "expiry, staleness and ordering", "input": {"now": NOW, "keys": [
+        key(1, "b", expires_at="2026-05-20T12:00:00Z"), key(2, "a", expires_at="2026-05-07T12:00:00Z"),
+        key(3, "c", last_used_at="2026-03-01T00:00:00Z"), key(4, "d", expires_at="2026-05-30T12:00:00Z")],
+        "usages": []},
+     "expected": [{"key_name": "a", "kind": "expired_not_revoked", "severity": "warning", "metrics": {"days_since_expiry": 10}},
+                  {"key_name": "b", "kind": "expiring_soon", "severity": "warning", "metrics": {"days_until_expiry": 3}},
+                  {"key_name": "c", "kind": "stale", "severity": "info", "metrics": {"days_since_last_use": 77}},
+                  {"key_name": "d", "kind": "expiring_soon", "severity": "info"}]},
+    {"name": "options override thresholds", "input": {"now": NOW, "keys": [key(3, "c", last_used_at="2026-03-01T00:00:00Z")],
+     "usages": [], "options": {"stale_after_days": 90}}, "expected": []},
+    {"name": "unknown option", "input": {"now": NOW, "keys": [], "usages": [], "options": {"stale_days": 1}},
+     "expected_error": {"type": "ValidationError"}},
+    {"name": "bad now", "input": {"now": "yesterday", "keys": [], "usages": []}, "expected_error": {"type": "ValidationError"}},
+]
+write("detect_anomalies", cases)
