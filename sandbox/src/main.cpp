@@ -1,0 +1,41 @@
+// keyscope-sandbox entry point: options, signals, run.
+#include <pthread.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "options.hpp"
+#include "server.hpp"
+
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  auto opts = sandbox::parse_options(argc, argv, exit_code);
+  if (!opts) return exit_code;
+
+  std::signal(SIGPIPE, SIG_IGN);  // peers that hang up must not kill us
+  // SIGINT/SIGTERM go to a dedicated thread (blocked in every other thread).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  sandbox::Sandbox server(*opts);
+  std::atomic<bool> done{false};
+  std::thread waiter([&server, &done, set] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    // A signal may arrive before the server is listening: keep asking until run() returns.
+    while (!done.load()) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  const int rc = server.run();
+  done.store(true);
+  pthread_kill(waiter.native_handle(), SIGTERM);  // wakes sigwait if no signal came
+  waiter.join();
+  return rc;
+}
