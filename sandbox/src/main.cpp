@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "options.hpp"
@@ -28,8 +30,14 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&set, &sig);
     // A signal may arrive before the server is listening: keep asking until run() returns.
-    while (!done.load()) {
+    // Idle keep-alive connections would hold run() for their whole timeout; after a short grace
+    // the process exits and the kernel closes them.
+    for (int waited_ms = 0; !done.load(); waited_ms += 20) {
       server.stop();
+      if (waited_ms >= 300) {
+        std::fflush(nullptr);
+        std::_Exit(0);
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });

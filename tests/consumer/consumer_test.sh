@@ -7,6 +7,7 @@ build=$1
 sandbox=$2
 here=$(cd "$(dirname "$0")" && pwd)
 scratch=$(mktemp -d)
+pid=""
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
 cmake --install "$build" --prefix "$scratch/prefix" >/dev/null

@@ -23,6 +23,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << keys->data.size() << " keys, first " << keys->data.front().key_prefix << " ("
-            << keyscope::environment_of(keys->data.front().key_prefix) << ")\n";
+            << keyscope::analytics::environment_of(keys->data.front().key_prefix) << ")\n";
   return 0;
 }

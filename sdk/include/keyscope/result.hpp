@@ -26,7 +26,8 @@ class Result {
     if (!ok()) throw_error(error());
     return std::get<T>(state_);
   }
-  T&& value() && {
+  // By value: `for (auto& k : client.list_keys().value().data)` must not outlive a temporary.
+  T value() && {
     if (!ok()) throw_error(error());
     return std::get<T>(std::move(state_));
   }

@@ -1,0 +1,171 @@
+#include "transport/curl/curl_error_mapping.hpp"
+
+#include <string>
+
+#include "core/ascii.hpp"
+#include "keyscope/redact.hpp"
+#include "transport/curl/curl_transfer.hpp"
+
+namespace keyscope::curl {
+namespace {
+
+struct UrlParts {
+  std::string host;
+  std::string port;
+};
+
+UrlParts host_and_port(const std::string& url) {
+  UrlParts parts;
+  CURLU* handle = curl_url();
+  if (handle == nullptr) return parts;
+  if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    char* host = nullptr;
+    char* port = nullptr;
+    if (curl_url_get(handle, CURLUPART_HOST, &host, 0) == CURLUE_OK) parts.host = host;
+    if (curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+      parts.port = port;
+    }
+    curl_free(host);
+    curl_free(port);
+  }
+  curl_url_cleanup(handle);
+  return parts;
+}
+
+std::string describe_endpoint(const std::string& url) {
+  const UrlParts parts = host_and_port(url);
+  if (parts.host.empty()) return "the server";
+  return parts.port.empty() ? parts.host : parts.host + ":" + parts.port;
+}
+
+// libcurl's own detail (CURLOPT_ERRORBUFFER), falling back to its generic text for the code.
+std::string curl_detail(CURLcode code, const CurlTransfer& transfer) {
+  const std::string detail = transfer.error_buffer[0] != '\0'
+                                 ? std::string(transfer.error_buffer)
+                                 : std::string(curl_easy_strerror(code));
+  return redact(trim(detail));
+}
+
+Error connection_error(std::string message, std::string code) {
+  return transport_error(ErrorKind::connection, std::move(message), std::move(code));
+}
+
+Error response_too_large_error(const CurlTransfer& transfer, const std::string& where) {
+  return connection_error(
+      "response larger than " + std::to_string(transfer.max_response_bytes) + " bytes" + where,
+      "response_too_large");
+}
+
+bool is_tls_failure(CURLcode code) {
+  switch (code) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string describe_request(const HttpRequest& request) {
+  return " (" + request.method + " " + url_for_message(request.url) + ")";
+}
+
+Error transport_error(ErrorKind kind, std::string message, std::string code) {
+  Error error;
+  error.kind = kind;
+  error.message = std::move(message);
+  error.code = std::move(code);
+  return error;
+}
+
+std::string url_for_message(const std::string& url) {
+  std::string shown = url;
+  if (CURLU* handle = curl_url()) {
+    // Only rebuild URLs that carry user info: everything else is shown as the caller wrote it.
+    char* user = nullptr;
+    if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+        curl_url_get(handle, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+      curl_url_set(handle, CURLUPART_USER, nullptr, 0);
+      curl_url_set(handle, CURLUPART_PASSWORD, nullptr, 0);
+      char* without_user = nullptr;
+      if (curl_url_get(handle, CURLUPART_URL, &without_user, 0) == CURLUE_OK) shown = without_user;
+      curl_free(without_user);
+    }
+    curl_free(user);
+    curl_url_cleanup(handle);
+  }
+  return redact(shown);
+}
+
+Error cancelled_error(const HttpRequest& request, std::string_view reason) {
+  return transport_error(ErrorKind::cancelled, std::string(reason) + describe_request(request),
+                         "cancelled");
+}
+
+Error error_for_failed_transfer(CURLcode code, const CurlTransfer& transfer) {
+  const HttpRequest& request = transfer.request;
+  const std::string where = describe_request(request);
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT: {
+      // libcurl's own text says which phase ran out of time.
+      const std::string_view detail = transfer.error_buffer;
+      const bool while_connecting = istarts_with(detail, "Connection timed out") ||
+                                    istarts_with(detail, "Resolving timed out");
+      const std::string reason =
+          while_connecting
+              ? "could not connect to " + describe_endpoint(request.url) + " within " +
+                    std::to_string(connect_timeout_ms(request)) + " ms"
+              : "no complete response within " + std::to_string(total_timeout_ms(request)) + " ms";
+      return transport_error(ErrorKind::timeout, reason + where, "timeout");
+    }
+    case CURLE_ABORTED_BY_CALLBACK:  // only our progress callback aborts, on cancellation
+      return cancelled_error(request, "request cancelled");
+    case CURLE_COULDNT_CONNECT:
+      return connection_error("could not connect to " + describe_endpoint(request.url) + where,
+                              "connection_failed");
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return connection_error("could not resolve host " + host_and_port(request.url).host + where,
+                              "connection_failed");
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return connection_error("could not resolve the proxy host" + where, "connection_failed");
+    case CURLE_GOT_NOTHING:
+      return connection_error("connection closed before a response" + where,
+                              "connection_failed");
+    case CURLE_PARTIAL_FILE:
+      return connection_error("connection closed before the whole response arrived" + where,
+                              "connection_failed");
+    case CURLE_RECV_ERROR:
+      return connection_error("connection failed while receiving the response" + where,
+                              "connection_failed");
+    case CURLE_SEND_ERROR:
+      return connection_error("connection failed while sending the request" + where,
+                              "connection_failed");
+    case CURLE_FILESIZE_EXCEEDED:  // Content-Length announced too much
+      return response_too_large_error(transfer, where);
+    case CURLE_WRITE_ERROR:  // our write callback refused more bytes
+      if (transfer.response_too_large) return response_too_large_error(transfer, where);
+      break;
+    default:
+      break;
+  }
+  if (is_tls_failure(code)) {
+    return connection_error("TLS failure: " + curl_detail(code, transfer) + where, "tls_failed");
+  }
+  return connection_error(curl_detail(code, transfer) + where, "connection_failed");
+}
+
+}  // namespace keyscope::curl

@@ -1,0 +1,184 @@
+#include "transport/curl/curl_transfer.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "core/ascii.hpp"
+
+namespace keyscope::curl {
+namespace {
+
+constexpr long kMaxConnectTimeoutMs = 10000;
+
+std::size_t on_body_data(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& transfer = *static_cast<CurlTransfer*>(user);
+  const std::size_t bytes = size * count;
+  std::string& body = transfer.response_body;
+  if (bytes > transfer.max_response_bytes - body.size()) {
+    transfer.response_too_large = true;
+    return 0;  // makes libcurl fail the transfer with CURLE_WRITE_ERROR
+  }
+  body.append(data, bytes);
+  return bytes;
+}
+
+std::size_t on_header_line(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& headers = static_cast<CurlTransfer*>(user)->response_headers;
+  const std::size_t bytes = size * count;
+  const std::string_view line(data, bytes);
+
+  // A status line starts a new header block: interim 1xx responses (and a proxy's CONNECT
+  // reply) come before the real one, and only the last block is kept.
+  if (istarts_with(line, "HTTP/")) {
+    headers.clear();
+    return bytes;
+  }
+  const std::string_view content = trim(line);
+  if (content.empty()) return bytes;
+
+  const bool folded_continuation = line.front() == ' ' || line.front() == '\t';
+  if (folded_continuation) {
+    if (!headers.empty()) headers.back().second.append(" ").append(content);
+    return bytes;
+  }
+  const std::size_t colon = content.find(':');
+  if (colon == std::string_view::npos) return bytes;
+  headers.emplace_back(std::string(trim(content.substr(0, colon))),
+                       std::string(trim(content.substr(colon + 1))));
+  return bytes;
+}
+
+// Called by libcurl while the transfer runs; a non-zero return aborts it with
+// CURLE_ABORTED_BY_CALLBACK.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<CurlTransfer*>(user)->cancel_requested() ? 1 : 0;
+}
+
+bool has_header(const Headers& headers, std::string_view name) {
+  return std::any_of(headers.entries().begin(), headers.entries().end(),
+                     [&](const Headers::Entry& entry) { return iequals(entry.first, name); });
+}
+
+curl_slist* build_header_list(const Headers& headers) {
+  curl_slist* list = nullptr;
+  for (const auto& [name, value] : headers.entries()) {
+    // "Name:" would make libcurl drop the header; "Name;" sends it with an empty value.
+    const std::string line = value.empty() ? name + ";" : name + ": " + value;
+    curl_slist* extended = curl_slist_append(list, line.c_str());
+    if (extended == nullptr) {
+      curl_slist_free_all(list);
+      return nullptr;
+    }
+    list = extended;
+  }
+  // libcurl would send "Expect: 100-continue" for large bodies and wait for the server's
+  // interim reply; the API never needs it.
+  if (!has_header(headers, "Expect")) {
+    curl_slist* extended = curl_slist_append(list, "Expect:");
+    if (extended == nullptr) {
+      curl_slist_free_all(list);
+      return nullptr;
+    }
+    list = extended;
+  }
+  return list;
+}
+
+CURLcode set_method_and_body(CURL* easy, const HttpRequest& request) {
+  const std::string& method = request.method;
+  if (method == "GET" && request.body.empty()) return curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  if (method == "HEAD") return curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+
+  CURLcode code = CURLE_OK;
+  const bool sends_body = !request.body.empty() || method == "POST" || method == "PUT" ||
+                          method == "PATCH";
+  if (sends_body) {
+    code = curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                            static_cast<curl_off_t>(request.body.size()));
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
+  }
+  if (code == CURLE_OK && method != "POST") {
+    code = curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
+  return code;
+}
+
+}  // namespace
+
+bool has_line_break_or_nul(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+long total_timeout_ms(const HttpRequest& request) {
+  const auto ms = request.timeout.count();
+  if (ms <= 0) return 0;
+  return static_cast<long>(std::min<decltype(ms)>(ms, std::numeric_limits<long>::max()));
+}
+
+long connect_timeout_ms(const HttpRequest& request) {
+  const long total = total_timeout_ms(request);
+  return total > 0 ? std::min(total, kMaxConnectTimeoutMs) : kMaxConnectTimeoutMs;
+}
+
+const std::string* unsafe_header_name(const Headers& headers) {
+  for (const auto& [name, value] : headers.entries()) {
+    if (has_line_break_or_nul(name) || has_line_break_or_nul(value)) return &name;
+  }
+  return nullptr;
+}
+
+CurlTransfer::~CurlTransfer() { curl_slist_free_all(header_list_); }
+
+HttpResponse CurlTransfer::take_response(int status) {
+  HttpResponse response;
+  response.status = status;
+  for (auto& [name, value] : response_headers) {
+    response.headers.add(std::move(name), std::move(value));
+  }
+  response.body = std::move(response_body);
+  return response;
+}
+
+CURLcode CurlTransfer::configure(CURL* handle, const CurlTransportOptions& options) {
+  easy = handle;
+  max_response_bytes = options.max_response_bytes;
+  header_list_ = build_header_list(request.headers);
+  if (header_list_ == nullptr) return CURLE_OUT_OF_MEMORY;
+
+  CURLcode code = CURLE_OK;
+  const auto set = [&](CURLoption option, auto value) {
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
+  };
+  set(CURLOPT_ERRORBUFFER, error_buffer);
+  set(CURLOPT_URL, request.url.c_str());
+  set(CURLOPT_PROTOCOLS_STR, "http,https");
+  set(CURLOPT_NOSIGNAL, 1L);
+  set(CURLOPT_FOLLOWLOCATION, 0L);  // the client decides what a redirect means
+  set(CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode, decoded transparently
+  set(CURLOPT_HTTPHEADER, header_list_);
+  set(CURLOPT_TIMEOUT_MS, total_timeout_ms(request));
+  set(CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms(request));
+  set(CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+  set(CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+  if (!options.ca_bundle_path.empty()) set(CURLOPT_CAINFO, options.ca_bundle_path.c_str());
+  // Fails early when Content-Length already announces too much; the write callback
+  // enforces the same limit on the decoded body.
+  constexpr auto kLargestCurlSize =
+      static_cast<std::size_t>(std::numeric_limits<curl_off_t>::max());
+  if (options.max_response_bytes <= kLargestCurlSize) {
+    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
+  }
+  set(CURLOPT_WRITEFUNCTION, on_body_data);
+  set(CURLOPT_WRITEDATA, static_cast<void*>(this));
+  set(CURLOPT_HEADERFUNCTION, on_header_line);
+  set(CURLOPT_HEADERDATA, static_cast<void*>(this));
+  set(CURLOPT_NOPROGRESS, 0L);
+  set(CURLOPT_XFERINFOFUNCTION, on_progress);
+  set(CURLOPT_XFERINFODATA, static_cast<void*>(this));
+  if (code != CURLE_OK) return code;
+  return set_method_and_body(easy, request);
+}
+
+}  // namespace keyscope::curl

@@ -1,0 +1,57 @@
+#pragma once
+// One request in flight: the caller's request and completion, the response being received, and
+// the libcurl options that tie them to an easy handle. Owned by the worker thread.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <curl/curl.h>
+
+#include "keyscope/curl_transport.hpp"
+#include "keyscope/transport.hpp"
+
+namespace keyscope::curl {
+
+// CURLOPT_TIMEOUT_MS for the request (0: none) and the connect timeout, at most 10 s.
+long total_timeout_ms(const HttpRequest& request);
+long connect_timeout_ms(const HttpRequest& request);
+
+// CR, LF or NUL in a method or header would let it inject further header lines.
+bool has_line_break_or_nul(std::string_view text);
+// The name of the first header whose name or value has one, or nullptr.
+const std::string* unsafe_header_name(const Headers& headers);
+
+struct CurlTransfer {
+  CurlTransfer(HttpRequest request, Transport::Completion done)
+      : request(std::move(request)), done(std::move(done)) {}
+  ~CurlTransfer();
+  CurlTransfer(const CurlTransfer&) = delete;
+  CurlTransfer& operator=(const CurlTransfer&) = delete;
+
+  bool cancel_requested() const {
+    return request.cancellation != nullptr && request.cancellation->cancelled();
+  }
+
+  // Sets every option of this request on `easy` (a fresh or reset handle). The handle keeps
+  // pointers into this object, so the transfer must stay alive while the handle works on it.
+  CURLcode configure(CURL* easy, const CurlTransportOptions& options);
+
+  // The response received so far, moved out once the transfer has finished.
+  HttpResponse take_response(int status);
+
+  HttpRequest request;
+  Transport::Completion done;
+  CURL* easy = nullptr;
+  std::vector<Headers::Entry> response_headers;  // of the last response block only
+  std::string response_body;
+  std::size_t max_response_bytes = 0;
+  bool response_too_large = false;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+
+ private:
+  curl_slist* header_list_ = nullptr;
+};
+
+}  // namespace keyscope::curl
