@@ -1,0 +1,197 @@
+// Types of the keyscope npm package. Result fields are snake_case, exactly as the API sends them.
+
+export interface InitOptions {
+  /** Where keyscope-core.wasm is served from (default: next to index.js). */
+  wasmUrl?: string | URL;
+  /** The module bytes, if you already have them. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+export function init(options?: InitOptions): Promise<void>;
+
+export interface RetryOptions {
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A Retry-After longer than this is not slept but returned as a RateLimitError (default 60000). */
+  maxServerWaitMs?: number;
+}
+
+export interface ClientOptions extends InitOptions {
+  /** API root, may carry a path prefix. Default https://socdefenders.ai. Relative URLs resolve against the page. */
+  baseUrl?: string | URL;
+  /** fetch() credentials mode; default 'include' (the browser's sb-access-token cookie). */
+  credentials?: 'include' | 'same-origin' | 'omit';
+  /** Node / non-browser hosts only: sent as the sb-access-token cookie. Never a Bearer or sk_ key. */
+  sessionToken?: string;
+  /** Per attempt; default 30000. */
+  timeoutMs?: number;
+  /** Retries of 429, 5xx (not 501), timeouts and connection failures; default 2. */
+  maxRetries?: number;
+  retry?: RetryOptions;
+  /** A fetch implementation; default globalThis.fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+export interface UsageOptions extends CallOptions {
+  /** Lookback window, 1..90; default 30. */
+  days?: number;
+}
+export interface FleetOptions extends UsageOptions {
+  /** Usage requests in flight at once, 1..256; default 8. */
+  concurrency?: number;
+}
+
+export interface APIKeyInfo {
+  id: string;
+  key_prefix: string;
+  name: string;
+  tier: 'free' | 'pro' | string;
+  scopes: string[];
+  rate_limit_per_minute?: number | null;
+  rate_limit_per_day?: number | null;
+  total_requests: number;
+  last_used_at: string | null;
+  created_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  [field: string]: unknown;
+}
+export interface DailyBucket { date: string; requests: number; errors: number; }
+export interface APIKeyDetails extends APIKeyInfo {
+  allowed_ips: string[] | null;
+  usage?: { daily: DailyBucket[] };
+}
+export interface EndpointCount { path: string; count: number; }
+export interface HourBucket { hour: string; count: number; }
+export interface KeyUsage {
+  key_id: string;
+  window_days: number;
+  total_requests: number;
+  successful: number;
+  client_errors: number;
+  server_errors: number;
+  success_rate: number | null;
+  avg_response_time_ms: number | null;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  latency_p99_ms: number | null;
+  rate_limit_peak_per_minute: number | null;
+  rate_limit_peak_per_day: number | null;
+  top_endpoints: EndpointCount[];
+  by_status: Record<string, number>;
+  daily: DailyBucket[];
+  rate_limit_hits_by_hour: HourBucket[];
+}
+export interface Fleet { keys: APIKeyInfo[]; usages: KeyUsage[]; window_days: number; }
+export interface RateLimit {
+  limit: number | null;
+  remaining: number | null;
+  reset: number | null;
+  retry_after: number | null;
+}
+
+export interface UsageRow {
+  key_id: string;
+  name: string;
+  prefix: string;
+  environment: 'live' | 'test' | 'unknown';
+  tier: string;
+  request_count: number;
+  error_count: number;
+  error_rate: number;
+  endpoint_distribution: unknown;
+  last_activity: string | null;
+  [field: string]: unknown;
+}
+export interface Finding {
+  key_id: string;
+  kind: string;
+  severity: 'info' | 'warning' | 'critical';
+  [field: string]: unknown;
+}
+export type ChargebackRow = Record<string, unknown>;
+export type IntegrityCheck = Record<string, unknown>;
+
+export interface Client {
+  listKeys(options?: CallOptions): Promise<APIKeyInfo[]>;
+  getKey(keyId: string, options?: CallOptions): Promise<APIKeyDetails>;
+  getUsage(keyId: string, options?: UsageOptions): Promise<KeyUsage>;
+  fetchFleet(options?: FleetOptions): Promise<Fleet>;
+  usageByKey(options?: FleetOptions): Promise<UsageRow[]>;
+  /** The rate-limit headers of the most recent response (errors included). */
+  readonly rateLimit: RateLimit | null;
+  readonly userAgent: string;
+  close(): void;
+}
+export function createClient(options?: ClientOptions): Promise<Client>;
+
+// Analytics: synchronous, need the core loaded (await init() or createClient() first).
+export function runHelper(name: string, input: unknown): unknown;
+export function usageByKey(input: { keys: APIKeyInfo[]; usages: KeyUsage[] }): UsageRow[];
+export function detectAnomalies(input: {
+  keys: APIKeyInfo[]; usages: KeyUsage[]; now?: string; options?: Record<string, number>;
+}): Finding[];
+export function chargeback(input: ({ keys: APIKeyInfo[]; usages: KeyUsage[] } | { rows: UsageRow[] }) & {
+  bill?: string; bill_cents?: number;
+  mapping?: { by_key?: Record<string, string>; name_pattern?: string };
+}): ChargebackRow[];
+export function checkUsage(input: { usage: KeyUsage; end_date?: string }): IntegrityCheck[];
+export function gapFill(input: { daily: DailyBucket[]; window_days: number; end_date: string }): DailyBucket[];
+export function percentiles(samples: ArrayLike<number>, qs: ArrayLike<number>): number[];
+export function percentile(samples: ArrayLike<number>, q: number): number;
+export function environmentOf(prefix: string): 'live' | 'test' | 'unknown';
+export function version(): string;
+
+export class DDSketch {
+  constructor(relativeAccuracy?: number, maxBuckets?: number);
+  add(value: number, count?: number): this;
+  addMany(values: ArrayLike<number>): this;
+  merge(other: DDSketch): this;
+  quantile(q: number): number;
+  quantiles(qs: ArrayLike<number>): number[];
+  readonly count: number;
+  readonly bucketCount: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  toJSON(): Record<string, unknown>;
+  static fromJSON(json: string | Record<string, unknown>): DDSketch;
+  /** Frees the sketch's wasm memory now (otherwise it is freed when garbage-collected). */
+  dispose(): void;
+}
+
+// Errors
+export interface ErrorFields {
+  status?: number; code?: string; requestId?: string; details?: Record<string, unknown>;
+  retryAfter?: number | null; jsonPath?: string; cause?: unknown;
+}
+export class KeyscopeError extends Error {
+  constructor(message: string, fields?: ErrorFields);
+  /** HTTP status, 0 when no response was received. */
+  status: number;
+  /** API error code ("not_found") or SDK code ("invalid_argument"). */
+  code: string;
+  requestId: string;
+  details: Record<string, unknown>;
+  retryAfter?: number | null;
+  /** DecodeError: where decoding failed ("data[3].total_requests"). */
+  jsonPath?: string;
+  toJSON(): Record<string, unknown>;
+}
+export class ValidationError extends KeyscopeError {}
+export class AuthenticationError extends KeyscopeError {}
+export class PermissionDeniedError extends KeyscopeError {}
+export class NotFoundError extends KeyscopeError {}
+export class RateLimitError extends KeyscopeError { retryAfter: number | null; }
+export class BadRequestError extends KeyscopeError {}
+export class ServerError extends KeyscopeError {}
+export class TimeoutError extends KeyscopeError {}
+export class ConnectionError extends KeyscopeError {}
+export class DecodeError extends KeyscopeError {}
+export class CancelledError extends KeyscopeError {}
+export const AbortError: typeof CancelledError;
+export function errorFromObject(object: Record<string, unknown>, cause?: unknown): KeyscopeError;

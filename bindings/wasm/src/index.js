@@ -1,0 +1,568 @@
+// keyscope for JavaScript: the C++ core (WebAssembly) with a fetch()-based transport.
+//
+// Field names of every result are snake_case, exactly as the API and the shared test vectors
+// spell them (no conversion layer, no cost). Options of this JS API are camelCase.
+// Results are plain objects: JSON text crosses the wasm boundary once and is JSON.parse'd.
+import KeyscopeCore from './keyscope-core.js';
+import {
+  KeyscopeError, ValidationError, CancelledError, errorFromObject,
+} from './errors.js';
+
+export * from './errors.js';
+
+const isNode = typeof process === 'object' && process !== null && !!process.versions?.node &&
+  typeof window === 'undefined';
+const isBrowserPage = typeof document !== 'undefined';
+
+let corePromise = null;
+let core = null;
+
+// ---- loading ------------------------------------------------------------------------------
+
+/**
+ * Loads and instantiates the WebAssembly core once. createClient() calls it; call it yourself
+ * before using the synchronous analytics helpers. Options: wasmUrl (where keyscope-core.wasm
+ * lives, default next to this file), wasmBinary (bytes you already have).
+ */
+export function init(options = {}) {
+  if (!corePromise) {
+    corePromise = instantiate(options).then((instance) => {
+      core = instance;
+      return instance;
+    }, (error) => {
+      corePromise = null;
+      throw error;
+    });
+  }
+  return corePromise.then(() => undefined);
+}
+
+async function instantiate({ wasmUrl, wasmBinary } = {}) {
+  const url = wasmUrl ?? new URL('./keyscope-core.wasm', import.meta.url);
+  const moduleArg = {
+    print: () => {},
+    printErr: () => {},
+    onAbort: () => {},
+  };
+  if (wasmBinary) {
+    moduleArg.wasmBinary = wasmBinary;
+  } else if (isNode && String(url).startsWith('file:')) {
+    const fsName = 'node:fs/promises'; // kept out of bundlers' static analysis
+    const { readFile } = await import(/* @vite-ignore */ fsName);
+    moduleArg.wasmBinary = await readFile(url);
+  } else {
+    moduleArg.instantiateWasm = (imports, receive) => {
+      const response = fetch(url, { credentials: 'same-origin' });
+      const viaBytes = () => response
+        .then((r) => {
+          if (!r.ok) throw new Error(`cannot load ${url}: HTTP ${r.status}`);
+          return r.arrayBuffer();
+        })
+        .then((bytes) => WebAssembly.instantiate(bytes, imports));
+      const streaming = typeof WebAssembly.instantiateStreaming === 'function'
+        ? WebAssembly.instantiateStreaming(response, imports).catch(() => viaBytes())
+        : viaBytes();
+      streaming.then((result) => receive(result.instance, result.module), (error) => {
+        moduleArg.loadError = error;
+      });
+      return {};
+    };
+  }
+  let instance;
+  try {
+    instance = await KeyscopeCore(moduleArg);
+  } catch (error) {
+    throw new KeyscopeError(`could not load the keyscope WebAssembly core: ${error?.message ?? error}`,
+      { code: 'wasm_load_failed', cause: error });
+  }
+  installHost(instance);
+  return instance;
+}
+
+function requireCore() {
+  if (!core) {
+    throw new KeyscopeError('the keyscope core is not loaded yet: await init() (or createClient()) first',
+      { code: 'not_initialized' });
+  }
+  return core;
+}
+
+// ---- the transport host: fetch() on behalf of the C++ FetchTransport ------------------------
+
+const clientConfigs = new Map(); // client handle -> { fetch, credentials, browser }
+const inflight = new Map();      // request id -> { controller, timer, timedOut, cancelled }
+const calls = new Map();         // call id -> { resolve, reject }
+let nextCall = 1;
+const encoder = new TextEncoder();
+
+function installHost(instance) {
+  instance.ksHost = {
+    fetch: (client, request, method, url, headersJson, timeoutMs) =>
+      hostFetch(instance, client, request, method, url, headersJson, timeoutMs),
+    abort: (request) => {
+      const entry = inflight.get(request);
+      if (entry) {
+        entry.cancelled = true;
+        entry.controller.abort();
+      }
+    },
+    defer: (timer, delayMs) => {
+      setTimeout(() => instance._ks_timer_fire(timer), Math.max(0, delayMs));
+    },
+    settle: (call, ok, text) => {
+      const pending = calls.get(call);
+      if (!pending) return; // already rejected (cancelled by its AbortSignal)
+      calls.delete(call);
+      let parsed;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        pending.reject(new KeyscopeError('internal error: unreadable result', { code: 'internal', cause: error }));
+        return;
+      }
+      if (ok) pending.resolve(parsed);
+      else pending.reject(errorFromObject(parsed));
+    },
+  };
+}
+
+function hostFetch(instance, client, request, method, url, headersJson, timeoutMs) {
+  const config = clientConfigs.get(client);
+  const entry = { controller: new AbortController(), timer: null, timedOut: false, cancelled: false };
+  inflight.set(request, entry);
+  entry.timer = setTimeout(() => {
+    entry.timedOut = true;
+    entry.controller.abort();
+  }, timeoutMs);
+  const headers = new Headers();
+  for (const [name, value] of JSON.parse(headersJson)) {
+    // A page cannot set these (the browser drops Cookie, and a custom User-Agent only triggers
+    // a CORS preflight); the core never adds Cookie there because the page has no token.
+    if (config.browser && /^(user-agent|cookie)$/i.test(name)) continue;
+    headers.append(name, value);
+  }
+  let fetched;
+  try {
+    fetched = config.fetch(url, {
+      method, headers, credentials: config.credentials, signal: entry.controller.signal,
+      redirect: 'follow', cache: 'no-store',
+    });
+  } catch (error) {
+    fetched = Promise.reject(error);
+  }
+  Promise.resolve(fetched)
+    .then(async (response) => {
+      const body = new Uint8Array(await response.arrayBuffer());
+      let headerText = '';
+      response.headers.forEach((value, name) => { headerText += `${name}\n${value}\n`; });
+      finish(instance, request, entry, 0, response.status, headerText, body, null);
+    })
+    .catch((error) => {
+      const kind = entry.cancelled ? 3 : entry.timedOut ? 1 : 2;
+      const detail = error?.cause?.code ?? error?.cause?.message ?? error?.message ?? String(error);
+      const message = kind === 1
+        ? `no response within ${timeoutMs} ms`
+        : `the request failed: ${detail}`;
+      finish(instance, request, entry, kind, 0, '', null, message);
+    });
+}
+
+function finish(instance, request, entry, kind, status, headerText, body, message) {
+  clearTimeout(entry.timer);
+  if (inflight.get(request) !== entry) return;
+  inflight.delete(request);
+  const headerBytes = encoder.encode(headerText);
+  const messageBytes = message === null ? null : encoder.encode(`${message}\0`);
+  const bodyLength = body ? body.length : 0;
+  const headersPtr = instance._malloc(headerBytes.length + 1);
+  const bodyPtr = instance._malloc(bodyLength + 1);
+  const messagePtr = messageBytes ? instance._malloc(messageBytes.length) : 0;
+  const heap = instance.HEAPU8; // after the mallocs: memory may have grown
+  heap.set(headerBytes, headersPtr);
+  if (body) heap.set(body, bodyPtr);
+  if (messageBytes) heap.set(messageBytes, messagePtr);
+  try {
+    instance._ks_complete(request, kind, status, headersPtr, headerBytes.length, bodyPtr,
+      bodyLength, messagePtr);
+  } finally {
+    instance._free(headersPtr);
+    instance._free(bodyPtr);
+    if (messagePtr) instance._free(messagePtr);
+  }
+}
+
+// ---- the client -----------------------------------------------------------------------------
+
+const OP = { listKeys: 0, getKey: 1, getUsage: 2, fetchFleet: 3, usageByKey: 4 };
+
+function cancelledError(signal) {
+  return new CancelledError('the call was cancelled', { code: 'cancelled', cause: signal?.reason });
+}
+
+function checkInt(name, value, fallback) {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new ValidationError(`${name} must be an integer, got ${typeof value === 'number' ? value : typeof value}`,
+      { code: 'invalid_argument' });
+  }
+  return value;
+}
+
+function checkSignal(signal) {
+  if (signal !== undefined && signal !== null &&
+      (typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
+    throw new ValidationError('signal must be an AbortSignal', { code: 'invalid_argument' });
+  }
+}
+
+class Client {
+  #handle;
+  #closed = false;
+
+  constructor(handle) {
+    this.#handle = handle;
+  }
+
+  /** The API keys of the session's user (every key, revoked ones included). */
+  async listKeys(options = {}) {
+    const result = await this.#call(OP.listKeys, '', 0, 0, options);
+    return result.data;
+  }
+
+  /** One key's metadata (and `usage_daily` when the API sends `usage.daily`). */
+  async getKey(keyId, options = {}) {
+    const result = await this.#call(OP.getKey, keyId, 0, 0, options);
+    return result.data;
+  }
+
+  /** One key's usage over the last `days` (1..90, default 30). */
+  getUsage(keyId, options = {}) {
+    return this.#call(OP.getUsage, keyId, options.days ?? 30, 0, options);
+  }
+
+  /** The key list plus every active key's usage: {keys, usages, window_days}. */
+  fetchFleet(options = {}) {
+    return this.#call(OP.fetchFleet, '', options.days ?? 30, options.concurrency ?? 8, options);
+  }
+
+  /** One row per active key (list + bounded-concurrency usage fetches + usage_by_key). */
+  usageByKey(options = {}) {
+    return this.#call(OP.usageByKey, '', options.days ?? 30, options.concurrency ?? 8, options);
+  }
+
+  /** The rate-limit headers of the most recent response: {limit, remaining, reset, retry_after}. */
+  get rateLimit() {
+    if (this.#closed) return null;
+    return JSON.parse(requireCore().clientRateLimit(this.#handle));
+  }
+
+  get userAgent() {
+    return requireCore().clientUserAgent(this.#handle);
+  }
+
+  /** Releases the client's core state. In-flight calls still settle. */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clientConfigs.delete(this.#handle);
+    requireCore().clientDestroy(this.#handle);
+  }
+
+  toString() {
+    return '[keyscope Client]';
+  }
+
+  #call(op, keyId, days, concurrency, options) {
+    return new Promise((resolve, reject) => {
+      const instance = requireCore();
+      if (options === null || typeof options !== 'object') {
+        throw new ValidationError('options must be an object', { code: 'invalid_argument' });
+      }
+      const { signal } = options;
+      checkSignal(signal);
+      if (typeof keyId !== 'string') {
+        throw new ValidationError(`key id must be a string, got ${typeof keyId}`, { code: 'invalid_key_id' });
+      }
+      const d = checkInt('days', days, 30);
+      const c = checkInt('concurrency', concurrency, 8);
+      const timeoutMs = checkInt('timeoutMs', options.timeoutMs, -1);
+      const maxRetries = checkInt('maxRetries', options.maxRetries, -1);
+      if (options.timeoutMs !== undefined && timeoutMs < 1) {
+        throw new ValidationError('timeoutMs must be at least 1', { code: 'invalid_timeout' });
+      }
+      if (options.maxRetries !== undefined && maxRetries < 0) {
+        throw new ValidationError('maxRetries must not be negative', { code: 'invalid_max_retries' });
+      }
+      if (this.#closed) {
+        throw new ValidationError('the client was closed', { code: 'client_closed' });
+      }
+      if (signal?.aborted) {
+        reject(cancelledError(signal));
+        return;
+      }
+      const call = nextCall++;
+      let onAbort = null;
+      const cleanup = () => {
+        if (onAbort) signal.removeEventListener('abort', onAbort);
+      };
+      calls.set(call, {
+        resolve: (value) => { cleanup(); resolve(value); },
+        reject: (error) => { cleanup(); reject(error); },
+      });
+      if (signal) {
+        onAbort = () => {
+          if (!calls.has(call)) return;
+          calls.delete(call);
+          cleanup();
+          instance.callCancel(call);
+          reject(cancelledError(signal));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      instance.clientCall(this.#handle, op, keyId, d, c, timeoutMs, maxRetries, call);
+    });
+  }
+}
+
+/**
+ * Creates a client. Options:
+ *   baseUrl       API root, may carry a path prefix (default https://socdefenders.ai; in a page,
+ *                 relative URLs resolve against the page)
+ *   credentials   fetch credentials mode: 'include' (default), 'same-origin' or 'omit'
+ *   sessionToken  Node and other non-browser hosts only: sent as the sb-access-token cookie
+ *   timeoutMs     per attempt (default 30000)
+ *   maxRetries    retries of 429/5xx/timeouts/connection failures (default 2)
+ *   retry         { initialBackoffMs, maxBackoffMs, maxServerWaitMs }
+ *   fetch         a fetch implementation (default globalThis.fetch)
+ *   wasmUrl, wasmBinary   passed to init()
+ */
+export async function createClient(options = {}) {
+  if (options === null || typeof options !== 'object') {
+    throw new ValidationError('createClient options must be an object', { code: 'invalid_argument' });
+  }
+  await init({ wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary });
+  const instance = requireCore();
+  const {
+    credentials = 'include', sessionToken = '', timeoutMs = 30000, maxRetries = 2, retry = {},
+  } = options;
+  let baseUrl = options.baseUrl ?? 'https://socdefenders.ai';
+  if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) {
+    throw new ValidationError('baseUrl must be a string', { code: 'invalid_base_url' });
+  }
+  baseUrl = String(baseUrl);
+  if (isBrowserPage && typeof location !== 'undefined' && !/^[a-z][a-z0-9+.-]*:/i.test(baseUrl)) {
+    baseUrl = new URL(baseUrl, location.href).href;
+  }
+  if (!['include', 'same-origin', 'omit'].includes(credentials)) {
+    throw new ValidationError(`credentials must be 'include', 'same-origin' or 'omit', got ${String(credentials)}`,
+      { code: 'invalid_credentials' });
+  }
+  if (typeof sessionToken !== 'string') {
+    throw new ValidationError('sessionToken must be a string', { code: 'invalid_session_token' });
+  }
+  if (sessionToken && isBrowserPage) {
+    throw new ValidationError('sessionToken cannot be used in a browser: fetch() may not set the Cookie header. ' +
+      'Sign in so the browser holds the sb-access-token cookie, and use credentials: "include".',
+    { code: 'invalid_session_token' });
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (typeof fetchImpl !== 'function') {
+    throw new ValidationError('no fetch() available: pass options.fetch', { code: 'missing_transport' });
+  }
+  const ms = (value, name, fallback) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new ValidationError(`${name} must be a number of milliseconds`, { code: 'invalid_argument' });
+    }
+    return value;
+  };
+  const created = JSON.parse(instance.clientCreate(
+    baseUrl, sessionToken, !sessionToken,
+    checkInt('timeoutMs', timeoutMs, 30000), checkInt('maxRetries', maxRetries, 2),
+    ms(retry.initialBackoffMs, 'retry.initialBackoffMs', -1),
+    ms(retry.maxBackoffMs, 'retry.maxBackoffMs', -1),
+    ms(retry.maxServerWaitMs, 'retry.maxServerWaitMs', -1)));
+  if (created.error) throw errorFromObject(created.error);
+  clientConfigs.set(created.client, { fetch: fetchImpl, credentials, browser: isBrowserPage });
+  return new Client(created.client);
+}
+
+// ---- analytics (synchronous; the core must be loaded: await init() or createClient()) --------
+
+function helper(name, input) {
+  const instance = requireCore();
+  let text;
+  try {
+    text = JSON.stringify(input);
+  } catch (error) {
+    throw new ValidationError(`${name}: input is not JSON-serialisable`, { code: 'invalid_argument', cause: error });
+  }
+  if (text === undefined) {
+    throw new ValidationError(`${name}: input is required`, { code: 'invalid_argument' });
+  }
+  const result = JSON.parse(instance.runHelper(name, text));
+  if (result.error) throw errorFromObject(result.error);
+  return result.ok;
+}
+
+/** Runs an analytics helper by its vector name on an API-shaped input object. */
+export function runHelper(name, input) {
+  return helper(String(name), input);
+}
+
+/** {keys, usages} -> one row per active key, sorted by request_count desc, then name. */
+export function usageByKey(input) { return helper('usage_by_key', input); }
+/** {keys, usages, now?, options?} -> findings, each with its kind, severity and numbers. */
+export function detectAnomalies(input) { return helper('detect_anomalies', input); }
+/** {keys, usages} or {rows}, plus bill ("1234.56") or bill_cents, mapping? -> cost rows. */
+export function chargeback(input) { return helper('chargeback', input); }
+/** {usage, end_date?} -> integrity checks of one usage payload. */
+export function checkUsage(input) { return helper('check_usage', input); }
+/** {daily, window_days, end_date} -> the daily series with missing days as zeros. */
+export function gapFill(input) { return helper('gap_fill', input); }
+/** Exact percentiles (linear interpolation between order statistics); qs in [0, 1]. */
+export function percentiles(samples, qs) {
+  return helper('percentiles', { samples: Array.from(samples), qs: Array.from(qs) }).values;
+}
+export function percentile(samples, q) { return percentiles(samples, [q])[0]; }
+/** 'live' | 'test' | 'unknown' from a key prefix. */
+export function environmentOf(prefix) { return helper('environment_of', { prefix: String(prefix) }); }
+
+/** The core's version string. */
+export function version() { return requireCore().version(); }
+
+/** Test and benchmark hooks; not part of the stable API. */
+export const __internal = {
+  decode(kind, body) {
+    const result = JSON.parse(requireCore().decodeBody(kind, body));
+    if (result.error) throw errorFromObject(result.error);
+    return result.ok;
+  },
+  heapBytes() { return requireCore().HEAPU8.length; },
+  pendingCount() { return requireCore()._ks_pending_count() + calls.size + inflight.size; },
+};
+
+// ---- DDSketch: the core's mergeable quantile sketch ----------------------------------------
+
+const sketchRegistry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((id) => { core?.sketchFree(id); })
+  : null;
+
+function unwrap(text) {
+  const result = JSON.parse(text);
+  if (result.error) throw errorFromObject(result.error);
+  return result.ok;
+}
+
+function withDoubles(instance, values, fn) {
+  const length = values.length;
+  const pointer = instance._malloc(Math.max(8, length * 8));
+  try {
+    new Float64Array(instance.HEAPU8.buffer, pointer, length).set(values);
+    return fn(pointer, length);
+  } finally {
+    instance._free(pointer);
+  }
+}
+
+const BATCH = 4096;
+
+/**
+ * A DDSketch with relative accuracy `relativeAccuracy` (default 0.01) and at most `maxBuckets`
+ * buckets per store (default 2048): the same sketch, byte for byte, as the C++ and Python ones.
+ * Its buckets live in wasm memory; dispose() frees them at once, otherwise the garbage
+ * collector does.
+ */
+export class DDSketch {
+  #id;
+  #buffer = new Float64Array(BATCH);
+  #buffered = 0;
+
+  constructor(relativeAccuracy = 0.01, maxBuckets = 2048, _fromId = undefined) {
+    const instance = requireCore();
+    this.#id = _fromId ?? unwrap(instance.sketchCreate(relativeAccuracy, maxBuckets));
+    sketchRegistry?.register(this, this.#id, this);
+  }
+
+  static fromJSON(json) {
+    const instance = requireCore();
+    const text = typeof json === 'string' ? json : JSON.stringify(json);
+    const id = unwrap(instance.sketchFromJson(text));
+    return new DDSketch(undefined, undefined, id);
+  }
+
+  add(value, count = 1) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new ValidationError(`DDSketch.add: value must be a finite number, got ${value}`, { code: 'invalid_argument' });
+    }
+    if (count !== 1) {
+      this.#flush();
+      const instance = requireCore();
+      withDoubles(instance, [value], (p, n) => unwrap(instance.sketchAdd(this.#live(), p, n, count)));
+      return this;
+    }
+    this.#buffer[this.#buffered++] = value;
+    if (this.#buffered === BATCH) this.#flush();
+    return this;
+  }
+
+  addMany(values) {
+    for (let i = 0; i < values.length; i++) this.add(values[i]);
+    return this;
+  }
+
+  merge(other) {
+    if (!(other instanceof DDSketch)) {
+      throw new ValidationError('DDSketch.merge expects a DDSketch', { code: 'invalid_argument' });
+    }
+    this.#flush();
+    other.#flush();
+    unwrap(requireCore().sketchMerge(this.#live(), other.#live()));
+    return this;
+  }
+
+  quantile(q) { return this.quantiles([q])[0]; }
+
+  quantiles(qs) {
+    this.#flush();
+    const instance = requireCore();
+    const values = Array.from(qs, Number);
+    return withDoubles(instance, values, (p, n) => unwrap(instance.sketchQuantiles(this.#live(), p, n)));
+  }
+
+  #summary() {
+    this.#flush();
+    return unwrap(requireCore().sketchSummary(this.#live()));
+  }
+
+  get count() { return this.#summary().count; }
+  get sum() { return this.#summary().sum; }
+  get min() { return this.#summary().min; }
+  get max() { return this.#summary().max; }
+  get bucketCount() { return this.#summary().bucket_count; }
+
+  toJSON() {
+    this.#flush();
+    return unwrap(requireCore().sketchToJson(this.#live()));
+  }
+
+  dispose() {
+    if (this.#id === null) return;
+    sketchRegistry?.unregister(this);
+    requireCore().sketchFree(this.#id);
+    this.#id = null;
+  }
+
+  #live() {
+    if (this.#id === null) throw new ValidationError('the sketch was disposed', { code: 'disposed' });
+    return this.#id;
+  }
+
+  #flush() {
+    if (this.#buffered === 0) return;
+    const instance = requireCore();
+    const values = this.#buffer.subarray(0, this.#buffered);
+    this.#buffered = 0;
+    withDoubles(instance, values, (p, n) => unwrap(instance.sketchAdd(this.#live(), p, n, 1)));
+  }
+}

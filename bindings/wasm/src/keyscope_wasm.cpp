@@ -1,0 +1,476 @@
+// The keyscope core for WebAssembly: a FetchTransport over the JS host's fetch() and a small
+// handle-based API for the ESM face (src/index.js). No Asyncify: every call returns at once and
+// completes later through ks_complete(); many requests can be in flight at the same time.
+//
+// Data crosses the boundary as JSON text (results, errors, analytics) or raw bytes (response
+// bodies, copied once into the heap). No embind object graphs: nothing on the JS side ever needs
+// .delete(), and nothing stays allocated after a call settles.
+//
+// Exceptions: the client and codec return Result<T> and never throw. The analytics JSON entry
+// points return Result<std::string> too; the build decides how C++ exceptions are compiled (see
+// CMakeLists.txt), the boundary itself never lets one through.
+#include <emscripten.h>
+#include <emscripten/bind.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "keyscope/analytics.hpp"
+#include "keyscope/analytics_json.hpp"
+#include "keyscope/client.hpp"
+#include "keyscope/codec.hpp"
+#include "keyscope/options.hpp"
+#include "keyscope/transport.hpp"
+#include "keyscope/validation.hpp"
+#include "keyscope/version.hpp"
+
+#ifdef EM_JS_DEPS
+EM_JS_DEPS(keyscope_wasm, "$UTF8ToString");
+#endif
+
+// The JS host (installed as Module.ksHost by src/index.js before any call).
+EM_JS(void, ks_host_fetch, (int client, int request, const char* method, const char* url,
+                            const char* headers_json, double timeout_ms),
+      {
+        Module['ksHost']['fetch'](client, request, UTF8ToString(method), UTF8ToString(url),
+                                  UTF8ToString(headers_json), timeout_ms);
+      });
+EM_JS(void, ks_host_abort, (int request), { Module['ksHost']['abort'](request); });
+EM_JS(void, ks_host_defer, (int timer, double delay_ms), { Module['ksHost']['defer'](timer, delay_ms); });
+EM_JS(void, ks_host_settle, (int call, int ok, const char* text, int length),
+      { Module['ksHost']['settle'](call, ok, UTF8ToString(text, length)); });
+
+namespace {
+
+using namespace keyscope;
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string headers_to_json(const Headers& headers) {
+  std::string out = "[";
+  for (const auto& [name, value] : headers.entries()) {
+    if (out.size() > 1) out += ",";
+    out += "[" + json_string(name) + "," + json_string(value) + "]";
+  }
+  return out + "]";
+}
+
+// ---- in-flight state, all on the one JS thread ----------------------------------------------
+struct Pending {
+  Transport::Completion done;
+  std::shared_ptr<Cancellation> cancellation;
+};
+std::map<int, Pending> g_requests;
+std::map<int, std::function<void()>> g_timers;
+std::map<int, std::shared_ptr<Cancellation>> g_calls;  // call id -> its cancellation
+int g_next_request = 1;
+int g_next_timer = 1;
+
+class FetchTransport final : public Transport {
+ public:
+  explicit FetchTransport(int client) : client_(client) {}
+
+  void send(HttpRequest request, Completion done) override {
+    if (request.cancellation && request.cancellation->cancelled()) {
+      Error error;
+      error.kind = ErrorKind::cancelled;
+      error.code = "cancelled";
+      error.message = "the call was cancelled";
+      return done(std::move(error));
+    }
+    const int id = g_next_request++;
+    g_requests[id] = Pending{std::move(done), request.cancellation};
+    const std::string headers = headers_to_json(request.headers);
+    ks_host_fetch(client_, id, request.method.c_str(), request.url.c_str(), headers.c_str(),
+                  static_cast<double>(request.timeout.count()));
+  }
+
+  void defer(std::chrono::milliseconds delay, std::function<void()> fn) override {
+    const int id = g_next_timer++;
+    g_timers[id] = std::move(fn);
+    ks_host_defer(id, static_cast<double>(delay.count()));
+  }
+
+  std::string name() const override { return "fetch"; }
+
+ private:
+  int client_;
+};
+
+struct ClientEntry {
+  Client client;
+};
+std::map<int, std::unique_ptr<ClientEntry>> g_clients;
+int g_next_client = 1;
+
+void settle(int call, bool ok, const std::string& text) {
+  g_calls.erase(call);
+  ks_host_settle(call, ok ? 1 : 0, text.data(), static_cast<int>(text.size()));
+}
+
+template <class T>
+void settle_error(int call, const Result<T>& result) {
+  settle(call, false, encode_error_object(result.error()));
+}
+
+// Options arrive as separate scalars from JS (no JSON parsing of secrets on either side).
+std::string client_create(std::string base_url, std::string session_token, bool ambient,
+                          double timeout_ms, int max_retries, double initial_backoff_ms,
+                          double max_backoff_ms, double max_server_wait_ms) {
+  const int id = g_next_client++;
+  ClientOptions options;
+  options.base_url = std::move(base_url);
+  options.session_token = std::move(session_token);
+  options.ambient_credentials = ambient && options.session_token.empty();
+  options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_ms));
+  options.retry.max_retries = max_retries;
+  if (initial_backoff_ms >= 0) {
+    options.retry.initial_backoff = std::chrono::milliseconds(static_cast<std::int64_t>(initial_backoff_ms));
+  }
+  if (max_backoff_ms >= 0) {
+    options.retry.max_backoff = std::chrono::milliseconds(static_cast<std::int64_t>(max_backoff_ms));
+  }
+  if (max_server_wait_ms >= 0) {
+    options.retry.max_server_wait = std::chrono::milliseconds(static_cast<std::int64_t>(max_server_wait_ms));
+  }
+  options.transport = std::make_shared<FetchTransport>(id);
+  options.user_agent_product = std::string("keyscope-js/") + kVersion;
+  auto created = Client::create(std::move(options));
+  if (!created.ok()) return "{\"error\":" + encode_error_object(created.error()) + "}";
+  g_clients[id] = std::make_unique<ClientEntry>(ClientEntry{created.value()});
+  return "{\"client\":" + std::to_string(id) + "}";
+}
+
+void client_destroy(int client) { g_clients.erase(client); }
+
+std::string client_user_agent(int client) {
+  auto it = g_clients.find(client);
+  return it == g_clients.end() ? std::string() : it->second->client.user_agent();
+}
+
+std::string client_rate_limit(int client) {
+  auto it = g_clients.find(client);
+  if (it == g_clients.end()) return "null";
+  return encode_rate_limit_object(it->second->client.rate_limit());
+}
+
+std::string fleet_to_json(const Fleet& fleet) {
+  std::string out = "{\"keys\":[";
+  for (std::size_t i = 0; i < fleet.keys.size(); ++i) {
+    if (i) out += ",";
+    out += encode_key_info_object(fleet.keys[i]);
+  }
+  out += "],\"usages\":[";
+  for (std::size_t i = 0; i < fleet.usages.size(); ++i) {
+    if (i) out += ",";
+    out += encode_key_usage_object(fleet.usages[i]);
+  }
+  out += "],\"window_days\":" + std::to_string(fleet.window_days) + "}";
+  return out;
+}
+
+// op: 0 list_keys, 1 get_key, 2 get_usage, 3 fetch_fleet, 4 usage_by_key.
+// timeout_ms / max_retries < 0: the client's defaults.
+void client_call(int client, int op, std::string key_id, int days, int concurrency,
+                 double timeout_ms, int max_retries, int call) {
+  auto it = g_clients.find(client);
+  if (it == g_clients.end()) {
+    Error error = validation_error("the client was closed", "client_closed");
+    return settle(call, false, encode_error_object(error));
+  }
+  const Client& c = it->second->client;
+  CallOptions options;
+  if (timeout_ms >= 0) options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_ms));
+  if (max_retries >= 0) options.max_retries = max_retries;
+  options.cancellation = std::make_shared<Cancellation>();
+  g_calls[call] = options.cancellation;
+  switch (op) {
+    case 0:
+      return c.list_keys_async(
+          [call](Result<KeyList> r) {
+            if (!r.ok()) return settle_error(call, r);
+            settle(call, true, encode_key_list(r.value()));
+          },
+          options);
+    case 1:
+      return c.get_key_async(
+          key_id,
+          [call](Result<APIKeyDetails> r) {
+            if (!r.ok()) return settle_error(call, r);
+            settle(call, true, encode_key_details(r.value()));
+          },
+          options);
+    case 2:
+      return c.get_usage_async(
+          key_id, days,
+          [call](Result<KeyUsage> r) {
+            if (!r.ok()) return settle_error(call, r);
+            settle(call, true, encode_key_usage_object(r.value()));
+          },
+          options);
+    case 3:
+    case 4:
+      return c.fetch_fleet_async(
+          days, concurrency,
+          [call, op](Result<Fleet> r) {
+            if (!r.ok()) return settle_error(call, r);
+            std::string fleet = fleet_to_json(r.value());
+            if (op == 3) return settle(call, true, fleet);
+            auto rows = analytics::usage_by_key_json(fleet);
+            if (!rows.ok()) return settle_error(call, rows);
+            settle(call, true, rows.value());
+          },
+          options);
+    default: {
+      Error error = validation_error("unknown operation", "invalid_argument");
+      return settle(call, false, encode_error_object(error));
+    }
+  }
+}
+
+// Cancels a call: its retry loop stops and every fetch it has in flight is aborted.
+void call_cancel(int call) {
+  auto it = g_calls.find(call);
+  if (it == g_calls.end()) return;
+  std::shared_ptr<Cancellation> cancellation = it->second;
+  cancellation->cancel();
+  std::vector<int> to_abort;
+  for (const auto& [id, pending] : g_requests) {
+    if (pending.cancellation == cancellation) to_abort.push_back(id);
+  }
+  for (int id : to_abort) ks_host_abort(id);
+}
+
+// {"ok": <output JSON>} or {"error": <error object>} — one JSON text either way.
+std::string wrap(const Result<std::string>& result) {
+  if (result.ok()) return "{\"ok\":" + result.value() + "}";
+  return "{\"error\":" + encode_error_object(result.error()) + "}";
+}
+
+std::string run_helper(std::string helper, std::string input) {
+  return wrap(analytics::run_helper_json(helper, input));
+}
+
+// Decodes a response body the way a call would and re-encodes the model (tests, benchmarks).
+std::string decode_body(std::string kind, std::string body) {
+  if (kind == "usage") {
+    auto r = decode_key_usage(body);
+    return r.ok() ? "{\"ok\":" + encode_key_usage_object(r.value()) + "}"
+                  : "{\"error\":" + encode_error_object(r.error()) + "}";
+  }
+  if (kind == "keys") {
+    auto r = decode_key_list(body);
+    return r.ok() ? "{\"ok\":" + encode_key_list(r.value()) + "}"
+                  : "{\"error\":" + encode_error_object(r.error()) + "}";
+  }
+  auto r = decode_key_details(body);
+  return r.ok() ? "{\"ok\":" + encode_key_details(r.value()) + "}"
+                : "{\"error\":" + encode_error_object(r.error()) + "}";
+}
+
+std::string validate(std::string what, std::string value) {
+  std::optional<Error> error;
+  if (what == "key_id") error = validate_key_id(value);
+  else if (what == "base_url") error = validate_base_url(value);
+  else if (what == "session_token") error = validate_session_token(value);
+  return error ? encode_error_object(*error) : std::string("null");
+}
+
+std::string version() { return kVersion; }
+
+// ---- DDSketch handles (the JS DDSketch frees them via dispose() or a FinalizationRegistry) ----
+std::map<int, std::unique_ptr<analytics::DDSketch>> g_sketches;
+int g_next_sketch = 1;
+
+template <class Fn>
+std::string guarded(Fn fn) {
+  try {
+    return "{\"ok\":" + fn() + "}";
+  } catch (const KeyscopeError& e) {
+    return "{\"error\":" + encode_error_object(e.error()) + "}";
+  } catch (const std::exception& e) {
+    return "{\"error\":" + encode_error_object(validation_error(e.what())) + "}";
+  }
+}
+
+analytics::DDSketch& sketch_at(int id) {
+  auto it = g_sketches.find(id);
+  if (it == g_sketches.end()) throw_error(validation_error("the sketch was disposed", "disposed"));
+  return *it->second;
+}
+
+std::string number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+std::string sketch_summary(const analytics::DDSketch& s) {
+  return "{\"count\":" + number(s.count()) + ",\"sum\":" + number(s.sum()) +
+         ",\"min\":" + number(s.min()) + ",\"max\":" + number(s.max()) +
+         ",\"zero_count\":" + number(s.zero_count()) +
+         ",\"bucket_count\":" + std::to_string(s.bucket_count()) + "}";
+}
+
+std::string sketch_create(double relative_accuracy, int max_buckets) {
+  return guarded([&] {
+    auto sketch = std::make_unique<analytics::DDSketch>(relative_accuracy, max_buckets);
+    const int id = g_next_sketch++;
+    g_sketches[id] = std::move(sketch);
+    return std::to_string(id);
+  });
+}
+
+std::string sketch_from_json(std::string text) {
+  return guarded([&] {
+    auto sketch = std::make_unique<analytics::DDSketch>(analytics::DDSketch::from_json(text));
+    const int id = g_next_sketch++;
+    g_sketches[id] = std::move(sketch);
+    return std::to_string(id);
+  });
+}
+
+// values: `length` doubles at `pointer` in the wasm heap (copied there by JS).
+std::string sketch_add(int id, std::uintptr_t pointer, int length, double count) {
+  return guarded([&] {
+    analytics::DDSketch& sketch = sketch_at(id);
+    const double* values = reinterpret_cast<const double*>(pointer);
+    for (int i = 0; i < length; ++i) sketch.add(values[i], count);
+    return std::string("null");
+  });
+}
+
+std::string sketch_merge(int id, int other) {
+  return guarded([&] {
+    sketch_at(id).merge(sketch_at(other));
+    return std::string("null");
+  });
+}
+
+std::string sketch_quantiles(int id, std::uintptr_t pointer, int length) {
+  return guarded([&] {
+    const analytics::DDSketch& sketch = sketch_at(id);
+    const double* qs = reinterpret_cast<const double*>(pointer);
+    std::string out = "[";
+    for (int i = 0; i < length; ++i) {
+      if (i) out += ",";
+      out += number(sketch.quantile(qs[i]));
+    }
+    return out + "]";
+  });
+}
+
+std::string sketch_summary_json(int id) { return guarded([&] { return sketch_summary(sketch_at(id)); }); }
+std::string sketch_to_json(int id) { return guarded([&] { return sketch_at(id).to_json(); }); }
+void sketch_free(int id) { g_sketches.erase(id); }
+
+}  // namespace
+
+// Raw exports for the hot path: the body is copied from the JS-allocated buffer exactly once.
+extern "C" {
+
+// kind: 0 a response (any status), 1 timeout, 2 connection failure, 3 cancelled by the caller.
+EMSCRIPTEN_KEEPALIVE void ks_complete(int request, int kind, int status, const char* headers,
+                                      int headers_length, const char* body, int body_length,
+                                      const char* message) {
+  auto it = g_requests.find(request);
+  if (it == g_requests.end()) return;
+  Pending pending = std::move(it->second);
+  g_requests.erase(it);
+  if (kind == 0) {
+    HttpResponse response;
+    response.status = status;
+    // headers: "name\nvalue\n" pairs (header values never contain a newline)
+    std::string_view text(headers, static_cast<std::size_t>(headers_length));
+    while (!text.empty()) {
+      const auto name_end = text.find('\n');
+      if (name_end == std::string_view::npos) break;
+      const auto value_end = text.find('\n', name_end + 1);
+      if (value_end == std::string_view::npos) break;
+      response.headers.add(std::string(text.substr(0, name_end)),
+                           std::string(text.substr(name_end + 1, value_end - name_end - 1)));
+      text.remove_prefix(value_end + 1);
+    }
+    response.body.assign(body, static_cast<std::size_t>(body_length));
+    return pending.done(Result<HttpResponse>(std::move(response)));
+  }
+  Error error;
+  if (kind == 3 || (pending.cancellation && pending.cancellation->cancelled())) {
+    error.kind = ErrorKind::cancelled;
+    error.code = "cancelled";
+    error.message = "the call was cancelled";
+  } else if (kind == 1) {
+    error.kind = ErrorKind::timeout;
+    error.code = "timeout";
+    error.message = message ? message : "the request timed out";
+  } else {
+    error.kind = ErrorKind::connection;
+    error.code = "connection_failed";
+    error.message = message ? message : "the connection failed";
+  }
+  pending.done(Result<HttpResponse>(std::move(error)));
+}
+
+EMSCRIPTEN_KEEPALIVE void ks_timer_fire(int timer) {
+  auto it = g_timers.find(timer);
+  if (it == g_timers.end()) return;
+  auto fn = std::move(it->second);
+  g_timers.erase(it);
+  fn();
+}
+
+EMSCRIPTEN_KEEPALIVE int ks_pending_count() {
+  return static_cast<int>(g_requests.size() + g_timers.size() + g_calls.size());
+}
+
+}  // extern "C"
+
+EMSCRIPTEN_BINDINGS(keyscope) {
+  emscripten::function("clientCreate", &client_create);
+  emscripten::function("clientDestroy", &client_destroy);
+  emscripten::function("clientUserAgent", &client_user_agent);
+  emscripten::function("clientRateLimit", &client_rate_limit);
+  emscripten::function("clientCall", &client_call);
+  emscripten::function("callCancel", &call_cancel);
+  emscripten::function("runHelper", &run_helper);
+  emscripten::function("decodeBody", &decode_body);
+  emscripten::function("validate", &validate);
+  emscripten::function("version", &version);
+  emscripten::function("sketchCreate", &sketch_create);
+  emscripten::function("sketchFromJson", &sketch_from_json);
+  emscripten::function("sketchAdd", &sketch_add);
+  emscripten::function("sketchMerge", &sketch_merge);
+  emscripten::function("sketchQuantiles", &sketch_quantiles);
+  emscripten::function("sketchSummary", &sketch_summary_json);
+  emscripten::function("sketchToJson", &sketch_to_json);
+  emscripten::function("sketchFree", &sketch_free);
+}

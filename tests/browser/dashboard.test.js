@@ -1,0 +1,226 @@
+// The npm package and the dashboard in real headless Chromium (Debian's /usr/bin/chromium driven
+// by playwright-core), served same-origin by keyscope-sandbox --static. The session cookie set
+// by the sandbox's login endpoint is what authenticates: page JS never sets Cookie/Authorization.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startSandbox, NOW } from '../js/support/sandbox.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const artifacts = resolve(root, 'artifacts');
+const CHROMIUM = process.env.KEYSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
+
+// A page that loads the package with nothing but a plain module script.
+const PLAIN_PAGE = `<!doctype html><meta charset="utf-8"><title>plain</title>
+<script type="module">
+  import * as ks from './keyscope/index.js';
+  window.ks = ks;
+  window.loaded = ks.init().then(() => ({ version: ks.version(), env: ks.environmentOf('sk_test_abcd') }));
+</script>`;
+
+let sb;
+let browser;
+let staged;
+
+before(async () => {
+  staged = mkdtempSync(join(tmpdir(), 'keyscope-dashboard-'));
+  execFileSync(process.execPath, [resolve(root, 'examples/dashboard/stage.mjs'), staged]);
+  writeFileSync(join(staged, 'plain.html'), PLAIN_PAGE);
+  sb = await startSandbox(['--static', staged, '--rate-limit', '0']);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await sb?.stop();
+  if (staged) rmSync(staged, { recursive: true, force: true });
+});
+
+// A context whose page records every fetch() the page's JS makes, with the headers JS passed.
+async function newPage({ login }) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.addInitScript(() => {
+    window.__fetches = [];
+    const original = window.fetch.bind(window);
+    window.fetch = (input, init = {}) => {
+      const headers = {};
+      new Headers(init.headers ?? {}).forEach((v, k) => { headers[k] = v; });
+      window.__fetches.push({ url: String(input), headers, credentials: init.credentials ?? null });
+      return original(input, init);
+    };
+  });
+  const wire = [];
+  page.on('request', async (request) => {
+    if (request.url().includes('/api/v1/')) wire.push(request);
+  });
+  if (login) {
+    await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}&next=/plain.html`);
+  } else {
+    await page.goto(`${sb.origin}/plain.html`);
+  }
+  await page.evaluate(() => window.loaded);
+  return { context, page, errors, wire };
+}
+
+describe('package in Chromium', () => {
+  test('loads through a plain <script type="module"> and runs the analytics', async () => {
+    const { context, page, errors } = await newPage({ login: false });
+    const loaded = await page.evaluate(() => window.loaded);
+    assert.deepEqual(loaded, { version: '0.1.0', env: 'test' });
+    const p = await page.evaluate(() => window.ks.percentiles([1, 2, 3, 4], [0.5]));
+    assert.deepEqual(p, [2.5]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('the session cookie authenticates; page JS sends no Cookie or Authorization header', async () => {
+    const { context, page, wire } = await newPage({ login: true });
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'sb-access-token');
+    assert.ok(session, 'login set the cookie');
+    assert.equal(session.httpOnly, true);
+    assert.equal(await page.evaluate(() => document.cookie.includes('sb-access-token')), false);
+
+    const result = await page.evaluate(async () => {
+      const client = await window.ks.createClient({ baseUrl: location.origin });
+      const keys = await client.listKeys();
+      const usages = await Promise.all(keys.map((k) => client.getUsage(k.id, { days: 90 })));
+      return { keys: keys.length, days: usages.map((u) => u.daily.length), rl: client.rateLimit };
+    });
+    assert.equal(result.keys, 13);
+    assert.equal(result.days.length, 13);
+    assert.ok(result.rl.limit > 0);
+
+    const fetches = await page.evaluate(() => window.__fetches.filter((f) => f.url.includes('/api/v1/')));
+    assert.equal(fetches.length, 14);
+    for (const f of fetches) {
+      assert.equal(f.credentials, 'include');
+      assert.equal(f.headers.cookie, undefined, 'JS set a Cookie header');
+      assert.equal(f.headers.authorization, undefined, 'JS set an Authorization header');
+      assert.equal(f.headers['user-agent'], undefined);
+      assert.equal(f.headers.accept, 'application/json');
+    }
+    // ...while on the wire the browser attached its own cookie.
+    assert.ok(wire.length >= 14);
+    for (const request of wire) {
+      const headers = await request.allHeaders();
+      assert.match(headers.cookie ?? '', /sb-access-token=/);
+      assert.equal(headers.authorization, undefined);
+    }
+    await context.close();
+  });
+
+  test('without the cookie: AuthenticationError (401); a sessionToken is refused in a page', async () => {
+    const { context, page } = await newPage({ login: false });
+    const outcome = await page.evaluate(async () => {
+      const client = await window.ks.createClient({ baseUrl: location.origin });
+      try {
+        await client.listKeys();
+        return { ok: true };
+      } catch (e) {
+        return { name: e.name, status: e.status, code: e.code, isKs: e instanceof window.ks.KeyscopeError,
+          isAuth: e instanceof window.ks.AuthenticationError, requestId: e.requestId };
+      }
+    });
+    assert.equal(outcome.name, 'AuthenticationError');
+    assert.equal(outcome.status, 401);
+    assert.equal(outcome.isAuth, true);
+    assert.equal(outcome.isKs, true);
+    assert.match(outcome.requestId, /^req_/);
+    const refused = await page.evaluate(async () => {
+      try {
+        await window.ks.createClient({ baseUrl: location.origin, sessionToken: 'abc' });
+        return null;
+      } catch (e) {
+        return e.name;
+      }
+    });
+    assert.equal(refused, 'ValidationError');
+    await context.close();
+  });
+
+  test('50 concurrent calls, abort and timeout in the page', async () => {
+    const { context, page } = await newPage({ login: true });
+    await sb.fault({ path_contains: '/usage', mode: 'latency', latency_ms: 3000, times: 2 });
+    const outcome = await page.evaluate(async () => {
+      const client = await window.ks.createClient({ baseUrl: location.origin, maxRetries: 0 });
+      const keys = await client.listKeys();
+      const controller = new AbortController();
+      const aborted = client.getUsage(keys[0].id, { signal: controller.signal }).catch((e) => e.name);
+      const timedOut = client.getUsage(keys[0].id, { timeoutMs: 200 }).catch((e) => e.name);
+      setTimeout(() => controller.abort(), 50);
+      const names = await Promise.all([aborted, timedOut]);
+      const all = await Promise.all(Array.from({ length: 50 }, (_, i) => client.getUsage(keys[i % keys.length].id)));
+      return { names, count: all.length };
+    });
+    assert.deepEqual(outcome.names.sort(), ['CancelledError', 'TimeoutError']);
+    assert.equal(outcome.count, 50);
+    await sb.clearFaults();
+    await context.close();
+  });
+});
+
+describe('dashboard', () => {
+  test('renders the sandbox keys, a chart, anomalies and chargeback (screenshot saved)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}` +
+      `&next=${encodeURIComponent(`/?now=${NOW}`)}`);
+    await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+    assert.equal(await page.getAttribute('body', 'data-ready'), 'true',
+      `dashboard failed: ${await page.textContent('#error')}`);
+
+    const names = await page.$$eval('#keys tbody tr td.name', (tds) => tds.map((td) => td.textContent));
+    assert.equal(names.length, 13);
+    assert.ok(names.includes('Production SIEM [secops]'), names.join(', '));
+
+    const kinds = await page.$$eval('#anomalies li', (lis) => lis.map((li) => li.dataset.kind));
+    for (const kind of ['spike', 'dormant_reactivated', 'error_burst', 'rate_limit_pressure',
+      'test_key_production_traffic', 'expired_not_revoked', 'never_used']) {
+      assert.ok(kinds.includes(kind), `anomaly ${kind} missing from ${kinds.join(', ')}`);
+    }
+
+    const centers = await page.$$eval('#chargeback tbody tr', (trs) => trs.map((tr) => ({
+      center: tr.dataset.costCenter, cost: tr.lastElementChild.textContent })));
+    assert.ok(centers.length >= 3);
+    const totalCents = centers.reduce((sum, c) => sum + Math.round(Number(c.cost) * 100), 0);
+    assert.equal(totalCents, 1250000, 'chargeback sums to the bill to the cent');
+
+    assert.equal(await page.getAttribute('#chart', 'data-points'), '90');
+    assert.ok(await page.$('#chart canvas'), 'uPlot drew a canvas');
+
+    // Another key's chart on click.
+    const second = await page.$$eval('#keys tbody tr:not(.revoked)', (trs) => trs[1].dataset.keyId);
+    await page.click(`#keys tbody tr[data-key-id="${second}"]`);
+    assert.equal(await page.getAttribute('#chart', 'data-key-id'), second);
+
+    const shot = resolve(artifacts, 'dashboard.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(existsSync(shot) && statSync(shot).size > 10000);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('without a session the dashboard shows an AuthenticationError', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${sb.origin}/`);
+    await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+    assert.equal(await page.getAttribute('body', 'data-ready'), 'error');
+    assert.equal(await page.getAttribute('#error', 'data-type'), 'AuthenticationError');
+    await context.close();
+  });
+});

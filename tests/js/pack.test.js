@@ -1,0 +1,72 @@
+// `npm pack` -> install the tarball into a scratch project in a temp dir -> import it in Node and
+// talk to the sandbox: what a user gets from the registry.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from './support/sandbox.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let scratch;
+let sb;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'keyscope-pack-'));
+  sb = await startSandbox();
+});
+after(async () => {
+  await sb?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test('npm pack ships only the built package', () => {
+  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', scratch],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [info] = JSON.parse(out);
+  const files = info.files.map((f) => f.path).sort();
+  assert.deepEqual(files, [
+    'README.md',
+    'bindings/wasm/README.md',
+    'bindings/wasm/dist/errors.js',
+    'bindings/wasm/dist/index.d.ts',
+    'bindings/wasm/dist/index.js',
+    'bindings/wasm/dist/keyscope-core.js',
+    'bindings/wasm/dist/keyscope-core.wasm',
+    'package.json',
+  ].filter((f) => f !== 'README.md' || existsSync(join(root, 'README.md'))));
+  assert.equal(info.name, 'keyscope');
+  writeFileSync(join(scratch, 'tarball.txt'), join(scratch, info.filename));
+});
+
+test('the tarball installs into a scratch project and works from Node', () => {
+  const tarball = readFileSync(join(scratch, 'tarball.txt'), 'utf8');
+  const app = join(scratch, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }));
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', tarball],
+    { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(join(app, 'main.js'), `
+    import { createClient, detectAnomalies, AuthenticationError } from 'keyscope';
+    import pkg from 'keyscope/package.json' with { type: 'json' };
+    const client = await createClient({ baseUrl: process.argv[2], sessionToken: process.argv[3] });
+    const fleet = await client.fetchFleet({ days: 90 });
+    const findings = detectAnomalies({ ...fleet, now: '2026-05-17T12:00:00Z' });
+    let auth = '';
+    try { await (await createClient({ baseUrl: process.argv[2] })).listKeys(); }
+    catch (e) { auth = e instanceof AuthenticationError ? e.name : 'wrong ' + e; }
+    console.log(JSON.stringify({ version: pkg.version, keys: fleet.keys.length, findings: findings.length, auth }));
+  `);
+  // The types entry resolves through "exports" as TypeScript would see it.
+  const manifest = JSON.parse(readFileSync(join(app, 'node_modules/keyscope/package.json'), 'utf8'));
+  assert.ok(existsSync(join(app, 'node_modules/keyscope', manifest.exports['.'].types)));
+  const out = execFileSync(process.execPath, ['main.js', sb.url, sb.token], { cwd: app, encoding: 'utf8' });
+  const result = JSON.parse(out.trim().split('\n').pop());
+  assert.equal(result.version, '0.1.0');
+  assert.equal(result.keys, 13);
+  assert.ok(result.findings >= 7);
+  assert.equal(result.auth, 'AuthenticationError');
+});
