@@ -43,14 +43,14 @@ Result<KeyList> decode_key_list(std::string_view body) {
     return decode_error("expected an array, got " + Reader::type_of(document["data"]) + " at data",
                         "data");
   }
-  reader.for_each_element(document, "", "data",
-                          [&](const json& element, const std::string& element_path) {
+  reader.for_each_element(document, codec::Path::root(), "data",
+                          [&](const json& element, const codec::Path& element_path) {
                             APIKeyInfo info;
                             codec::read_key_info(reader, element, element_path, info);
                             out.data.push_back(std::move(info));
                           });
-  if (const json* meta = reader.object_member(document, "", "meta")) {
-    reader.optional(*meta, "meta", "total", out.total);
+  if (const json* meta = reader.object_member(document, codec::Path::root(), "meta")) {
+    reader.optional(*meta, codec::Path::root().member("meta"), "total", out.total);
   }
   if (auto error = reader.take_error()) return std::move(*error);
   return out;
@@ -58,13 +58,13 @@ Result<KeyList> decode_key_list(std::string_view body) {
 
 Result<APIKeyDetails> decode_key_details(std::string_view body) {
   return decode_envelope<APIKeyDetails>(body, [](Reader& reader, const json& data, APIKeyDetails& out) {
-    codec::read_key_details(reader, data, "data", out);
+    codec::read_key_details(reader, data, codec::Path::root().member("data"), out);
   });
 }
 
 Result<KeyUsage> decode_key_usage(std::string_view body) {
   return decode_envelope<KeyUsage>(body, [](Reader& reader, const json& data, KeyUsage& out) {
-    codec::read_key_usage(reader, data, "data", out);
+    codec::read_key_usage(reader, data, codec::Path::root().member("data"), out);
   });
 }
 
@@ -75,9 +75,10 @@ bool decode_error_envelope(std::string_view body, Error& out) {
   if (error == document.end() || !error->is_object()) return false;
   Reader reader;
   std::string code, message, request_id;
-  reader.optional(*error, "error", "code", code);
-  reader.optional(*error, "error", "message", message);
-  reader.optional(*error, "error", "request_id", request_id);
+  const codec::Path error_path = codec::Path::root().member("error");
+  reader.optional(*error, error_path, "code", code);
+  reader.optional(*error, error_path, "message", message);
+  reader.optional(*error, error_path, "request_id", request_id);
   if (!reader.ok()) return false;
   out.code = std::move(code);
   out.message = std::move(message);

@@ -58,12 +58,10 @@ std::optional<Error> parse_object(std::string_view text, json& out) {
   return std::nullopt;
 }
 
-void Reader::fail(const std::string& path, const std::string& message) {
-  if (!error_) error_ = decode_error(message + " at " + path, path);
-}
-
-std::string Reader::join(const std::string& path, const char* key) {
-  return path.empty() ? std::string(key) : path + "." + key;
+void Reader::fail(const Path& path, const std::string& message) {
+  if (error_) return;
+  const std::string where = path.str();
+  error_ = decode_error(message + " at " + where, where);
 }
 
 std::string Reader::type_of(const json& v) {
@@ -80,10 +78,10 @@ std::string Reader::type_of(const json& v) {
   }
 }
 
-const json* Reader::present(const json& object, const std::string& path, const char* key) {
+const json* Reader::present(const json& object, const Path& path, const char* key) {
   if (!ok()) return nullptr;
   if (!object.is_object()) {
-    fail(path.empty() ? "$" : path, "expected an object, got " + type_of(object));
+    fail(path, "expected an object, got " + type_of(object));
     return nullptr;
   }
   const auto it = object.find(key);
@@ -91,22 +89,22 @@ const json* Reader::present(const json& object, const std::string& path, const c
   return &*it;
 }
 
-const json* Reader::object_member(const json& object, const std::string& path, const char* key) {
+const json* Reader::object_member(const json& object, const Path& path, const char* key) {
   const json* member = present(object, path, key);
   if (member && !member->is_object()) {
-    fail(join(path, key), "expected an object, got " + type_of(*member));
+    fail(path.member(key), "expected an object, got " + type_of(*member));
     return nullptr;
   }
   return member;
 }
 
 #define KEYSCOPE_REQUIRED(Type)                                                           \
-  void Reader::required(const json& object, const std::string& path, const char* key,    \
+  void Reader::required(const json& object, const Path& path, const char* key,    \
                         Type& out) {                                                      \
     const json* v = present(object, path, key);                                           \
     if (!ok()) return;                                                                    \
-    if (!v) return fail(join(path, key), "missing required field");                       \
-    value(*v, join(path, key), out);                                                      \
+    if (!v) return fail(path.member(key), "missing required field");                       \
+    value(*v, path.member(key), out);                                                      \
   }
 KEYSCOPE_REQUIRED(std::string)
 KEYSCOPE_REQUIRED(std::int64_t)
@@ -115,9 +113,9 @@ KEYSCOPE_REQUIRED(Timestamp)
 #undef KEYSCOPE_REQUIRED
 
 #define KEYSCOPE_OPTIONAL_PLAIN(Type)                                                     \
-  void Reader::optional(const json& object, const std::string& path, const char* key,    \
+  void Reader::optional(const json& object, const Path& path, const char* key,    \
                         Type& out) {                                                      \
-    if (const json* v = present(object, path, key)) value(*v, join(path, key), out);      \
+    if (const json* v = present(object, path, key)) value(*v, path.member(key), out);      \
   }
 KEYSCOPE_OPTIONAL_PLAIN(std::string)
 KEYSCOPE_OPTIONAL_PLAIN(std::int64_t)
@@ -125,11 +123,11 @@ KEYSCOPE_OPTIONAL_PLAIN(std::vector<std::string>)
 #undef KEYSCOPE_OPTIONAL_PLAIN
 
 #define KEYSCOPE_OPTIONAL_WRAPPED(Type)                                                   \
-  void Reader::optional(const json& object, const std::string& path, const char* key,    \
+  void Reader::optional(const json& object, const Path& path, const char* key,    \
                         std::optional<Type>& out) {                                       \
     if (const json* v = present(object, path, key)) {                                     \
       Type parsed{};                                                                      \
-      value(*v, join(path, key), parsed);                                                 \
+      value(*v, path.member(key), parsed);                                                 \
       if (ok()) out = std::move(parsed);                                                  \
     }                                                                                     \
   }
@@ -139,12 +137,12 @@ KEYSCOPE_OPTIONAL_WRAPPED(Timestamp)
 KEYSCOPE_OPTIONAL_WRAPPED(std::vector<std::string>)
 #undef KEYSCOPE_OPTIONAL_WRAPPED
 
-void Reader::value(const json& v, const std::string& path, std::string& out) {
+void Reader::value(const json& v, const Path& path, std::string& out) {
   if (!v.is_string()) return fail(path, "expected a string, got " + type_of(v));
   out = v.get_ref<const std::string&>();
 }
 
-void Reader::value(const json& v, const std::string& path, std::int64_t& out) {
+void Reader::value(const json& v, const Path& path, std::int64_t& out) {
   if (v.is_number_unsigned()) {
     const auto n = v.get<std::uint64_t>();
     if (n > static_cast<std::uint64_t>(kMaxSafeInteger)) {
@@ -169,14 +167,14 @@ void Reader::value(const json& v, const std::string& path, std::int64_t& out) {
   }
 }
 
-void Reader::value(const json& v, const std::string& path, double& out) {
+void Reader::value(const json& v, const Path& path, double& out) {
   if (!v.is_number()) return fail(path, "expected a number, got " + type_of(v));
   const double d = v.get<double>();
   if (!std::isfinite(d)) return fail(path, "number out of range");
   out = d;
 }
 
-void Reader::value(const json& v, const std::string& path, Timestamp& out) {
+void Reader::value(const json& v, const Path& path, Timestamp& out) {
   if (!v.is_string()) return fail(path, "expected an ISO-8601 timestamp string, got " + type_of(v));
   const auto& text = v.get_ref<const std::string&>();
   const auto seconds = parse_iso8601(text);
@@ -184,7 +182,7 @@ void Reader::value(const json& v, const std::string& path, Timestamp& out) {
   out = Timestamp{text, *seconds};
 }
 
-void Reader::value(const json& v, const std::string& path, Date& out) {
+void Reader::value(const json& v, const Path& path, Date& out) {
   if (!v.is_string()) return fail(path, "expected a date string (YYYY-MM-DD), got " + type_of(v));
   const auto& text = v.get_ref<const std::string&>();
   const auto days = parse_iso_date(text);
@@ -192,14 +190,14 @@ void Reader::value(const json& v, const std::string& path, Date& out) {
   out = Date{text, *days};
 }
 
-void Reader::value(const json& v, const std::string& path, std::vector<std::string>& out) {
+void Reader::value(const json& v, const Path& path, std::vector<std::string>& out) {
   if (!v.is_array()) return fail(path, "expected an array of strings, got " + type_of(v));
   out.clear();
   out.reserve(v.size());
   std::size_t index = 0;
   for (const json& element : v) {
     std::string item;
-    value(element, path + "[" + std::to_string(index++) + "]", item);
+    value(element, path.element(index++), item);
     if (!ok()) return;
     out.push_back(std::move(item));
   }

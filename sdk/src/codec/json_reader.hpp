@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codec/json_path.hpp"
 #include "keyscope/error.hpp"
 #include "keyscope/models.hpp"
 
@@ -24,58 +25,57 @@ class Reader {
  public:
   bool ok() const noexcept { return !error_; }
   std::optional<Error> take_error() { return std::move(error_); }
-  void fail(const std::string& path, const std::string& message);
+  void fail(const Path& path, const std::string& message);
 
   // The member `key` of `object`, or null when missing. Records "expected an object" otherwise.
-  const json* object_member(const json& object, const std::string& path, const char* key);
+  const json* object_member(const json& object, const Path& path, const char* key);
 
   // Required members: missing or null is an error.
-  void required(const json& object, const std::string& path, const char* key, std::string& out);
-  void required(const json& object, const std::string& path, const char* key, std::int64_t& out);
-  void required(const json& object, const std::string& path, const char* key, Date& out);
-  void required(const json& object, const std::string& path, const char* key, Timestamp& out);
+  void required(const json& object, const Path& path, const char* key, std::string& out);
+  void required(const json& object, const Path& path, const char* key, std::int64_t& out);
+  void required(const json& object, const Path& path, const char* key, Date& out);
+  void required(const json& object, const Path& path, const char* key, Timestamp& out);
 
   // Optional members: missing or null leaves the default.
-  void optional(const json& object, const std::string& path, const char* key, std::string& out);
-  void optional(const json& object, const std::string& path, const char* key, std::int64_t& out);
-  void optional(const json& object, const std::string& path, const char* key,
+  void optional(const json& object, const Path& path, const char* key, std::string& out);
+  void optional(const json& object, const Path& path, const char* key, std::int64_t& out);
+  void optional(const json& object, const Path& path, const char* key,
                 std::optional<std::int64_t>& out);
-  void optional(const json& object, const std::string& path, const char* key,
+  void optional(const json& object, const Path& path, const char* key,
                 std::optional<double>& out);
-  void optional(const json& object, const std::string& path, const char* key,
+  void optional(const json& object, const Path& path, const char* key,
                 std::optional<Timestamp>& out);
-  void optional(const json& object, const std::string& path, const char* key,
+  void optional(const json& object, const Path& path, const char* key,
                 std::vector<std::string>& out);
-  void optional(const json& object, const std::string& path, const char* key,
+  void optional(const json& object, const Path& path, const char* key,
                 std::optional<std::vector<std::string>>& out);
 
   // Value readers (the value is present and not null).
-  void value(const json& v, const std::string& path, std::string& out);
-  void value(const json& v, const std::string& path, std::int64_t& out);
-  void value(const json& v, const std::string& path, double& out);
-  void value(const json& v, const std::string& path, Timestamp& out);
-  void value(const json& v, const std::string& path, Date& out);
-  void value(const json& v, const std::string& path, std::vector<std::string>& out);
+  void value(const json& v, const Path& path, std::string& out);
+  void value(const json& v, const Path& path, std::int64_t& out);
+  void value(const json& v, const Path& path, double& out);
+  void value(const json& v, const Path& path, Timestamp& out);
+  void value(const json& v, const Path& path, Date& out);
+  void value(const json& v, const Path& path, std::vector<std::string>& out);
 
   // Calls each(element, element_path) for every element of an optional array member.
   template <class Each>
-  void for_each_element(const json& object, const std::string& path, const char* key, Each each) {
+  void for_each_element(const json& object, const Path& path, const char* key, Each each) {
     const json* array = present(object, path, key);
     if (!array || !ok()) return;
-    const std::string array_path = join(path, key);
+    const Path array_path = path.member(key);
     if (!array->is_array()) return fail(array_path, "expected an array, got " + type_of(*array));
     std::size_t index = 0;
     for (const json& element : *array) {
       if (!ok()) return;
-      each(element, array_path + "[" + std::to_string(index++) + "]");
+      each(element, array_path.element(index++));
     }
   }
 
-  static std::string join(const std::string& path, const char* key);
   static std::string type_of(const json& v);
 
  private:
-  const json* present(const json& object, const std::string& path, const char* key);
+  const json* present(const json& object, const Path& path, const char* key);
   std::optional<Error> error_;
 };
 

@@ -6,11 +6,11 @@
 
 namespace keyscope::codec {
 
-void read_key_info(Reader& reader, const json& object, const std::string& path, APIKeyInfo& out);
-void read_key_details(Reader& reader, const json& object, const std::string& path,
+void read_key_info(Reader& reader, const json& object, const Path& path, APIKeyInfo& out);
+void read_key_details(Reader& reader, const json& object, const Path& path,
                       APIKeyDetails& out);
-void read_key_usage(Reader& reader, const json& object, const std::string& path, KeyUsage& out);
-void read_daily_bucket(Reader& reader, const json& object, const std::string& path,
+void read_key_usage(Reader& reader, const json& object, const Path& path, KeyUsage& out);
+void read_daily_bucket(Reader& reader, const json& object, const Path& path,
                        DailyBucket& out);
 
 json to_json(const APIKeyInfo& info);

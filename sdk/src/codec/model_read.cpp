@@ -2,23 +2,23 @@
 
 namespace keyscope::codec {
 
-void read_daily_bucket(Reader& reader, const json& object, const std::string& path,
+void read_daily_bucket(Reader& reader, const json& object, const Path& path,
                        DailyBucket& out) {
   reader.required(object, path, "date", out.date);
   reader.required(object, path, "requests", out.requests);
   reader.optional(object, path, "errors", out.errors);
   if (reader.ok() && out.errors > out.requests) {
-    reader.fail(Reader::join(path, "errors"), "more errors than requests");
+    reader.fail(path.member("errors"), "more errors than requests");
   }
 }
 
-void read_key_info(Reader& reader, const json& object, const std::string& path, APIKeyInfo& out) {
+void read_key_info(Reader& reader, const json& object, const Path& path, APIKeyInfo& out) {
   reader.required(object, path, "id", out.id);
   // The documented schema says key_preview, every documented example sends key_prefix.
   reader.optional(object, path, "key_prefix", out.key_prefix);
   if (out.key_prefix.empty()) reader.optional(object, path, "key_preview", out.key_prefix);
   if (reader.ok() && out.key_prefix.empty()) {
-    reader.fail(Reader::join(path, "key_prefix"), "missing required field (key_prefix or key_preview)");
+    reader.fail(path.member("key_prefix"), "missing required field (key_prefix or key_preview)");
   }
   reader.required(object, path, "name", out.name);
   reader.optional(object, path, "tier", out.tier);
@@ -32,13 +32,13 @@ void read_key_info(Reader& reader, const json& object, const std::string& path, 
   reader.optional(object, path, "revoked_at", out.revoked_at);
 }
 
-void read_key_details(Reader& reader, const json& object, const std::string& path,
+void read_key_details(Reader& reader, const json& object, const Path& path,
                       APIKeyDetails& out) {
   read_key_info(reader, object, path, out);
   reader.optional(object, path, "allowed_ips", out.allowed_ips);
   if (const json* usage = reader.object_member(object, path, "usage")) {
-    reader.for_each_element(*usage, Reader::join(path, "usage"), "daily",
-                            [&](const json& element, const std::string& element_path) {
+    reader.for_each_element(*usage, path.member("usage"), "daily",
+                            [&](const json& element, const Path& element_path) {
                               DailyBucket bucket;
                               read_daily_bucket(reader, element, element_path, bucket);
                               out.usage_daily.push_back(std::move(bucket));
@@ -46,7 +46,7 @@ void read_key_details(Reader& reader, const json& object, const std::string& pat
   }
 }
 
-void read_key_usage(Reader& reader, const json& object, const std::string& path, KeyUsage& out) {
+void read_key_usage(Reader& reader, const json& object, const Path& path, KeyUsage& out) {
   reader.required(object, path, "key_id", out.key_id);
   reader.optional(object, path, "window_days", out.window_days);
   reader.required(object, path, "total_requests", out.total_requests);
@@ -61,29 +61,29 @@ void read_key_usage(Reader& reader, const json& object, const std::string& path,
   reader.optional(object, path, "rate_limit_peak_per_minute", out.rate_limit_peak_per_minute);
   reader.optional(object, path, "rate_limit_peak_per_day", out.rate_limit_peak_per_day);
   reader.for_each_element(object, path, "top_endpoints",
-                          [&](const json& element, const std::string& element_path) {
+                          [&](const json& element, const Path& element_path) {
                             EndpointCount endpoint;
                             reader.required(element, element_path, "path", endpoint.path);
                             reader.required(element, element_path, "count", endpoint.count);
                             out.top_endpoints.push_back(std::move(endpoint));
                           });
   if (const json* by_status = reader.object_member(object, path, "by_status")) {
-    const std::string status_path = Reader::join(path, "by_status");
+    const Path status_path = path.member("by_status");
     for (const auto& [status, count] : by_status->items()) {
       std::int64_t value = 0;
-      reader.value(count, status_path + "." + status, value);
+      reader.value(count, status_path.member(status.c_str()), value);
       if (!reader.ok()) break;
       out.by_status[status] = value;
     }
   }
   reader.for_each_element(object, path, "daily",
-                          [&](const json& element, const std::string& element_path) {
+                          [&](const json& element, const Path& element_path) {
                             DailyBucket bucket;
                             read_daily_bucket(reader, element, element_path, bucket);
                             out.daily.push_back(std::move(bucket));
                           });
   reader.for_each_element(object, path, "rate_limit_hits_by_hour",
-                          [&](const json& element, const std::string& element_path) {
+                          [&](const json& element, const Path& element_path) {
                             HourBucket bucket;
                             reader.required(element, element_path, "hour", bucket.hour);
                             reader.required(element, element_path, "count", bucket.count);
