@@ -1,0 +1,40 @@
+#pragma once
+// Shared declarations of the keyscope._core extension. Every function here expects the GIL to be
+// held unless it says otherwise.
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <string>
+
+#include "keyscope/keyscope.hpp"
+
+namespace py = pybind11;
+
+namespace keyscope_python {
+
+// errors.cpp: keyscope::Error -> an instance of the matching keyscope.* exception class.
+py::object make_exception(const keyscope::Error& error);
+[[noreturn]] void raise_error(const keyscope::Error& error);
+// C++ exceptions leaving a binding become keyscope.* exceptions, never RuntimeError.
+void register_exception_translator();
+
+// convert.cpp: C++ models -> the frozen dataclasses of keyscope._models.
+py::object to_py(const keyscope::KeyList& list);
+py::object to_py(const keyscope::APIKeyDetails& details);
+py::object to_py(const keyscope::KeyUsage& usage);
+py::object to_py(const keyscope::RateLimit& rate_limit);
+py::object to_py(const keyscope::APIKeyInfo& info);
+py::object response_to_py(const keyscope::HttpResponse& response);
+
+// py_transport.cpp: a keyscope::Transport calling a Python object's send() on worker threads.
+std::shared_ptr<keyscope::Transport> make_python_transport(py::object target, std::string secret,
+                                                           int workers);
+
+void bind_client(py::module_& m);
+void bind_analytics(py::module_& m);
+
+// A module-level attribute of a keyscope Python module, imported once and kept for the life of
+// the process (deliberately leaked: it must not be destroyed after the interpreter).
+py::object& cached_attr(const char* module, const char* name);
+
+}  // namespace keyscope_python

@@ -1,0 +1,252 @@
+// keyscope._core.Client: the C++ Client with blocking calls that release the GIL while they wait
+// and stay interruptible (Ctrl-C cancels the call and raises KeyboardInterrupt).
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+#include "binding.hpp"
+
+namespace keyscope_python {
+namespace {
+
+template <class T>
+struct Pending {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::optional<keyscope::Result<T>> result;
+};
+
+// Starts an async call and waits for it in short slices with the GIL released; between slices,
+// with the GIL held, runs Python's signal handlers. On KeyboardInterrupt (or any exception a
+// handler raises) the call is cancelled and the exception propagates. The completion owns the
+// shared state, so a late completion after an interrupt is harmless.
+template <class T, class Start>
+keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call) {
+  auto pending = std::make_shared<Pending<T>>();
+  auto cancellation = std::make_shared<keyscope::Cancellation>();
+  call.cancellation = cancellation;
+  {
+    py::gil_scoped_release release;
+    start(
+        [pending](keyscope::Result<T> result) {
+          std::lock_guard<std::mutex> lock(pending->mutex);
+          pending->result.emplace(std::move(result));
+          pending->cv.notify_all();
+        },
+        call);
+  }
+  for (;;) {
+    {
+      py::gil_scoped_release release;
+      std::unique_lock<std::mutex> lock(pending->mutex);
+      if (pending->cv.wait_for(lock, std::chrono::milliseconds(50),
+                               [&] { return pending->result.has_value(); })) {
+        return std::move(*pending->result);
+      }
+    }
+    if (PyErr_CheckSignals() != 0) {
+      cancellation->cancel();
+      throw py::error_already_set();
+    }
+  }
+}
+
+std::optional<std::chrono::milliseconds> seconds_to_ms(std::optional<double> seconds,
+                                                       const char* what) {
+  if (!seconds) return std::nullopt;
+  if (!std::isfinite(*seconds) || *seconds <= 0 || *seconds > 3600) {
+    raise_error(keyscope::validation_error(std::string(what) +
+                                           " must be a number of seconds in (0, 3600]"));
+  }
+  auto ms = static_cast<long long>(std::llround(*seconds * 1000.0));
+  if (ms < 1) ms = 1;
+  return std::chrono::milliseconds(ms);
+}
+
+class PyClient {
+ public:
+  PyClient(const std::string& base_url, const std::string& session_token, double timeout,
+           int max_retries, py::object transport, const std::string& user_agent_product,
+           int transport_workers) {
+    keyscope::ClientOptions options;
+    options.base_url = base_url;
+    options.session_token = session_token;
+    options.timeout = *seconds_to_ms(timeout, "timeout");
+    options.retry.max_retries = max_retries;
+    options.user_agent_product = user_agent_product;
+    if (!transport.is_none()) {
+      options.transport = make_python_transport(transport, session_token, transport_workers);
+    }
+    auto created = keyscope::Client::create(std::move(options));
+    if (!created.ok()) raise_error(created.error());
+    client_.emplace(std::move(created).value());
+  }
+
+  py::object list_keys(std::optional<double> timeout, std::optional<int> max_retries) {
+    auto result = wait_for<keyscope::KeyList>(
+        [this](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call) {
+          client().list_keys_async(std::move(done), std::move(call));
+        },
+        call_options(timeout, max_retries));
+    return finish(result, [](const keyscope::KeyList& v) { return to_py(v); });
+  }
+
+  // The same call, returned as the codec's canonical JSON text (benchmarks compare the two).
+  py::object list_keys_json(std::optional<double> timeout, std::optional<int> max_retries) {
+    auto result = wait_for<keyscope::KeyList>(
+        [this](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call) {
+          client().list_keys_async(std::move(done), std::move(call));
+        },
+        call_options(timeout, max_retries));
+    return finish(result, [](const keyscope::KeyList& v) {
+      return py::object(py::str(keyscope::encode_key_list(v)));
+    });
+  }
+
+  py::object get_key(const std::string& key_id, std::optional<double> timeout,
+                     std::optional<int> max_retries) {
+    auto result = wait_for<keyscope::APIKeyDetails>(
+        [this, key_id](keyscope::Callback<keyscope::APIKeyDetails> done, keyscope::CallOptions call) {
+          client().get_key_async(key_id, std::move(done), std::move(call));
+        },
+        call_options(timeout, max_retries));
+    return finish(result, [](const keyscope::APIKeyDetails& v) { return to_py(v); });
+  }
+
+  py::object get_usage(const std::string& key_id, int days, std::optional<double> timeout,
+                       std::optional<int> max_retries, bool as_json) {
+    auto result = wait_for<keyscope::KeyUsage>(
+        [this, key_id, days](keyscope::Callback<keyscope::KeyUsage> done, keyscope::CallOptions call) {
+          client().get_usage_async(key_id, days, std::move(done), std::move(call));
+        },
+        call_options(timeout, max_retries));
+    if (as_json) {
+      return finish(result, [](const keyscope::KeyUsage& v) {
+        return py::object(py::str(keyscope::encode_key_usage(v)));
+      });
+    }
+    return finish(result, [](const keyscope::KeyUsage& v) { return to_py(v); });
+  }
+
+  // (keys, usages, window_days, analytics_input_json)
+  py::object fetch_fleet(int days, int concurrency, std::optional<double> timeout,
+                         std::optional<int> max_retries) {
+    auto result = wait_for<keyscope::Fleet>(
+        [this, days, concurrency](keyscope::Callback<keyscope::Fleet> done, keyscope::CallOptions call) {
+          client().fetch_fleet_async(days, concurrency, std::move(done), std::move(call));
+        },
+        call_options(timeout, max_retries));
+    return finish(result, [](const keyscope::Fleet& fleet) {
+      py::tuple keys(fleet.keys.size());
+      for (std::size_t i = 0; i < fleet.keys.size(); ++i) keys[i] = to_py(fleet.keys[i]);
+      py::tuple usages(fleet.usages.size());
+      for (std::size_t i = 0; i < fleet.usages.size(); ++i) usages[i] = to_py(fleet.usages[i]);
+      std::string input = "{\"keys\":[";
+      for (std::size_t i = 0; i < fleet.keys.size(); ++i) {
+        if (i) input += ',';
+        input += keyscope::encode_key_info_object(fleet.keys[i]);
+      }
+      input += "],\"usages\":[";
+      for (std::size_t i = 0; i < fleet.usages.size(); ++i) {
+        if (i) input += ',';
+        input += keyscope::encode_key_usage_object(fleet.usages[i]);
+      }
+      input += "]}";
+      return py::object(py::make_tuple(keys, usages, fleet.window_days, input));
+    });
+  }
+
+  py::object rate_limit() const {
+    const keyscope::Client& c = client();
+    keyscope::RateLimit value;
+    {
+      py::gil_scoped_release release;
+      value = c.rate_limit();
+    }
+    return to_py(value);
+  }
+
+  py::object last_response() const {
+    std::lock_guard<std::mutex> lock(raw_mutex_);
+    if (!last_raw_) return py::none();
+    return response_to_py(*last_raw_);
+  }
+
+  std::string user_agent() const { return client().user_agent(); }
+  std::string base_url() const { return client().options().base_url; }
+  double timeout() const { return client().options().timeout.count() / 1000.0; }
+  int max_retries() const { return client().options().retry.max_retries; }
+  std::string transport_name() const { return client().options().transport ? client().options().transport->name() : ""; }
+
+  void close() {
+    if (!client_) return;
+    py::gil_scoped_release release;  // a Python transport's workers may need the GIL to wind down
+    client_.reset();
+  }
+  bool closed() const { return !client_; }
+
+ private:
+  const keyscope::Client& client() const {
+    if (!client_) raise_error(keyscope::validation_error("the client is closed", "client_closed"));
+    return *client_;
+  }
+
+  keyscope::CallOptions call_options(std::optional<double> timeout,
+                                     std::optional<int> max_retries) const {
+    keyscope::CallOptions call;
+    call.timeout = seconds_to_ms(timeout, "timeout");
+    if (max_retries) {
+      if (auto error = keyscope::validate_max_retries(*max_retries)) raise_error(*error);
+      call.max_retries = *max_retries;
+    }
+    (void)client();
+    return call;
+  }
+
+  template <class T, class Convert>
+  py::object finish(const keyscope::Result<T>& result, Convert convert) {
+    if (result.raw().status != 0 || !result.ok()) {  // fetch_fleet's own result has no response
+      std::lock_guard<std::mutex> lock(raw_mutex_);
+      last_raw_ = result.raw();
+    }
+    if (!result.ok()) raise_error(result.error());
+    return convert(result.value());
+  }
+
+  std::optional<keyscope::Client> client_;
+  mutable std::mutex raw_mutex_;
+  std::optional<keyscope::HttpResponse> last_raw_;
+};
+
+}  // namespace
+
+void bind_client(py::module_& m) {
+  py::class_<PyClient>(m, "Client")
+      .def(py::init<const std::string&, const std::string&, double, int, py::object,
+                    const std::string&, int>(),
+           py::arg("base_url"), py::arg("session_token"), py::arg("timeout"),
+           py::arg("max_retries"), py::arg("transport"), py::arg("user_agent_product"),
+           py::arg("transport_workers"))
+      .def("list_keys", &PyClient::list_keys, py::arg("timeout"), py::arg("max_retries"))
+      .def("list_keys_json", &PyClient::list_keys_json, py::arg("timeout"), py::arg("max_retries"))
+      .def("get_key", &PyClient::get_key, py::arg("key_id"), py::arg("timeout"), py::arg("max_retries"))
+      .def("get_usage", &PyClient::get_usage, py::arg("key_id"), py::arg("days"),
+           py::arg("timeout"), py::arg("max_retries"), py::arg("as_json") = false)
+      .def("fetch_fleet", &PyClient::fetch_fleet, py::arg("days"), py::arg("concurrency"),
+           py::arg("timeout"), py::arg("max_retries"))
+      .def("rate_limit", &PyClient::rate_limit)
+      .def("last_response", &PyClient::last_response)
+      .def("user_agent", &PyClient::user_agent)
+      .def("base_url", &PyClient::base_url)
+      .def("timeout", &PyClient::timeout)
+      .def("max_retries", &PyClient::max_retries)
+      .def("transport_name", &PyClient::transport_name)
+      .def("close", &PyClient::close)
+      .def("closed", &PyClient::closed);
+}
+
+}  // namespace keyscope_python

@@ -1,0 +1,33 @@
+// keyscope._core: the compiled half of the keyscope Python package. The public, typed API is
+// the pure-Python package around it (bindings/python/src/keyscope).
+#include "binding.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "keyscope C++ core (private; use the keyscope package)";
+  m.attr("__version__") = keyscope::kVersion;
+  keyscope_python::register_exception_translator();
+  keyscope_python::bind_client(m);
+  keyscope_python::bind_analytics(m);
+  m.def("redact", [](const std::string& text, const std::string& secret) {
+    return keyscope::redact(text, secret);
+  }, py::arg("text"), py::arg("secret") = std::string());
+  // Decode a response body into models without HTTP (benchmarks, offline payloads).
+  m.def("decode_key_list", [](const std::string& body) {
+    auto result = keyscope::decode_key_list(body);
+    if (!result.ok()) keyscope_python::raise_error(result.error());
+    return keyscope_python::to_py(result.value());
+  }, py::arg("body"));
+  m.def("decode_key_details", [](const std::string& body) {
+    auto result = keyscope::decode_key_details(body);
+    if (!result.ok()) keyscope_python::raise_error(result.error());
+    return keyscope_python::to_py(result.value());
+  }, py::arg("body"));
+  m.def("decode_key_usage", [](const std::string& body) {
+    auto result = keyscope::decode_key_usage(body);
+    if (!result.ok()) keyscope_python::raise_error(result.error());
+    return keyscope_python::to_py(result.value());
+  }, py::arg("body"));
+  m.def("validate_key_id", [](const std::string& key_id) {
+    if (auto error = keyscope::validate_key_id(key_id)) keyscope_python::raise_error(*error);
+  }, py::arg("key_id"));
+}

@@ -1,0 +1,116 @@
+"""keyscope: API-key management and per-key usage analytics for the SOC Defenders API.
+
+A thin, typed Python face over the keyscope C++ core (libcurl transport, retries, strict
+codec, analytics)::
+
+    import keyscope
+    with keyscope.Client(base_url="http://127.0.0.1:8080", session_token="...") as client:
+        for key in client.list_keys():
+            print(key.name, key.key_prefix, key.total_requests)
+        rows = client.usage_by_key(days=30)
+        findings = keyscope.detect_anomalies(client.fetch_fleet(days=30))
+
+Supported: CPython 3.9+ on Linux (x86_64/aarch64 manylinux wheels).
+"""
+
+from ._core import __version__
+from ._errors import (
+    AuthenticationError,
+    BadRequestError,
+    CancelledError,
+    ConnectionError,
+    DecodeError,
+    KeyscopeError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+    ValidationError,
+)
+from ._models import (
+    APIKeyDetails,
+    APIKeyInfo,
+    DailyBucket,
+    EndpointCount,
+    Fleet,
+    HourBucket,
+    KeyList,
+    KeyUsage,
+    RateLimit,
+    Response,
+    decode_key_details,
+    decode_key_list,
+    decode_key_usage,
+)
+from ._transport import HttpRequest, HttpResponse, RequestsTransport, Transport
+from ._client import DEFAULT_BASE_URL, Client
+from .analytics import (
+    ChargebackRow,
+    DDSketch,
+    EndpointShare,
+    Finding,
+    IntegrityCheck,
+    UsageRow,
+    chargeback,
+    check_usage,
+    detect_anomalies,
+    environment_of,
+    gap_fill,
+    percentile,
+    percentiles,
+    usage_by_key,
+)
+
+__all__ = [
+    "__version__",
+    "Client",
+    "DEFAULT_BASE_URL",
+    # errors
+    "KeyscopeError",
+    "ValidationError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "RateLimitError",
+    "BadRequestError",
+    "ServerError",
+    "TimeoutError",
+    "ConnectionError",
+    "DecodeError",
+    "CancelledError",
+    # models
+    "APIKeyInfo",
+    "APIKeyDetails",
+    "DailyBucket",
+    "EndpointCount",
+    "HourBucket",
+    "KeyList",
+    "KeyUsage",
+    "RateLimit",
+    "Response",
+    "Fleet",
+    "decode_key_list",
+    "decode_key_details",
+    "decode_key_usage",
+    # transports
+    "Transport",
+    "HttpRequest",
+    "HttpResponse",
+    "RequestsTransport",
+    # analytics
+    "UsageRow",
+    "EndpointShare",
+    "Finding",
+    "ChargebackRow",
+    "IntegrityCheck",
+    "DDSketch",
+    "environment_of",
+    "usage_by_key",
+    "detect_anomalies",
+    "chargeback",
+    "check_usage",
+    "gap_fill",
+    "percentile",
+    "percentiles",
+]

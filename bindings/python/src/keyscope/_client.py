@@ -1,0 +1,176 @@
+"""keyscope.Client: the Pythonic face of the C++ client."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, List, Optional
+
+from . import _core
+from ._errors import ValidationError
+from ._models import APIKeyDetails, Fleet, KeyList, KeyUsage, RateLimit, Response
+
+if TYPE_CHECKING:
+    from ._transport import Transport
+    from .analytics import UsageRow
+
+__all__ = ["Client", "DEFAULT_BASE_URL"]
+
+DEFAULT_BASE_URL = "https://socdefenders.ai"
+_USER_AGENT_PRODUCT = f"keyscope-python/{_core.__version__}"
+
+
+class Client:
+    """Client of the SOC Defenders key-management API.
+
+    ``session_token`` is sent as the ``sb-access-token`` cookie (never a Bearer API key; an
+    ``sk_live_...`` key is refused before anything is sent). Defaults come from the environment
+    variables ``KEYSCOPE_BASE_URL`` and ``KEYSCOPE_SESSION_TOKEN``. ``timeout`` is in seconds per
+    attempt; 429, 5xx (not 501), timeouts and connection failures are retried up to
+    ``max_retries`` times with exponential backoff and jitter, honouring ``Retry-After``.
+
+    Calls block the calling thread but release the GIL while waiting, so several threads can
+    have calls in flight at once; Ctrl-C interrupts a call (it is cancelled and
+    ``KeyboardInterrupt`` is raised). Use as a context manager or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        session_token: Optional[str] = None,
+        *,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        transport: Optional["Transport"] = None,
+    ) -> None:
+        if base_url is None:
+            base_url = os.environ.get("KEYSCOPE_BASE_URL", DEFAULT_BASE_URL)
+        if session_token is None:
+            session_token = os.environ.get("KEYSCOPE_SESSION_TOKEN", "")
+        if not isinstance(base_url, str):
+            raise ValidationError("base_url must be a string", code="invalid_argument")
+        if not isinstance(session_token, str):
+            raise ValidationError("session_token must be a string", code="invalid_argument")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise ValidationError("timeout must be a number of seconds", code="invalid_argument")
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+            raise ValidationError("max_retries must be an integer", code="invalid_argument")
+        if transport is not None and not callable(getattr(transport, "send", None)):
+            raise ValidationError("transport must have a send(request) method",
+                                  code="invalid_argument")
+        workers = int(getattr(transport, "max_concurrency", 8) or 8) if transport is not None else 0
+        self._transport = transport
+        self._core = _core.Client(base_url, session_token, float(timeout), max_retries,
+                                  transport, _USER_AGENT_PRODUCT, workers)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release the client (and call ``close()`` on a custom transport). Idempotent."""
+        core = self.__dict__.get("_core")
+        if core is not None and not core.closed():
+            core.close()
+            close = getattr(self._transport, "close", None)
+            if callable(close):
+                close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._core.closed())
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if self._core.closed():
+            return "<keyscope.Client closed>"
+        return (f"<keyscope.Client base_url={self._core.base_url()!r} "
+                f"timeout={self._core.timeout():g}s max_retries={self._core.max_retries()}>")
+
+    # -- properties --------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return str(self._core.base_url())
+
+    @property
+    def timeout(self) -> float:
+        return float(self._core.timeout())
+
+    @property
+    def max_retries(self) -> int:
+        return int(self._core.max_retries())
+
+    @property
+    def user_agent(self) -> str:
+        return str(self._core.user_agent())
+
+    @property
+    def rate_limit(self) -> RateLimit:
+        """Rate-limit headers of the most recent response (errors included)."""
+        result: RateLimit = self._core.rate_limit()
+        return result
+
+    @property
+    def last_response(self) -> Optional[Response]:
+        """The last raw HTTP response any call of this client received (cookies redacted)."""
+        result: Optional[Response] = self._core.last_response()
+        return result
+
+    # -- endpoints ---------------------------------------------------------------------------
+    def list_keys(self, *, timeout: Optional[float] = None,
+                  max_retries: Optional[int] = None) -> KeyList:
+        """``GET /api/v1/keys``: every key of the user (revoked ones included)."""
+        result: KeyList = self._core.list_keys(timeout, max_retries)
+        return result
+
+    def get_key(self, key_id: str, *, timeout: Optional[float] = None,
+                max_retries: Optional[int] = None) -> APIKeyDetails:
+        """``GET /api/v1/keys/{key_id}``: full metadata and the daily usage summary."""
+        _check_key_id(key_id)
+        result: APIKeyDetails = self._core.get_key(key_id, timeout, max_retries)
+        return result
+
+    def get_usage(self, key_id: str, days: int = 30, *, timeout: Optional[float] = None,
+                  max_retries: Optional[int] = None) -> KeyUsage:
+        """``GET /api/v1/keys/{key_id}/usage?days=N`` (``days`` in 1..90)."""
+        _check_key_id(key_id)
+        result: KeyUsage = self._core.get_usage(key_id, _check_days(days), timeout, max_retries)
+        return result
+
+    def fetch_fleet(self, days: int = 30, concurrency: int = 8, *,
+                    timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Fleet:
+        """The key list, then the usage of every active key (at most ``concurrency`` in flight)."""
+        keys, usages, window_days, analytics_input = self._core.fetch_fleet(
+            _check_days(days), _check_concurrency(concurrency), timeout, max_retries)
+        return Fleet(keys, usages, window_days, analytics_input)
+
+    def usage_by_key(self, days: int = 30, concurrency: int = 8, *,
+                     timeout: Optional[float] = None,
+                     max_retries: Optional[int] = None) -> List["UsageRow"]:
+        """One row per active key over the window, busiest first (see ``keyscope.usage_by_key``)."""
+        from .analytics import usage_by_key
+
+        return usage_by_key(self.fetch_fleet(days, concurrency, timeout=timeout,
+                                             max_retries=max_retries))
+
+
+def _check_key_id(key_id: Any) -> None:
+    if not isinstance(key_id, str):
+        raise ValidationError(f"key_id must be a UUID string, not {type(key_id).__name__}",
+                              code="invalid_argument")
+
+
+def _check_days(days: Any) -> int:
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise ValidationError(f"days must be an integer in 1..90, not {type(days).__name__}",
+                              code="invalid_argument")
+    if not -(2**31) < days < 2**31:  # the core validates 1..90; this only keeps C++ int from overflowing
+        raise ValidationError("days must be between 1 and 90", code="invalid_argument")
+    return days
+
+
+def _check_concurrency(concurrency: Any) -> int:
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= 64:
+        raise ValidationError("concurrency must be an integer in 1..64", code="invalid_argument")
+    return int(concurrency)

@@ -1,0 +1,140 @@
+"""Pluggable transports: give a :class:`keyscope.Client` your own HTTP stack.
+
+Subclass :class:`Transport` and implement ``send(request) -> HttpResponse`` (synchronous). The
+C++ core calls it from a small pool of worker threads (holding the GIL only while your code
+runs), so retries, error mapping, rate-limit tracking, ``usage_by_key`` concurrency and the
+analytics all work through it. Raise :class:`keyscope.TimeoutError` (or any built-in
+``TimeoutError``) for a timeout and :class:`keyscope.ConnectionError` (or any ``OSError``) for a
+connection failure; any other exception is reported as a ``ConnectionError`` too. An HTTP error
+status is *not* an exception: return it, the client maps it.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from typing import Any, Iterable, List, Mapping, Optional, Tuple, Union
+
+from ._errors import CancelledError as _CancelledError
+
+__all__ = ["HttpRequest", "HttpResponse", "Transport", "RequestsTransport"]
+
+_SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization", "x-api-key"}
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """One request the client wants sent. ``timeout`` is in seconds (per attempt)."""
+
+    method: str
+    url: str
+    headers: Tuple[Tuple[str, str], ...]
+    body: bytes
+    timeout: float
+
+    def header(self, name: str) -> Optional[str]:
+        lower = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lower:
+                return value
+        return None
+
+    @property
+    def headers_dict(self) -> "dict[str, str]":
+        """Headers as a dict (later duplicates win); convenient for requests/httpx."""
+        return {k: v for k, v in self.headers}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{k}: {'[redacted]' if k.lower() in _SECRET_HEADERS else v}" for k, v in self.headers)
+        return f"HttpRequest({self.method} {self.url}, headers=[{shown}], timeout={self.timeout:g})"
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """What a transport returns: any status (errors are mapped by the client), headers, body."""
+
+    status: int
+    headers: Union[Mapping[str, str], Iterable[Tuple[str, str]]] = ()
+    body: Union[bytes, str] = b""
+
+    def __repr__(self) -> str:
+        return f"HttpResponse(status={self.status}, body={len(self.body)} bytes)"
+
+
+class Transport:
+    """Base class of Python transports. ``name`` goes into the User-Agent."""
+
+    name: str = "python"
+    #: How many exchanges may run at once (worker threads of the adapter).
+    max_concurrency: int = 8
+
+    def send(self, request: HttpRequest) -> HttpResponse:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release resources (called by :meth:`keyscope.Client.close`)."""
+
+
+class RequestsTransport(Transport):
+    """A transport on a :class:`requests.Session` (corporate proxies, mTLS, custom CAs, ...).
+
+    >>> import requests, keyscope
+    >>> session = requests.Session(); session.cert = ("client.pem", "client.key")
+    >>> client = keyscope.Client(session_token=..., transport=keyscope.RequestsTransport(session))
+    """
+
+    name = "requests"
+
+    def __init__(self, session: Any = None) -> None:
+        import requests  # optional dependency: pip install keyscope[requests]
+
+        self._requests = requests
+        self.session = session if session is not None else requests.Session()
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        requests = self._requests
+        try:
+            r = self.session.request(request.method, request.url, headers=request.headers_dict,
+                                     data=request.body or None, timeout=request.timeout,
+                                     allow_redirects=False)
+        except requests.Timeout as exc:
+            raise builtins.TimeoutError(f"requests timed out: {type(exc).__name__}") from None
+        except requests.RequestException as exc:
+            raise builtins.ConnectionError(f"requests failed: {type(exc).__name__}") from None
+        return HttpResponse(r.status_code, list(r.headers.items()), r.content)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _headers_list(headers: Any) -> List[Tuple[str, str]]:
+    if headers is None:
+        return []
+    items = headers.items() if hasattr(headers, "items") else headers
+    return [(str(k), str(v)) for k, v in items]
+
+
+def _invoke(target: Any, method: str, url: str, headers: List[Tuple[str, str]], body: bytes,
+            timeout: float) -> Tuple[Any, ...]:
+    """Called by the C++ adapter (GIL held, worker thread). Never raises."""
+    try:
+        request = HttpRequest(method, url, tuple(headers), body, timeout)
+        response = target.send(request)
+        status = getattr(response, "status", None)
+        if status is None:
+            status = getattr(response, "status_code")  # a requests/httpx response works too
+        raw_body = getattr(response, "body", None)
+        if raw_body is None:
+            raw_body = getattr(response, "content", b"")
+        if isinstance(raw_body, str):
+            raw_body = raw_body.encode("utf-8")
+        return ("ok", int(status), _headers_list(getattr(response, "headers", None)), bytes(raw_body))
+    except builtins.TimeoutError as exc:
+        return ("timeout", f"custom transport timed out: {type(exc).__name__}: {exc}")
+    except _CancelledError as exc:
+        return ("cancelled", f"custom transport cancelled: {exc}")
+    except BaseException as exc:  # noqa: BLE001 - everything else is a connection failure
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            return ("cancelled", f"custom transport interrupted: {type(exc).__name__}")
+        return ("connection", f"custom transport failed: {type(exc).__name__}: {exc}")

@@ -1,0 +1,155 @@
+"""pandas DataFrames of keyscope results (``pip install keyscope[pandas]``).
+
+* :func:`daily_frame` - a usage's daily series: ``datetime64[ns, UTC]`` index named ``date``,
+  gap-filled to the usage window, columns ``requests``, ``errors`` (int64), ``error_rate``.
+* :func:`daily_frames` - several keys' daily series side by side (MultiIndex columns).
+* :func:`status_frame` - the status breakdown: ``status`` (int64), ``class`` ("2xx", ...),
+  ``count`` (int64), ``share`` (float64).
+* :func:`usage_frame` - ``usage_by_key`` rows, one per key.
+* :func:`anomalies_frame` - findings, ``severity`` as an ordered categorical.
+* :func:`chargeback_frame` - chargeback lines with ``cost`` as Decimal-exact float and cents.
+* :func:`keys_frame` - the key list.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+try:
+    import pandas as pd
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("keyscope.pandas needs pandas: pip install 'keyscope[pandas]'") from exc
+
+from ._models import APIKeyInfo, KeyList, KeyUsage
+from .analytics import ChargebackRow, Finding, UsageRow, gap_fill
+
+__all__ = ["daily_frame", "daily_frames", "status_frame", "usage_frame", "anomalies_frame",
+           "chargeback_frame", "keys_frame"]
+
+_SEVERITIES = ["info", "warning", "critical"]
+
+
+def _utc_index(dates: Sequence[date], name: str = "date") -> "pd.DatetimeIndex":
+    index = pd.DatetimeIndex(pd.to_datetime([d.isoformat() for d in dates], utc=True), name=name)
+    return index.astype("datetime64[ns, UTC]")  # pandas 3 would infer microseconds
+
+
+def daily_frame(usage: KeyUsage, end_date: Union[None, str, date] = None,
+                fill: bool = True) -> "pd.DataFrame":
+    """One row per day of the window, ascending. With ``fill`` (default) missing days are zero
+    rows and the series ends at ``end_date`` (default: the newest day sent, else today UTC)."""
+    buckets = list(usage.daily)
+    if fill:
+        if end_date is None:
+            end_date = max((b.date for b in buckets), default=datetime.now(timezone.utc).date())
+        buckets = gap_fill(buckets, usage.window_days, end_date)
+    else:
+        buckets.sort(key=lambda b: b.date)
+    requests = pd.array([b.requests for b in buckets], dtype="int64")
+    errors = pd.array([b.errors for b in buckets], dtype="int64")
+    frame = pd.DataFrame({"requests": requests, "errors": errors},
+                         index=_utc_index([b.date for b in buckets]))
+    with_traffic = frame["requests"].where(frame["requests"] > 0)
+    frame["error_rate"] = (frame["errors"] / with_traffic).fillna(0.0).astype("float64")
+    return frame
+
+
+def daily_frames(usages: Mapping[str, KeyUsage], end_date: Union[None, str, date] = None,
+                 column: Optional[str] = None) -> "pd.DataFrame":
+    """Several keys' daily series on one UTC index; columns ``(label, requests|errors|error_rate)``
+    or, with ``column="requests"``, one column per label."""
+    frames = {label: daily_frame(u, end_date) for label, u in usages.items()}
+    if not frames:
+        return pd.DataFrame(index=_utc_index([]))
+    combined = pd.concat(frames, axis=1).fillna(0)
+    for label in frames:
+        for c in ("requests", "errors"):
+            combined[(label, c)] = combined[(label, c)].astype("int64")
+    if column is not None:
+        combined = combined.xs(column, axis=1, level=1)
+    return combined
+
+
+def _status_class(code: int) -> str:
+    return f"{code // 100}xx" if 100 <= code <= 599 else "other"
+
+
+def status_frame(usage: KeyUsage) -> "pd.DataFrame":
+    """The by_status breakdown, by status code ascending."""
+    items = sorted((int(k), int(v)) for k, v in usage.by_status.items() if str(k).isdigit())
+    total = sum(v for _, v in items)
+    return pd.DataFrame({
+        "status": pd.array([k for k, _ in items], dtype="int64"),
+        "class": pd.array([_status_class(k) for k, _ in items], dtype="string"),
+        "count": pd.array([v for _, v in items], dtype="int64"),
+        "share": pd.array([(v / total) if total else 0.0 for _, v in items], dtype="float64"),
+    })
+
+
+def _ts_series(values: Iterable[Optional[datetime]]) -> "pd.Series":
+    return pd.Series(pd.to_datetime([v.isoformat() if v else None for v in values], utc=True)
+                     ).astype("datetime64[ns, UTC]")
+
+
+def usage_frame(rows: Sequence[UsageRow]) -> "pd.DataFrame":
+    """``usage_by_key`` rows; ``top_endpoint`` is the busiest endpoint's path."""
+    return pd.DataFrame({
+        "key_id": pd.array([r.key_id for r in rows], dtype="string"),
+        "name": pd.array([r.name for r in rows], dtype="string"),
+        "prefix": pd.array([r.prefix for r in rows], dtype="string"),
+        "environment": pd.Categorical([r.environment for r in rows],
+                                      categories=["live", "test", "unknown"]),
+        "tier": pd.array([r.tier for r in rows], dtype="string"),
+        "request_count": pd.array([r.request_count for r in rows], dtype="int64"),
+        "error_count": pd.array([r.error_count for r in rows], dtype="int64"),
+        "error_rate": pd.array([r.error_rate for r in rows], dtype="float64"),
+        "latency_p95_ms": pd.array([r.latency_p95_ms for r in rows], dtype="Float64"),
+        "top_endpoint": pd.array([r.endpoint_distribution[0].path if r.endpoint_distribution
+                                  else None for r in rows], dtype="string"),
+        "last_activity": _ts_series(r.last_activity for r in rows).array,
+    })
+
+
+def anomalies_frame(findings: Sequence[Finding]) -> "pd.DataFrame":
+    """Findings in the detector's order; metrics are kept as a dict column."""
+    return pd.DataFrame({
+        "severity": pd.Categorical([f.severity for f in findings], categories=_SEVERITIES,
+                                   ordered=True),
+        "kind": pd.array([f.kind for f in findings], dtype="string"),
+        "key_name": pd.array([f.key_name for f in findings], dtype="string"),
+        "key_prefix": pd.array([f.key_prefix for f in findings], dtype="string"),
+        "key_id": pd.array([f.key_id for f in findings], dtype="string"),
+        "reason": pd.array([f.reason for f in findings], dtype="string"),
+        "metrics": pd.Series([dict(f.metrics) for f in findings], dtype="object"),
+    })
+
+
+def chargeback_frame(lines: Sequence[ChargebackRow]) -> "pd.DataFrame":
+    """Chargeback lines; ``cost_cents`` (int64) sums to the bill exactly."""
+    return pd.DataFrame({
+        "cost_center": pd.array([r.cost_center for r in lines], dtype="string"),
+        "keys": pd.array([len(r.key_ids) for r in lines], dtype="int64"),
+        "requests": pd.array([r.requests for r in lines], dtype="int64"),
+        "share": pd.array([r.share for r in lines], dtype="float64"),
+        "cost_cents": pd.array([r.cost_cents for r in lines], dtype="int64"),
+        "cost": pd.array([r.cost_cents / 100 for r in lines], dtype="float64"),
+    })
+
+
+def keys_frame(keys: Union[KeyList, Sequence[APIKeyInfo]]) -> "pd.DataFrame":
+    """The key list, one row per key (revoked ones included)."""
+    items = list(keys)
+    return pd.DataFrame({
+        "id": pd.array([k.id for k in items], dtype="string"),
+        "name": pd.array([k.name for k in items], dtype="string"),
+        "key_prefix": pd.array([k.key_prefix for k in items], dtype="string"),
+        "environment": pd.Categorical([k.environment for k in items],
+                                      categories=["live", "test", "unknown"]),
+        "tier": pd.array([k.tier for k in items], dtype="string"),
+        "total_requests": pd.array([k.total_requests for k in items], dtype="int64"),
+        "revoked": pd.array([k.revoked for k in items], dtype="bool"),
+        "created_at": _ts_series(k.created_at for k in items).array,
+        "last_used_at": _ts_series(k.last_used_at for k in items).array,
+        "expires_at": _ts_series(k.expires_at for k in items).array,
+    })

@@ -1,0 +1,138 @@
+"""Fixtures for the keyscope wheel tests: real HTTP against keyscope-sandbox processes.
+
+The sandbox binary comes from $KEYSCOPE_SANDBOX (absolute path). keyscope must be the installed
+wheel (scripts/test-python.sh installs it into build/python-venv); a test checks that it is not
+imported from the source tree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "T"  # the deterministic sandboxes below use this session token
+NOW = "2026-05-17T12:00:00Z"
+_LINE = re.compile(r"listening on (http://127\.0\.0\.1:(\d+)(/\S*)?) token=(\S+)")
+
+
+def sandbox_binary() -> str:
+    path = os.environ.get("KEYSCOPE_SANDBOX") or str(REPO / "build/native/sandbox/keyscope-sandbox")
+    if not os.path.isfile(path) or not os.access(path, os.X_OK):
+        pytest.fail(f"keyscope-sandbox not found at {path!r}: build it and set KEYSCOPE_SANDBOX")
+    return path
+
+
+@dataclass
+class Sandbox:
+    process: subprocess.Popen
+    base_url: str  # with the base path, as a Client wants it
+    port: int
+    token: str
+    stderr_lines: List[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _control(self, method: str, path: str, body: Optional[Dict[str, Any]] = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.root + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read().decode()
+        return json.loads(text) if text.strip() else None
+
+    def fault(self, **spec: Any) -> Any:
+        return self._control("POST", "/__sandbox/faults", spec)
+
+    def clear_faults(self) -> None:
+        self._control("DELETE", "/__sandbox/faults")
+
+    def stats(self) -> Dict[str, int]:
+        result: Dict[str, int] = self._control("GET", "/__sandbox/stats")
+        return result
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_sandbox(*extra: str, token: str = TOKEN) -> Sandbox:
+    args = [sandbox_binary(), "--port", "0", "--seed", "42", "--now", NOW, "--token", token,
+            "--quiet", *extra]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    m = _LINE.search(line)
+    if not m:
+        proc.kill()
+        raise RuntimeError(f"unexpected sandbox start line: {line!r}")
+    # keep draining stdout so the sandbox never blocks on a full pipe
+    threading.Thread(target=lambda: proc.stdout.read(), daemon=True).start()  # type: ignore[union-attr]
+    return Sandbox(proc, m.group(1), int(m.group(2)), m.group(4))
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    sb = start_sandbox()
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox_factory() -> Iterator[Any]:
+    started: List[Sandbox] = []
+
+    def make(*extra: str, token: str = TOKEN) -> Sandbox:
+        sb = start_sandbox(*extra, token=token)
+        started.append(sb)
+        return sb
+
+    yield make
+    for sb in started:
+        sb.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "sandbox" in request.fixturenames:
+        request.getfixturevalue("sandbox").clear_faults()
+
+
+@pytest.fixture
+def client(sandbox: Sandbox) -> Iterator[Any]:
+    import keyscope
+
+    with keyscope.Client(base_url=sandbox.base_url, session_token=sandbox.token, timeout=10,
+                         max_retries=2) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def keys(sandbox: Sandbox) -> Any:
+    import keyscope
+
+    with keyscope.Client(base_url=sandbox.base_url, session_token=sandbox.token) as c:
+        return c.list_keys()
+
+
+@pytest.fixture(scope="session")
+def python_exe() -> str:
+    return sys.executable

@@ -1,0 +1,41 @@
+# Checked by mypy --strict in test_typing.py: every public name is visible and typed.
+from datetime import datetime
+from typing import List, Optional
+
+import keyscope
+from keyscope import analytics
+
+
+def main(url: str, token: str) -> None:
+    with keyscope.Client(base_url=url, session_token=token, timeout=5.0, max_retries=1) as client:
+        keys: keyscope.KeyList = client.list_keys()
+        first: keyscope.APIKeyInfo = keys[0]
+        name: str = first.name
+        when: Optional[datetime] = first.last_used_at
+        details: keyscope.APIKeyDetails = client.get_key(first.id)
+        usage: keyscope.KeyUsage = client.get_usage(first.id, days=7)
+        total: int = usage.total_requests + len(details.usage_daily)
+        rows: List[keyscope.UsageRow] = client.usage_by_key(days=30, concurrency=8)
+        fleet: keyscope.Fleet = client.fetch_fleet(30)
+        findings: List[keyscope.Finding] = keyscope.detect_anomalies(fleet, now="2026-05-17T12:00:00Z")
+        lines: List[keyscope.ChargebackRow] = keyscope.chargeback(rows, "10.00")
+        checks: List[keyscope.IntegrityCheck] = keyscope.check_usage(usage)
+        p95: float = keyscope.percentile([1.0, 2.0], 0.95)
+        sketch = keyscope.DDSketch(0.01)
+        sketch.add(3.0)
+        q: float = sketch.quantile(0.5)
+        env: str = keyscope.environment_of(first.key_prefix) + analytics.environment_of("x")
+        limit: Optional[int] = client.rate_limit.limit
+        raw: Optional[keyscope.Response] = client.last_response
+        print(name, when, total, findings, lines, checks, p95, q, env, limit, raw)
+    try:
+        pass
+    except keyscope.RateLimitError as exc:
+        retry: Optional[float] = exc.retry_after
+        status: int = exc.status
+        print(retry, status, exc.request_id, exc.details, exc.code)
+
+
+class MyTransport(keyscope.Transport):
+    def send(self, request: keyscope.HttpRequest) -> keyscope.HttpResponse:
+        return keyscope.HttpResponse(200, {"Content-Type": "application/json"}, b"{}")
