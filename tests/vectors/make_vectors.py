@@ -261,6 +261,14 @@ cases = [
                   {"check": "success_rate", "ok": True}] + [{"check": c} for c in ["daily_order", "daily_duplicates",
                   "daily_window", "daily_length", "daily_errors_le_requests"]] +
                  [{"check": "daily_requests_sum", "ok": False}, {"check": "daily_errors_sum", "ok": False}]},
+    {"name": "no requests: success_rate 1 or 0 is honest", "input": {"usage": dict(empty, success_rate=1.0)},
+     "expected": [{"check": "non_negative", "ok": True}, {"check": "totals", "ok": True},
+                  {"check": "success_rate", "ok": True, "actual": "1"}] + [{"check": c, "ok": True} for c in ["daily_order", "daily_duplicates", "daily_window", "daily_length",
+                  "daily_errors_le_requests", "daily_requests_sum", "daily_errors_sum"]]},
+    {"name": "no requests: success_rate 0.5 is not", "input": {"usage": dict(empty, success_rate=0.5)},
+     "expected": [{"check": "non_negative", "ok": True}, {"check": "totals", "ok": True},
+                  {"check": "success_rate", "ok": False}] + [{"check": c, "ok": True} for c in ["daily_order", "daily_duplicates", "daily_window", "daily_length",
+                  "daily_errors_le_requests", "daily_requests_sum", "daily_errors_sum"]]},
     {"name": "usage missing", "input": {}, "expected_error": {"type": "ValidationError"}},
 ]
 write("check_usage", cases)

@@ -117,11 +117,17 @@ std::vector<IntegrityCheck> check_usage(const KeyUsage& usage, std::optional<std
     out.push_back(compare("status_5xx", usage.server_errors, status_class_sum(usage, '5'),
                           "5xx in by_status vs server_errors"));
   }
-  if (usage.success_rate) {
-    const double expected = usage.total_requests > 0
-                                ? static_cast<double>(usage.successful) /
-                                      static_cast<double>(usage.total_requests)
-                                : 0.0;
+  if (usage.success_rate && usage.total_requests == 0) {
+    // With no requests the ratio is undefined; APIs report it as 0 or as 1 and both are honest.
+    const double actual = *usage.success_rate;
+    const bool ok = actual == 0.0 || actual == 1.0;
+    out.push_back({"success_rate", ok, "0 or 1 (no requests)", detail::format_number(actual),
+                   ok ? "success_rate of a key without requests is 0 or 1"
+                      : "success_rate " + detail::format_number(actual) +
+                            " for a key without requests (expected 0 or 1)"});
+  } else if (usage.success_rate) {
+    const double expected =
+        static_cast<double>(usage.successful) / static_cast<double>(usage.total_requests);
     const double actual = *usage.success_rate;
     const bool ok = std::fabs(actual - expected) <= kSuccessRateTolerance + 1e-12;
     out.push_back({"success_rate", ok, detail::format_number(expected),
