@@ -13,9 +13,9 @@ cells = [
         "# keyscope tour\n\n"
         "API keys and per-key usage of the SOC Defenders API from a notebook: list the keys, "
         "plot the busiest ones, find anomalies and split a bill by cost center.\n\n"
-        "It connects to `KEYSCOPE_BASE_URL` with the session token in `KEYSCOPE_SESSION_TOKEN` "
+        "It connects to `KEYSCOPE_BASE_URL` with the session token in `KEYSCOPE_SESSION` "
         "(for a local try: `keyscope-sandbox --now 2026-05-17T12:00:00Z --token T` and "
-        "`KEYSCOPE_BASE_URL=http://127.0.0.1:PORT KEYSCOPE_SESSION_TOKEN=T`). The token is only "
+        "`KEYSCOPE_BASE_URL=http://127.0.0.1:PORT KEYSCOPE_SESSION=T`). The token is only "
         "read from the environment: it never appears in the notebook."),
     new_code_cell(
         "import os\n"
@@ -28,7 +28,7 @@ cells = [
         "import keyscope.pandas as kpd\n\n"
         "BASE_URL = os.environ.get('KEYSCOPE_BASE_URL', 'http://127.0.0.1:8080')\n"
         "NOW = os.environ.get('KEYSCOPE_NOW')  # pinned clock of the sandbox; None: real time\n"
-        "client = keyscope.Client(base_url=BASE_URL, timeout=30)  # token from KEYSCOPE_SESSION_TOKEN\n"
+        "client = keyscope.Client(base_url=BASE_URL, timeout=30)  # token from KEYSCOPE_SESSION\n"
         "print(keyscope.__version__, client)"),
     new_markdown_cell("## The keys"),
     new_code_cell(

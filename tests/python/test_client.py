@@ -163,7 +163,7 @@ def test_per_call_timeout_and_retries_accepted(client: keyscope.Client) -> None:
 
 def test_env_defaults(sandbox, monkeypatch) -> None:
     monkeypatch.setenv("KEYSCOPE_BASE_URL", sandbox.base_url)
-    monkeypatch.setenv("KEYSCOPE_SESSION_TOKEN", sandbox.token)
+    monkeypatch.setenv("KEYSCOPE_SESSION", sandbox.token)
     with keyscope.Client() as c:
         assert len(c.list_keys()) == 13
 

@@ -19,7 +19,7 @@ def test_notebook_runs_clean(sandbox_factory, tmp_path, monkeypatch) -> None:
     sb = sandbox_factory(token="nb-token-7f3e2a")
     figure = tmp_path / "busiest.png"
     monkeypatch.setenv("KEYSCOPE_BASE_URL", sb.base_url)
-    monkeypatch.setenv("KEYSCOPE_SESSION_TOKEN", sb.token)
+    monkeypatch.setenv("KEYSCOPE_SESSION", sb.token)
     monkeypatch.setenv("KEYSCOPE_NOW", "2026-05-17T12:00:00Z")
     monkeypatch.setenv("KEYSCOPE_NOTEBOOK_FIGURE", str(figure))
     monkeypatch.setenv("MPLBACKEND", "Agg")

@@ -24,7 +24,7 @@ class Client:
 
     ``session_token`` is sent as the ``sb-access-token`` cookie (never a Bearer API key; an
     ``sk_live_...`` key is refused before anything is sent). Defaults come from the environment
-    variables ``KEYSCOPE_BASE_URL`` and ``KEYSCOPE_SESSION_TOKEN``. ``timeout`` is in seconds per
+    variables ``KEYSCOPE_BASE_URL`` and ``KEYSCOPE_SESSION``. ``timeout`` is in seconds per
     attempt; 429, 5xx (not 501), timeouts and connection failures are retried up to
     ``max_retries`` times with exponential backoff and jitter, honouring ``Retry-After``.
 
@@ -45,7 +45,7 @@ class Client:
         if base_url is None:
             base_url = os.environ.get("KEYSCOPE_BASE_URL", DEFAULT_BASE_URL)
         if session_token is None:
-            session_token = os.environ.get("KEYSCOPE_SESSION_TOKEN", "")
+            session_token = os.environ.get("KEYSCOPE_SESSION", "")
         if not isinstance(base_url, str):
             raise ValidationError("base_url must be a string", code="invalid_argument")
         if not isinstance(session_token, str):
