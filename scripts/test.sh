@@ -46,7 +46,7 @@ for log in "$logs"/wasm.log; do
   add "$p" "$f"
 done
 if [ -f "$logs/python.log" ]; then
-  line=$(grep -E '^=+ .*(passed|failed).* in [0-9.]+s' "$logs/python.log" | tail -1)
+  line=$(grep -E '^(=+ )?[0-9]+ (passed|failed).* in [0-9.]+s' "$logs/python.log" | tail -1)
   p=$(grep -oE '[0-9]+ passed' <<<"$line" | awk '{print $1}')
   f=$(grep -oE '[0-9]+ (failed|error)' <<<"$line" | awk '{s+=$1} END {print s+0}')
   add "${p:-0}" "${f:-0}"

@@ -44,7 +44,7 @@ def test_threads_overlap(slow_sandbox) -> None:
         elapsed = time.monotonic() - t0
         assert not errors, errors
         assert all(isinstance(r, keyscope.KeyUsage) for r in results)
-        assert elapsed < 0.8, f"8 x 200 ms calls took {elapsed:.3f} s: they did not overlap"
+        assert elapsed < 1.2, f"8 x 200 ms calls took {elapsed:.3f} s: they did not overlap"
         assert spins > 20
 
 
@@ -55,7 +55,7 @@ def test_usage_by_key_concurrency(slow_sandbox) -> None:
         elapsed = time.monotonic() - t0
     assert len(rows) == 12
     # 1 list + 12 usages at 200 ms each: sequential would be 2.6 s
-    assert elapsed < 1.3, elapsed
+    assert elapsed < 2.0, elapsed  # 13 calls of 0.2 s one after another: 2.6 s
 
 
 def test_same_client_many_threads_consistent(client, keys) -> None:
