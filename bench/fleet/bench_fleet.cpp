@@ -1,0 +1,215 @@
+// keyscope-bench-fleet: C++ contenders of the fleet benchmark (see run.sh).
+//
+//   keyscope-bench-fleet --base-url URL --days D --concurrency C --repeat R --urls-out FILE
+//   (token from KEYSCOPE_SESSION)
+//
+// Contenders, each timed R times (median reported), one JSON object per line on stdout:
+//   sdk_fleet       Client::fetch_fleet(days, concurrency) over its own CurlTransport
+//   sdk_sequential  list_keys() then get_usage() per active key, one at a time
+//   curl_easy       the same URLs with one reused libcurl easy handle, sequential, no decoding
+//   curl_easy_parse the same, plus nlohmann::json::parse of every body
+// For each: wall seconds, requests, connections the client opened (CurlTransport's counter or
+// CURLINFO_NUM_CONNECTS) and the sandbox's connection delta (GET /__sandbox/stats).
+// The URLs the SDK fetched are written to FILE for the Python and curl contenders.
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <keyscope/keyscope.hpp>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+size_t append_body(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+// One-off GET with a fresh handle (control endpoint; not part of any measurement).
+std::string http_get(const std::string& url) {
+  std::string body;
+  CURL* h = curl_easy_init();
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+  curl_easy_perform(h);
+  curl_easy_cleanup(h);
+  return body;
+}
+
+struct Args {
+  std::string base_url;
+  std::string token;
+  int days = 30;
+  int concurrency = 8;
+  int repeat = 3;
+  std::string urls_out;
+};
+
+std::string root_of(const std::string& url) {  // http://host:port
+  const auto scheme = url.find("://");
+  const auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return slash == std::string::npos ? url : url.substr(0, slash);
+}
+
+long long sandbox_connections(const Args& a) {
+  auto j = nlohmann::json::parse(http_get(root_of(a.base_url) + "/__sandbox/stats"), nullptr, false);
+  return j.is_object() ? j.value("connections", 0LL) : -1;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+}
+
+struct Outcome {
+  std::size_t requests = 0;
+  long long client_connections = -1;
+};
+
+void measure(const Args& a, const std::string& name, const std::function<Outcome()>& body) {
+  std::vector<double> runs;
+  Outcome last;
+  long long server_delta = 0;
+  for (int i = 0; i < a.repeat; ++i) {
+    const long long before = sandbox_connections(a);
+    const auto t0 = Clock::now();
+    last = body();
+    runs.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    // The "after" stats query opens a connection of its own: not the contender's.
+    server_delta += sandbox_connections(a) - before - 1;
+  }
+  nlohmann::json out = {{"contender", name},
+                        {"seconds", median(runs)},
+                        {"runs", runs},
+                        {"requests", last.requests},
+                        {"client_connections", last.client_connections},
+                        {"server_connections", server_delta / a.repeat}};
+  std::cout << out.dump() << std::endl;
+}
+
+std::vector<std::string> fleet_urls(const Args& a, const keyscope::Fleet& fleet) {
+  std::vector<std::string> urls{a.base_url + "/api/v1/keys"};
+  for (const auto& k : fleet.keys) {
+    if (!k.revoked()) urls.push_back(a.base_url + "/api/v1/keys/" + k.id + "/usage?days=" + std::to_string(a.days));
+  }
+  return urls;
+}
+
+Outcome curl_easy_loop(const Args& a, const std::vector<std::string>& urls, bool parse) {
+  CURL* h = curl_easy_init();
+  const std::string cookie = "sb-access-token=" + a.token;
+  std::string body;
+  curl_easy_setopt(h, CURLOPT_COOKIE, cookie.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+  Outcome o;
+  long connects_total = 0;
+  for (const auto& url : urls) {
+    body.clear();
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    if (curl_easy_perform(h) != CURLE_OK) {
+      std::cerr << "curl_easy: request failed\n";
+      std::exit(1);
+    }
+    long code = 0, connects = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+    connects_total += connects;
+    if (code != 200) {
+      std::cerr << "curl_easy: HTTP " << code << "\n";
+      std::exit(1);
+    }
+    if (parse) {
+      auto j = nlohmann::json::parse(body);
+      if (!j.contains("data")) std::exit(1);
+    }
+    ++o.requests;
+  }
+  curl_easy_cleanup(h);
+  o.client_connections = connects_total;
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--base-url") a.base_url = v;
+    else if (k == "--days") a.days = std::atoi(v.c_str());
+    else if (k == "--concurrency") a.concurrency = std::atoi(v.c_str());
+    else if (k == "--repeat") a.repeat = std::atoi(v.c_str());
+    else if (k == "--urls-out") a.urls_out = v;
+    else {
+      std::cerr << "unknown option " << k << "\n";
+      return 2;
+    }
+  }
+  if (const char* t = std::getenv("KEYSCOPE_SESSION")) a.token = t;
+  if (a.base_url.empty() || a.token.empty()) {
+    std::cerr << "usage: KEYSCOPE_SESSION=... keyscope-bench-fleet --base-url URL [--days D] "
+                 "[--concurrency C] [--repeat R] [--urls-out FILE]\n";
+    return 2;
+  }
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  auto make_client = [&](std::shared_ptr<keyscope::CurlTransport> transport) {
+    keyscope::ClientOptions o;
+    o.base_url = a.base_url;
+    o.session_token = a.token;
+    o.transport = transport;
+    return keyscope::Client(o);
+  };
+
+  // Warm-up (not measured): also gives the URL list for the other contenders.
+  keyscope::Fleet fleet;
+  {
+    auto t = std::make_shared<keyscope::CurlTransport>();
+    fleet = make_client(t).fetch_fleet(a.days, a.concurrency).value();
+  }
+  const auto urls = fleet_urls(a, fleet);
+  if (!a.urls_out.empty()) {
+    std::ofstream out(a.urls_out);
+    for (const auto& u : urls) out << u << "\n";
+  }
+
+  measure(a, "sdk_fleet", [&] {
+    keyscope::CurlTransportOptions topts;
+    topts.max_concurrent_requests = static_cast<std::size_t>(a.concurrency);
+    topts.max_connections_per_host = static_cast<std::size_t>(a.concurrency);
+    auto t = std::make_shared<keyscope::CurlTransport>(topts);
+    auto f = make_client(t).fetch_fleet(a.days, a.concurrency).value();
+    return Outcome{1 + f.usages.size(), static_cast<long long>(t->connections_opened())};
+  });
+  measure(a, "sdk_sequential", [&] {
+    auto t = std::make_shared<keyscope::CurlTransport>();
+    auto client = make_client(t);
+    auto list = client.list_keys().value();
+    std::size_t n = 1;
+    for (const auto& k : list.data) {
+      if (k.revoked()) continue;
+      client.get_usage(k.id, a.days).value();
+      ++n;
+    }
+    return Outcome{n, static_cast<long long>(t->connections_opened())};
+  });
+  measure(a, "curl_easy", [&] { return curl_easy_loop(a, urls, false); });
+  measure(a, "curl_easy_parse", [&] { return curl_easy_loop(a, urls, true); });
+  curl_global_cleanup();
+  return 0;
+}

@@ -1,0 +1,46 @@
+#pragma once
+// Command-line parsing: global options may appear anywhere on the line, before or after the
+// command words. Parsing never echoes an option's value (it might be a secret).
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace keyscope_cli {
+
+// A usage error: exit code 2, one line on stderr.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class Format { table, json, csv };
+
+struct GlobalOptions {
+  std::optional<std::string> base_url;
+  std::optional<std::string> session_file;
+  std::optional<std::string> timeout;      // seconds, decimal
+  std::optional<std::string> max_retries;
+  bool verbose = false;
+  bool help = false;
+  bool version = false;
+  Format format = Format::table;
+};
+
+struct ParsedArgs {
+  GlobalOptions global;
+  std::vector<std::string> words;                     // command words and positionals
+  std::map<std::string, std::string> options;         // command options: "--days" -> "7"
+};
+
+// Throws UsageError. Refuses --token/--session (and similar) with an explanation.
+ParsedArgs parse_args(int argc, char** argv);
+
+// Options a command accepts; anything else is a UsageError naming the command.
+void require_only(const ParsedArgs& args, const std::string& command,
+                  const std::vector<std::string>& allowed);
+
+// Strict integer parsing for option values ("7", not "7x" or ""). Throws UsageError.
+long long parse_integer(const std::string& option, const std::string& text);
+
+}  // namespace keyscope_cli

@@ -1,0 +1,147 @@
+#include "config.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace keyscope_cli {
+namespace {
+
+std::string trim(std::string text) {
+  const char* space = " \t\r\n";
+  const auto first = text.find_first_not_of(space);
+  if (first == std::string::npos) return {};
+  const auto last = text.find_last_not_of(space);
+  return text.substr(first, last - first + 1);
+}
+
+std::string read_session_file(const std::string& path, Console& console) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    throw UsageError("cannot read session file " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(info.st_mode)) throw UsageError("session file " + path + " is not a regular file");
+  if (info.st_size > 64 * 1024) throw UsageError("session file " + path + " is too large for a token");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read session file " + path);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string token = trim(buffer.str());
+  if (token.empty()) throw UsageError("session file " + path + " is empty");
+  if (token.find('\n') != std::string::npos) {
+    throw UsageError("session file " + path + " must contain the session token alone, on one line");
+  }
+  if (info.st_mode & (S_IRGRP | S_IROTH)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    console.line("keyscope: warning: session file " + path + " is readable by other users (mode " +
+                 mode + "); chmod 600 it");
+  }
+  return token;
+}
+
+std::chrono::milliseconds parse_timeout(const std::string& text) {
+  errno = 0;
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || errno != 0 || end == text.c_str() || *end != '\0' || !std::isfinite(seconds) ||
+      seconds <= 0) {
+    throw UsageError("--timeout needs a positive number of seconds (decimals allowed), got '" + text + "'");
+  }
+  if (seconds > 3600) throw UsageError("--timeout must be at most 3600 seconds, got '" + text + "'");
+  const auto ms = static_cast<long long>(std::llround(seconds * 1000.0));
+  return std::chrono::milliseconds(ms < 1 ? 1 : ms);
+}
+
+// "Sun, 17 May 2026 12:00:00 GMT" (RFC 9110 IMF-fixdate) -> unix seconds.
+std::optional<std::int64_t> parse_http_date(const std::string& text) {
+  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
+  char month[4] = {0};
+  const auto comma = text.find(", ");
+  if (comma == std::string::npos) return std::nullopt;
+  if (std::sscanf(text.c_str() + comma + 2, "%2d %3s %4d %2d:%2d:%2d", &day, month, &year, &hh, &mm,
+                  &ss) != 6) {
+    return std::nullopt;
+  }
+  int m = 0;
+  for (int i = 0; i < 12; ++i) {
+    if (std::strcmp(month, months[i]) == 0) m = i + 1;
+  }
+  if (m == 0) return std::nullopt;
+  char iso[32];
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, m, day, hh, mm, ss);
+  return keyscope::parse_iso8601(iso);
+}
+
+}  // namespace
+
+std::optional<keyscope::Error> build_context(Context& ctx, const GlobalOptions& global) {
+  ctx.global = global;
+  if (!ctx.console) ctx.console = std::make_shared<Console>();
+
+  keyscope::ClientOptions options;
+  if (global.base_url) {
+    options.base_url = *global.base_url;
+  } else if (const char* env = std::getenv("KEYSCOPE_BASE_URL"); env && *env) {
+    options.base_url = env;
+  } else {
+    options.base_url = kDefaultBaseUrl;
+  }
+  ctx.base_url = options.base_url;
+
+  if (global.session_file) {
+    options.session_token = read_session_file(*global.session_file, *ctx.console);
+  } else if (const char* env = std::getenv("KEYSCOPE_SESSION"); env && *env) {
+    options.session_token = trim(env);
+  } else {
+    throw UsageError(
+        "no session token: set KEYSCOPE_SESSION or use --session-file PATH (the value of your "
+        "sb-access-token cookie)");
+  }
+  ctx.token = options.session_token;
+
+  if (global.timeout) options.timeout = parse_timeout(*global.timeout);
+  if (global.max_retries) {
+    const long long retries = parse_integer("--max-retries", *global.max_retries);
+    if (retries < 0 || retries > 10) {
+      throw UsageError("--max-retries must be between 0 and 10, got " + std::to_string(retries));
+    }
+    options.retry.max_retries = static_cast<int>(retries);
+  }
+  options.user_agent_product = std::string("keyscope-cli/") + keyscope::kVersion;
+  if (global.verbose) {
+    auto console = ctx.console;
+    const std::string token = ctx.token;
+    // The core already redacts its lines; redacting again with the token is belt and braces.
+    options.logger = [console, token](std::string_view line) {
+      console->line(keyscope::redact(line, token));
+    };
+  }
+  auto created = keyscope::Client::create(std::move(options));
+  if (!created.ok()) return created.error();
+  ctx.client.emplace(std::move(created).value());
+  return std::nullopt;
+}
+
+std::int64_t reference_now(const std::optional<std::string>& now_option,
+                           const keyscope::HttpResponse& raw) {
+  if (now_option) {
+    const auto parsed = keyscope::parse_iso8601(*now_option);
+    if (!parsed) throw UsageError("--now needs an ISO-8601 instant such as 2026-05-17T12:00:00Z");
+    return *parsed;
+  }
+  if (const auto date = raw.headers.get("Date")) {
+    if (const auto parsed = parse_http_date(*date)) return *parsed;
+  }
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+}  // namespace keyscope_cli

@@ -1,0 +1,49 @@
+#include "errors.hpp"
+
+#include <cstdio>
+
+#include <keyscope/redact.hpp>
+
+namespace keyscope_cli {
+namespace {
+
+void write_line(std::string line) {
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  line = "keyscope: " + line + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int exit_code_for(const keyscope::Error& error) {
+  using keyscope::ErrorKind;
+  switch (error.kind) {
+    case ErrorKind::validation:
+    case ErrorKind::bad_request: return kUsage;
+    case ErrorKind::authentication:
+    case ErrorKind::permission_denied: return kAuth;
+    case ErrorKind::not_found: return kNotFound;
+    case ErrorKind::rate_limit: return kRateLimited;
+    case ErrorKind::server:
+    case ErrorKind::timeout:
+    case ErrorKind::connection:
+    case ErrorKind::decode:
+    case ErrorKind::cancelled: return kFailure;
+  }
+  return kFailure;
+}
+
+int report_error(const keyscope::Error& error, const std::string& secret) {
+  write_line(keyscope::redact(keyscope::to_string(error), secret));
+  return exit_code_for(error);
+}
+
+int report_usage_error(const std::string& message) {
+  write_line(keyscope::redact(message));
+  return kUsage;
+}
+
+}  // namespace keyscope_cli

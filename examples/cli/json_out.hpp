@@ -1,0 +1,17 @@
+#pragma once
+// JSON values of the SDK's models and analytics results, with the SDK's snake_case field names.
+#include <nlohmann/json.hpp>
+
+#include <keyscope/analytics.hpp>
+#include <keyscope/models.hpp>
+
+namespace keyscope_cli {
+
+nlohmann::ordered_json to_json(const keyscope::APIKeyInfo& info);
+nlohmann::ordered_json to_json(const keyscope::APIKeyDetails& details);
+nlohmann::ordered_json to_json(const keyscope::KeyUsage& usage);
+nlohmann::ordered_json to_json(const keyscope::analytics::UsageRow& row);
+nlohmann::ordered_json to_json(const keyscope::analytics::Finding& finding);
+nlohmann::ordered_json to_json(const keyscope::analytics::ChargebackRow& row);
+
+}  // namespace keyscope_cli

@@ -1,0 +1,229 @@
+#include "output.hpp"
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace keyscope_cli {
+namespace {
+
+// Decodes one code point; on invalid UTF-8 returns U+FFFD and consumes one byte.
+char32_t next_code_point(const std::string& s, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  auto cont = [&](std::size_t k) {
+    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+  };
+  auto byte = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F); };
+  if (b0 < 0x80) { i += 1; return b0; }
+  if ((b0 & 0xE0) == 0xC0 && b0 >= 0xC2 && cont(1)) {
+    char32_t cp = (static_cast<char32_t>(b0 & 0x1F) << 6) | byte(1);
+    i += 2; return cp;
+  }
+  if ((b0 & 0xF0) == 0xE0 && cont(1) && cont(2)) {
+    char32_t cp = (static_cast<char32_t>(b0 & 0x0F) << 12) | (byte(1) << 6) | byte(2);
+    if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) { i += 3; return cp; }
+  }
+  if ((b0 & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
+    char32_t cp = (static_cast<char32_t>(b0 & 0x07) << 18) | (byte(1) << 12) | (byte(2) << 6) | byte(3);
+    if (cp >= 0x10000 && cp <= 0x10FFFF) { i += 4; return cp; }
+  }
+  i += 1;
+  return 0xFFFD;
+}
+
+int code_point_width(char32_t cp) {
+  if (cp == 0) return 0;
+  // Combining marks, zero-width characters, variation selectors.
+  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+      (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+      (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0x200B && cp <= 0x200F) ||
+      (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x2060 || cp == 0xFEFF) {
+    return 0;
+  }
+  // Wide: Hangul Jamo, CJK, Hangul syllables, compatibility ideographs, fullwidth forms, emoji.
+  if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+      (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+      (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+      (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD)) {
+    return 2;
+  }
+  return 1;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string csv_field(const std::string& value) {
+  // RFC 4180: quote fields containing a comma, a quote, CR or LF; double the quotes.
+  // A leading =, +, -, @ is left alone (numbers are negative), but such text fields are rare.
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+std::size_t display_width(const std::string& text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) width += static_cast<std::size_t>(code_point_width(next_code_point(text, i)));
+  return width;
+}
+
+std::string sanitize(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t cp = next_code_point(text, i);
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+      char buffer[16];
+      std::snprintf(buffer, sizeof buffer, "\\x%02X", static_cast<unsigned>(cp));
+      out += buffer;
+    } else if (cp == 0x202A || cp == 0x202B || cp == 0x202C || cp == 0x202D || cp == 0x202E ||
+               (cp >= 0x2066 && cp <= 0x2069)) {
+      out += "\\u";  // bidirectional overrides would reorder the row on screen
+      char buffer[16];
+      std::snprintf(buffer, sizeof buffer, "%04X", static_cast<unsigned>(cp));
+      out += buffer;
+    } else {
+      append_utf8(out, cp);
+    }
+  }
+  return out;
+}
+
+std::string render_table(const Table& table, const std::string& indent) {
+  const std::size_t n = table.columns.size();
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::size_t> widths(n, 0);
+  std::vector<std::string> header(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    header[c] = sanitize(table.columns[c].header);
+    widths[c] = table.show_header ? display_width(header[c]) : 0;
+  }
+  for (const auto& row : table.rows) {
+    std::vector<std::string> line(n);
+    for (std::size_t c = 0; c < n && c < row.size(); ++c) {
+      line[c] = sanitize(row[c].display);
+      widths[c] = std::max(widths[c], display_width(line[c]));
+    }
+    cells.push_back(std::move(line));
+  }
+  auto emit = [&](const std::vector<std::string>& line, std::string& out) {
+    std::string text = indent;
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::size_t pad = widths[c] - display_width(line[c]);
+      const bool last = c + 1 == n;
+      if (table.columns[c].right) {
+        text.append(pad, ' ');
+        text += line[c];
+      } else {
+        text += line[c];
+        if (!last) text.append(pad, ' ');
+      }
+      if (!last) text += "  ";
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text;
+    out += '\n';
+  };
+  std::string out;
+  if (table.show_header) emit(header, out);
+  for (const auto& line : cells) emit(line, out);
+  return out;
+}
+
+std::string render_csv(const Table& table) {
+  std::string out;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    if (c) out += ',';
+    out += csv_field(table.columns[c].key);
+  }
+  out += "\r\n";
+  for (const auto& row : table.rows) {
+    for (std::size_t c = 0; c < table.columns.size(); ++c) {
+      if (c) out += ',';
+      if (c < row.size()) out += csv_field(row[c].raw);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string render_json(const nlohmann::ordered_json& value) {
+  // Invalid UTF-8 from the server is replaced rather than throwing.
+  return value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+bool print(const std::string& text) {
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) return false;
+  return std::fflush(stdout) == 0;
+}
+
+std::string with_thousands(std::int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  int count = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (count && count % 3 == 0) out += ',';
+    out += *it;
+    ++count;
+  }
+  if (value < 0) out += '-';
+  return std::string(out.rbegin(), out.rend());
+}
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+std::string percent(double fraction, int decimals) { return fixed(fraction * 100.0, decimals) + "%"; }
+
+std::string ms(const std::optional<double>& value) {
+  if (!value) return "-";
+  return fixed(*value, *value == std::floor(*value) ? 0 : 1);
+}
+
+std::string cents_text(std::int64_t cents) {
+  const bool negative = cents < 0;
+  const std::int64_t a = negative ? -cents : cents;
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%s%" PRId64 ".%02" PRId64, negative ? "-" : "", a / 100, a % 100);
+  return buffer;
+}
+
+std::string raw_number(double value) {
+  char buffer[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
+}
+
+}  // namespace keyscope_cli

@@ -1,0 +1,57 @@
+#pragma once
+// The one formatter module: aligned tables (UTF-8 aware widths, control characters escaped),
+// RFC 4180 CSV and JSON text. Commands build a Table (or a JSON value) and hand it here.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "args.hpp"
+
+namespace keyscope_cli {
+
+struct Column {
+  std::string key;     // CSV header / JSON field: the SDK's snake_case name
+  std::string header;  // table header
+  bool right = false;  // numbers align right
+};
+
+// A cell shows `display` in tables and `raw` in CSV (e.g. "1.2%" vs "0.0123").
+struct Cell {
+  std::string display;
+  std::string raw;
+  Cell(std::string text = {}) : display(text), raw(std::move(text)) {}  // NOLINT
+  Cell(const char* text) : Cell(std::string(text)) {}                    // NOLINT
+  Cell(std::string d, std::string r) : display(std::move(d)), raw(std::move(r)) {}
+};
+
+struct Table {
+  std::vector<Column> columns;
+  std::vector<std::vector<Cell>> rows;
+  bool show_header = true;  // tables only; CSV always has its header
+};
+
+std::string render_table(const Table& table, const std::string& indent = "");
+std::string render_csv(const Table& table);
+std::string render_json(const nlohmann::ordered_json& value);  // pretty, trailing newline
+
+// Writes to stdout; false when stdout failed (closed pipe, full disk).
+bool print(const std::string& text);
+
+// Display width of UTF-8 text in terminal columns (wide East Asian and emoji count 2,
+// combining marks 0). Exposed for tests and headings.
+std::size_t display_width(const std::string& text);
+// Control characters (and invalid UTF-8) replaced so a key name cannot drive the terminal.
+std::string sanitize(const std::string& text);
+
+// Human-readable numbers for tables.
+std::string with_thousands(std::int64_t value);
+std::string percent(double fraction, int decimals = 1);
+std::string fixed(double value, int decimals);
+std::string ms(const std::optional<double>& value);
+std::string cents_text(std::int64_t cents);  // 123456 -> "1234.56"
+std::string raw_number(double value);          // shortest round-trip text for CSV
+
+}  // namespace keyscope_cli
