@@ -1,9 +1,5 @@
 #pragma once
 // The fleet (key list + every active key's usage) with a progress line on terminals.
-//
-// Client::fetch_fleet has no progress hook, so this drives Client::get_usage_async itself with
-// the same bounded concurrency and the same result shape (keyscope::Fleet). When the SDK gains
-// a progress callback this file shrinks to one call.
 #include <optional>
 #include <string>
 
@@ -17,6 +13,7 @@ struct FleetResult {
   std::optional<keyscope::Fleet> fleet;
   std::optional<keyscope::Error> error;
   keyscope::HttpResponse list_raw;  // the list response (its Date header dates the report)
+                                    // or, on failure, the failed response
 };
 
 FleetResult fetch_fleet(Context& ctx, int days, int concurrency);

@@ -1,6 +1,7 @@
 #pragma once
 // The keyscope client: auth, retries, rate-limit tracking and error mapping over a Transport.
 // No I/O of its own. Cheap to copy (a shared handle); safe to use from several threads.
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,6 +14,9 @@ namespace keyscope {
 
 template <class T>
 using Callback = std::function<void(Result<T>)>;
+
+// Called after each key's usage arrives during a fleet fetch (on the transport's thread).
+using FleetProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 class Client {
  public:
@@ -28,14 +32,17 @@ class Client {
   void get_usage_async(const std::string& key_id, int days, Callback<KeyUsage> done,
                        CallOptions call = {}) const;
   // The key list, then the usage of every non-revoked key, at most `concurrency` in flight.
-  void fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
-                         CallOptions call = {}) const;
+  // The first error ends the fetch (calls still in flight are cancelled unless the caller gave
+  // its own cancellation); on success raw() is the key-list response.
+  void fetch_fleet_async(int days, int concurrency, Callback<Fleet> done, CallOptions call = {},
+                         FleetProgress progress = {}) const;
 
   // Blocking calls (native builds). Do not call them from inside a callback.
   Result<KeyList> list_keys(CallOptions call = {}) const;
   Result<APIKeyDetails> get_key(const std::string& key_id, CallOptions call = {}) const;
   Result<KeyUsage> get_usage(const std::string& key_id, int days = 30, CallOptions call = {}) const;
-  Result<Fleet> fetch_fleet(int days = 30, int concurrency = 8, CallOptions call = {}) const;
+  Result<Fleet> fetch_fleet(int days = 30, int concurrency = 8, CallOptions call = {},
+                            FleetProgress progress = {}) const;
 
   // The rate-limit headers of the most recent response (errors included).
   RateLimit rate_limit() const;

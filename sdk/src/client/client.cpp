@@ -131,9 +131,11 @@ Result<KeyUsage> Client::get_usage(const std::string& key_id, int days, CallOpti
       [&](Callback<KeyUsage> done) { get_usage_async(key_id, days, std::move(done), call); });
 }
 
-Result<Fleet> Client::fetch_fleet(int days, int concurrency, CallOptions call) const {
-  return wait_for<Fleet>(
-      [&](Callback<Fleet> done) { fetch_fleet_async(days, concurrency, std::move(done), call); });
+Result<Fleet> Client::fetch_fleet(int days, int concurrency, CallOptions call,
+                                  FleetProgress progress) const {
+  return wait_for<Fleet>([&](Callback<Fleet> done) {
+    fetch_fleet_async(days, concurrency, std::move(done), call, progress);
+  });
 }
 
 RateLimit Client::rate_limit() const { return impl_->rate_limit(); }

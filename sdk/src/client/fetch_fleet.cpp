@@ -13,6 +13,9 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
   int days = 30;
   CallOptions call;
   Callback<Fleet> done;
+  FleetProgress progress;
+  bool cancel_on_error = false;  // only a cancellation of our own: never the caller's
+  HttpResponse list_raw;
 
   std::mutex mutex;
   Fleet fleet;
@@ -45,11 +48,13 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
     std::unique_lock<std::mutex> lock(mutex);
     --in_flight;
     ++completed;
+    if (progress) progress(completed, active.size());  // under the lock: counts never go back
     if (result.ok()) {
       fleet.usages[slot] = std::move(result).value();
     } else if (!first_error) {
       first_error = result.error();
       error_raw = result.raw();
+      if (cancel_on_error) call.cancellation->cancel();  // the first error decides the outcome
     }
     launch_more(lock, limit);
     const bool finished = in_flight == 0 && (first_error || completed == active.size());
@@ -57,14 +62,14 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
     reported = true;
     lock.unlock();
     if (first_error) return done(Result<Fleet>(std::move(*first_error), std::move(error_raw)));
-    done(Result<Fleet>(std::move(fleet)));
+    done(Result<Fleet>(std::move(fleet), std::move(list_raw)));
   }
 };
 
 }  // namespace
 
 void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
-                               CallOptions call) const {
+                               CallOptions call, FleetProgress progress) const {
   if (auto error = validate_days(days)) return done(std::move(*error));
   if (concurrency < 1 || concurrency > 256) {
     return done(validation_error("concurrency must be between 1 and 256, got " +
@@ -74,19 +79,26 @@ void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
   fetch->days = days;
   fetch->call = call;
   fetch->done = std::move(done);
+  fetch->progress = std::move(progress);
+  if (!fetch->call.cancellation) {
+    fetch->call.cancellation = std::make_shared<Cancellation>();
+    fetch->cancel_on_error = true;
+  }
   list_keys_async(
       [fetch, concurrency](Result<KeyList> listed) {
         if (!listed.ok()) return fetch->done(Result<Fleet>(listed.error(), listed.raw()));
         std::unique_lock<std::mutex> lock(fetch->mutex);
+        fetch->list_raw = listed.raw();
         fetch->fleet.keys = std::move(listed).value().data;
         fetch->fleet.window_days = fetch->days;
         for (std::size_t i = 0; i < fetch->fleet.keys.size(); ++i) {
           if (!fetch->fleet.keys[i].revoked()) fetch->active.push_back(i);
         }
         fetch->fleet.usages.resize(fetch->active.size());
+        if (fetch->progress) fetch->progress(0, fetch->active.size());
         if (fetch->active.empty()) {
           lock.unlock();
-          return fetch->done(Result<Fleet>(std::move(fetch->fleet)));
+          return fetch->done(Result<Fleet>(std::move(fetch->fleet), std::move(fetch->list_raw)));
         }
         fetch->launch_more(lock, static_cast<std::size_t>(concurrency));
       },

@@ -8,6 +8,7 @@ namespace keyscope {
 namespace {
 
 constexpr const char* kRedacted = "[redacted]";
+constexpr std::size_t kMinSecretLength = 6;
 
 // Characters that end a credential value inside a URL, a cookie header or a log line.
 bool ends_value(char c) {
@@ -70,7 +71,9 @@ std::string cut_api_keys(const std::string& text) {
 
 std::string redact(std::string_view text, std::string_view secret) {
   std::string out(text);
-  if (!secret.empty()) {
+  // A secret of a few characters would match inside ordinary words ("GET" for "T") and garble
+  // every line; such a value protects nothing anyway.
+  if (secret.size() >= kMinSecretLength) {
     std::size_t pos = 0;
     while ((pos = out.find(secret, pos)) != std::string::npos) {
       out.replace(pos, secret.size(), kRedacted);

@@ -243,8 +243,15 @@ TEST_F(ClientFixture, FetchFleetGetsUsageForEveryActiveKey) {
     const std::string id = request.url.substr(request.url.find("/keys/") + 6, 36);
     return response(200, R"({"data":{"key_id":")" + id + R"(","window_days":7,"total_requests":5}})");
   };
-  auto fleet = make().fetch_fleet(7, 4);
+  std::vector<std::pair<std::size_t, std::size_t>> progress;
+  auto fleet = make().fetch_fleet(7, 4, {}, [&](std::size_t done, std::size_t total) {
+    progress.emplace_back(done, total);
+  });
   ASSERT_TRUE(fleet.ok()) << to_string(fleet.error());
+  ASSERT_EQ(progress.size(), 20u);  // 0 of 19, then once per key
+  EXPECT_EQ(progress.front(), std::make_pair(std::size_t{0}, std::size_t{19}));
+  EXPECT_EQ(progress.back(), std::make_pair(std::size_t{19}, std::size_t{19}));
+  EXPECT_EQ(fleet.raw().status, 200);  // the key-list response
   EXPECT_EQ(fleet->keys.size(), 20u);
   ASSERT_EQ(fleet->usages.size(), 19u);
   std::size_t u = 0;

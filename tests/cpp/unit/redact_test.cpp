@@ -22,6 +22,10 @@ TEST(Redact, ReplacesAGivenSecretAnywhere) {
             "server said: token [redacted] is bad");
 }
 
+TEST(Redact, TooShortSecretsDoNotGarbleText) {
+  EXPECT_EQ(redact("GET /api/v1/keys -> 200", "T"), "GET /api/v1/keys -> 200");
+}
+
 TEST(Redact, HeadersHideSecretValues) {
   Headers headers{{"Cookie", "sb-access-token=abc"}, {"set-cookie", "a=b"},
                   {"Authorization", "Bearer x"}, {"X-API-Key", "sk_live_abcdefgh"},
