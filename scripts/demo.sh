@@ -26,5 +26,5 @@ echo "==> sandbox at $base_url" >&2
 export KEYSCOPE_BASE_URL="$base_url"
 export KEYSCOPE_SESSION
 KEYSCOPE_SESSION=$(sed -n 's/.*token=\([^ ]*\).*/\1/p' <<<"$line")
-echo "==> keyscope report --days 30" >&2
-"$cli" report --days 30
+echo "==> keyscope report --days 90" >&2
+"$cli" report --days 90
