@@ -46,9 +46,7 @@ int run_anomalies(const ParsedArgs& args, Context& ctx) {
 
   switch (args.global.format) {
     case Format::json: {
-      Json out = Json::array();
-      for (const auto& f : findings) out.push_back(to_json(f));
-      return emit(render_json(out));
+      return emit(render_json(to_json(findings)));
     }
     case Format::csv:
       return emit(render_csv(findings_table(findings)));

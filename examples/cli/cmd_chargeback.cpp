@@ -129,11 +129,10 @@ int run_chargeback(const ParsedArgs& args, Context& ctx) {
   switch (args.global.format) {
     case Format::json: {
       Json out;
-      out["bill"] = cents_text(bill_cents);
+      out["bill"] = keyscope::analytics::format_cents(bill_cents);
       out["bill_cents"] = bill_cents;
       out["window_days"] = days;
-      out["rows"] = Json::array();
-      for (const auto& c : charges) out["rows"].push_back(to_json(c));
+      out["rows"] = to_json(charges);
       return emit(render_json(out));
     }
     case Format::csv:
@@ -148,15 +147,15 @@ int run_chargeback(const ParsedArgs& args, Context& ctx) {
   for (const auto& c : charges) {
     t.rows.push_back({c.cost_center, std::to_string(c.key_ids.size()),
                       Cell(with_thousands(c.requests), std::to_string(c.requests)),
-                      Cell(percent(c.share, 2), raw_number(c.share)), cents_text(c.cost_cents)});
+                      Cell(percent(c.share, 2), raw_number(c.share)), keyscope::analytics::format_cents(c.cost_cents)});
     requests += c.requests;
     cents += c.cost_cents;
     keys += c.key_ids.size();
   }
   if (args.global.format == Format::csv) return emit(render_csv(t));
   t.rows.push_back({"TOTAL", std::to_string(keys), with_thousands(requests), percent(requests ? 1.0 : 0.0, 2),
-                    cents_text(cents)});
-  std::string header = "Chargeback of " + cents_text(bill_cents) + " by request share, last " +
+                    keyscope::analytics::format_cents(cents)});
+  std::string header = "Chargeback of " + keyscope::analytics::format_cents(bill_cents) + " by request share, last " +
                        std::to_string(days) + " days (" +
                        (map.name_pattern ? "cost center from key names, pattern " + *map.name_pattern
                                          : "cost centers from " + args.options.at("--map")) +

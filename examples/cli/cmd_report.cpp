@@ -78,10 +78,8 @@ int run_report(const ParsedArgs& args, Context& ctx) {
       Json out;
       out["window_days"] = days;
       out["generated_at"] = keyscope::format_iso8601(now);
-      out["rows"] = Json::array();
-      for (const auto& r : rows) out["rows"].push_back(to_json(r));
-      out["anomalies"] = Json::array();
-      for (const auto& f : findings) out["anomalies"].push_back(to_json(f));
+      out["rows"] = to_json(rows);
+      out["anomalies"] = to_json(findings);
       return emit(render_json(out));
     }
     case Format::csv:

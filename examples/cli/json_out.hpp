@@ -1,5 +1,7 @@
 #pragma once
 // JSON values of the SDK's models and analytics results, with the SDK's snake_case field names.
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include <keyscope/analytics.hpp>
@@ -10,8 +12,8 @@ namespace keyscope_cli {
 nlohmann::ordered_json to_json(const keyscope::APIKeyInfo& info);
 nlohmann::ordered_json to_json(const keyscope::APIKeyDetails& details);
 nlohmann::ordered_json to_json(const keyscope::KeyUsage& usage);
-nlohmann::ordered_json to_json(const keyscope::analytics::UsageRow& row);
-nlohmann::ordered_json to_json(const keyscope::analytics::Finding& finding);
-nlohmann::ordered_json to_json(const keyscope::analytics::ChargebackRow& row);
+nlohmann::ordered_json to_json(const std::vector<keyscope::analytics::UsageRow>& rows);
+nlohmann::ordered_json to_json(const std::vector<keyscope::analytics::Finding>& findings);
+nlohmann::ordered_json to_json(const std::vector<keyscope::analytics::ChargebackRow>& rows);
 
 }  // namespace keyscope_cli

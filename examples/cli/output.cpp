@@ -209,13 +209,6 @@ std::string ms(const std::optional<double>& value) {
   return fixed(*value, *value == std::floor(*value) ? 0 : 1);
 }
 
-std::string cents_text(std::int64_t cents) {
-  const bool negative = cents < 0;
-  const std::int64_t a = negative ? -cents : cents;
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%s%" PRId64 ".%02" PRId64, negative ? "-" : "", a / 100, a % 100);
-  return buffer;
-}
 
 std::string raw_number(double value) {
   char buffer[64];

@@ -51,7 +51,6 @@ std::string with_thousands(std::int64_t value);
 std::string percent(double fraction, int decimals = 1);
 std::string fixed(double value, int decimals);
 std::string ms(const std::optional<double>& value);
-std::string cents_text(std::int64_t cents);  // 123456 -> "1234.56"
 std::string raw_number(double value);          // shortest round-trip text for CSV
 
 }  // namespace keyscope_cli

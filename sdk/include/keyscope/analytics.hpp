@@ -201,6 +201,8 @@ struct ChargebackRow {
 
 // "1234.56" -> 123456. Digits, optionally '.' and one or two digits; nothing else.
 std::int64_t parse_bill_cents(std::string_view text);
+// 123456 -> "1234.56", -5 -> "-0.05".
+std::string format_cents(std::int64_t cents);
 
 // Splits bill_cents across cost centers by request share with largest-remainder (Hamilton)
 // rounding: costs sum to the bill exactly. Ties on the remainder go to the larger requests,

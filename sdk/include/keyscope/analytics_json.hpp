@@ -23,6 +23,9 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
+#include "keyscope/analytics.hpp"
 #include "keyscope/result.hpp"
 
 namespace keyscope::analytics {
@@ -41,5 +44,10 @@ Result<std::string> run_helper_json(std::string_view helper, std::string_view in
 
 // environment_of_json {"prefix": "sk_live_ab12"} -> "live" (a JSON string).
 Result<std::string> environment_of_json(std::string_view input);
+
+// The JSON arrays the entry points above return, for results computed in C++ (CLI --json).
+std::string encode_usage_rows(const std::vector<UsageRow>& rows);
+std::string encode_findings(const std::vector<Finding>& findings);
+std::string encode_chargeback(const std::vector<ChargebackRow>& rows);
 
 }  // namespace keyscope::analytics

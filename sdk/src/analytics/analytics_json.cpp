@@ -214,12 +214,6 @@ CostCenterMap read_mapping(const json& input) {
   return map;
 }
 
-std::string cents_text(std::int64_t cents) {
-  std::string fraction = std::to_string(cents % 100);
-  if (fraction.size() < 2) fraction.insert(0, "0");
-  return std::to_string(cents / 100) + "." + fraction;
-}
-
 template <class Body>
 Result<std::string> guarded(Body body) {
   try {
@@ -235,6 +229,42 @@ Result<std::string> guarded(Body body) {
 
 }  // namespace
 
+std::string encode_usage_rows(const std::vector<UsageRow>& rows) {
+  out_json out = out_json::array();
+  for (const UsageRow& row : rows) out.push_back(row_to_json(row));
+  return out.dump(-1, ' ', false, out_json::error_handler_t::replace);
+}
+
+std::string encode_findings(const std::vector<Finding>& findings) {
+  out_json out = out_json::array();
+  for (const Finding& f : findings) {
+    out_json metrics = out_json::object();
+    for (const Metric& m : f.metrics) metrics[m.name] = m.value;
+    out.push_back({{"key_id", f.key_id},
+                   {"key_name", f.key_name},
+                   {"key_prefix", f.key_prefix},
+                   {"kind", to_string(f.kind)},
+                   {"severity", to_string(f.severity)},
+                   {"metrics", metrics},
+                   {"reason", f.reason}});
+  }
+  return out.dump(-1, ' ', false, out_json::error_handler_t::replace);
+}
+
+std::string encode_chargeback(const std::vector<ChargebackRow>& rows) {
+  out_json out = out_json::array();
+  for (const ChargebackRow& row : rows) {
+    out.push_back({{"cost_center", row.cost_center},
+                   {"keys", row.key_ids.size()},
+                   {"key_ids", row.key_ids},
+                   {"requests", row.requests},
+                   {"share", row.share},
+                   {"cost_cents", row.cost_cents},
+                   {"cost", format_cents(row.cost_cents)}});
+  }
+  return out.dump(-1, ' ', false, out_json::error_handler_t::replace);
+}
+
 Result<std::string> environment_of_json(std::string_view input) {
   return guarded([&]() -> std::string {
     const json in = parse_input(input);
@@ -247,9 +277,7 @@ Result<std::string> environment_of_json(std::string_view input) {
 Result<std::string> usage_by_key_json(std::string_view input) {
   return guarded([&]() -> std::string {
     const json in = parse_input(input);
-    out_json out = out_json::array();
-    for (const UsageRow& row : usage_by_key(read_keys(in), read_usages(in))) out.push_back(row_to_json(row));
-    return out.dump();
+    return encode_usage_rows(usage_by_key(read_keys(in), read_usages(in)));
   });
 }
 
@@ -261,19 +289,7 @@ Result<std::string> detect_anomalies_json(std::string_view input) {
     const auto now_unix = parse_iso8601(now->get<std::string>());
     if (!now_unix) fail_validation("now must be an ISO-8601 timestamp");
     const AnomalyOptions options = read_options(in);
-    out_json out = out_json::array();
-    for (const Finding& f : detect_anomalies(read_keys(in), read_usages(in), *now_unix, options)) {
-      out_json metrics = out_json::object();
-      for (const Metric& m : f.metrics) metrics[m.name] = m.value;
-      out.push_back({{"key_id", f.key_id},
-                     {"key_name", f.key_name},
-                     {"key_prefix", f.key_prefix},
-                     {"kind", to_string(f.kind)},
-                     {"severity", to_string(f.severity)},
-                     {"metrics", metrics},
-                     {"reason", f.reason}});
-    }
-    return out.dump();
+    return encode_findings(detect_anomalies(read_keys(in), read_usages(in), *now_unix, options));
   });
 }
 
@@ -290,17 +306,7 @@ Result<std::string> chargeback_json(std::string_view input) {
     } else {
       fail_validation("bill (a string) or bill_cents (an integer) is required");
     }
-    out_json out = out_json::array();
-    for (const ChargebackRow& row : chargeback(read_rows(in), bill_cents, read_mapping(in))) {
-      out.push_back({{"cost_center", row.cost_center},
-                     {"keys", row.key_ids.size()},
-                     {"key_ids", row.key_ids},
-                     {"requests", row.requests},
-                     {"share", row.share},
-                     {"cost_cents", row.cost_cents},
-                     {"cost", cents_text(row.cost_cents)}});
-    }
-    return out.dump();
+    return encode_chargeback(chargeback(read_rows(in), bill_cents, read_mapping(in)));
   });
 }
 

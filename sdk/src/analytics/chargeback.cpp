@@ -73,6 +73,14 @@ void apportion(std::vector<ChargebackRow>& rows, std::int64_t bill_cents,
 
 }  // namespace
 
+std::string format_cents(std::int64_t cents) {
+  const std::uint64_t magnitude =
+      cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  std::string fraction = std::to_string(magnitude % 100);
+  if (fraction.size() < 2) fraction.insert(0, "0");
+  return (cents < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." + fraction;
+}
+
 std::int64_t parse_bill_cents(std::string_view text) {
   std::int64_t cents = 0;
   detail::throw_if(detail::parse_bill(text, cents));
