@@ -16,7 +16,7 @@ if ((${#need_apt[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}"
 fi
-if [[ ! -d node_modules/playwright-core || ! -d node_modules/uplot ]]; then
+if [[ ! -d node_modules/playwright-core || ! -d node_modules/uplot || ! -d node_modules/vite || ! -d node_modules/typescript ]]; then
   npm ci --no-audit --no-fund
 fi
 

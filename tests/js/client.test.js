@@ -65,6 +65,10 @@ describe('endpoints', () => {
     assert.equal(details.key_prefix, keys[0].key_prefix);
     assert.equal(typeof details.rate_limit_per_minute, 'number');
     assert.ok('allowed_ips' in details);
+    // The per-day series is `usage.daily` (as the API and index.d.ts spell it), not `usage_daily`.
+    assert.ok(Array.isArray(details.usage.daily) && details.usage.daily.length > 0);
+    assert.deepEqual(Object.keys(details.usage.daily[0]).sort(), ['date', 'errors', 'requests']);
+    assert.equal('usage_daily' in details, false);
   });
 
   test('getUsage returns a 90-day usage payload', async () => {

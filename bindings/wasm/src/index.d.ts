@@ -58,12 +58,12 @@ export interface APIKeyInfo {
   created_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
-  [field: string]: unknown;
 }
 export interface DailyBucket { date: string; requests: number; errors: number; }
 export interface APIKeyDetails extends APIKeyInfo {
   allowed_ips: string[] | null;
-  usage?: { daily: DailyBucket[] };
+  /** Always present (`daily` is empty when the API sent none); not `usage_daily`. */
+  usage: { daily: DailyBucket[] };
 }
 export interface EndpointCount { path: string; count: number; }
 export interface HourBucket { hour: string; count: number; }
@@ -94,6 +94,7 @@ export interface RateLimit {
   retry_after: number | null;
 }
 
+export interface EndpointShare { path: string; count: number; share: number; }
 export interface UsageRow {
   key_id: string;
   name: string;
@@ -103,18 +104,41 @@ export interface UsageRow {
   request_count: number;
   error_count: number;
   error_rate: number;
-  endpoint_distribution: unknown;
+  endpoint_distribution: EndpointShare[];
+  latency_p95_ms: number | null;
   last_activity: string | null;
-  [field: string]: unknown;
 }
+export type FindingKind =
+  | 'spike' | 'dormant_reactivated' | 'error_burst' | 'rate_limit_pressure'
+  | 'test_key_production_traffic' | 'expiring_soon' | 'expired_not_revoked' | 'never_used' | 'stale';
 export interface Finding {
   key_id: string;
-  kind: string;
+  key_name: string;
+  key_prefix: string;
+  kind: FindingKind;
   severity: 'info' | 'warning' | 'critical';
-  [field: string]: unknown;
+  /** The numbers behind the finding, by name ("peak_per_minute", "ratio", ...). */
+  metrics: Record<string, number>;
+  reason: string;
 }
-export type ChargebackRow = Record<string, unknown>;
-export type IntegrityCheck = Record<string, unknown>;
+export interface ChargebackRow {
+  cost_center: string;
+  /** How many keys the cost center has. */
+  keys: number;
+  key_ids: string[];
+  requests: number;
+  share: number;
+  cost_cents: number;
+  /** cost_cents as a decimal string, "1693.58". */
+  cost: string;
+}
+export interface IntegrityCheck {
+  check: string;
+  ok: boolean;
+  expected: string;
+  actual: string;
+  message: string;
+}
 
 export interface Client {
   listKeys(options?: CallOptions): Promise<APIKeyInfo[]>;

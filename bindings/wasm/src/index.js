@@ -229,7 +229,7 @@ class Client {
     return result.data;
   }
 
-  /** One key's metadata (and `usage_daily` when the API sends `usage.daily`). */
+  /** One key's metadata, with `allowed_ips` and `usage: {daily}` (empty when the API sent none). */
   async getKey(keyId, options = {}) {
     const result = await this.#call(OP.getKey, keyId, 0, 0, options);
     return result.data;

@@ -1,0 +1,115 @@
+// The npm package through a bundler: `npm pack` -> a scratch Vite project in a temp dir that
+// installs the tarball (offline: the package has no runtime dependencies) -> `vite build` (Vite
+// from the repo's devDependencies) -> the built dist served same-origin by keyscope-sandbox
+// --static -> headless Chromium signs in and the page lists the sandbox's keys.
+// Vite must emit keyscope-core.wasm as an asset (index.js loads it via new URL(..., import.meta.url)).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startSandbox } from '../js/support/sandbox.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const vite = resolve(root, 'node_modules/vite/bin/vite.js');
+const CHROMIUM = process.env.KEYSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
+
+const INDEX_HTML = `<!doctype html><meta charset="utf-8"><title>keyscope via vite</title>
+<body><p id="count"></p><p id="error"></p>
+<script type="module" src="./main.js"></script></body>`;
+
+const MAIN_JS = `import { createClient, KeyscopeError, version } from 'keyscope';
+createClient({ baseUrl: location.origin })
+  .then((client) => client.listKeys())
+  .then((keys) => {
+    document.getElementById('count').textContent = String(keys.length);
+    document.body.dataset.version = version();
+    document.body.dataset.ready = 'true';
+  }, (error) => {
+    const el = document.getElementById('error');
+    el.textContent = String(error && error.message);
+    el.dataset.type = error instanceof KeyscopeError ? error.name : 'other';
+    document.body.dataset.ready = 'error';
+  });
+`;
+
+// No imports: the scratch project does not depend on vite itself.
+const VITE_CONFIG = `export default { logLevel: 'warn', build: { outDir: 'dist', emptyOutDir: true } };\n`;
+
+let scratch;
+let app;
+let sb;
+let browser;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'keyscope-vite-'));
+  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', scratch],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const tarball = join(scratch, JSON.parse(out)[0].filename);
+
+  app = join(scratch, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-vite-app', private: true, type: 'module' }));
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', tarball],
+    { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(join(app, 'index.html'), INDEX_HTML);
+  writeFileSync(join(app, 'main.js'), MAIN_JS);
+  writeFileSync(join(app, 'vite.config.mjs'), VITE_CONFIG);
+  execFileSync(process.execPath, [vite, 'build', '--config', join(app, 'vite.config.mjs')],
+    { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  sb = await startSandbox(['--static', join(app, 'dist'), '--rate-limit', '0']);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await sb?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test('vite build emits the wasm core as an asset next to the bundle', () => {
+  const assets = readdirSync(join(app, 'dist', 'assets'));
+  const wasm = assets.filter((f) => f.endsWith('.wasm'));
+  const js = assets.filter((f) => f.endsWith('.js'));
+  assert.equal(wasm.length, 1, `assets: ${assets.join(', ')}`);
+  assert.match(wasm[0], /^keyscope-core-.*\.wasm$/);
+  // The bundle refers to the emitted (hashed) asset, not to node_modules.
+  const bundle = js.map((f) => readFileSync(join(app, 'dist', 'assets', f), 'utf8')).join('\n');
+  assert.ok(bundle.includes(wasm[0]), 'bundle references the emitted wasm asset');
+  assert.ok(!bundle.includes('node_modules'), 'bundle does not point into node_modules');
+});
+
+test('the bundled page signs in through the session cookie and lists the 13 sandbox keys', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const wasmResponses = [];
+  page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmResponses.push(r.status()); });
+  await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}&next=/`);
+  await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+  assert.equal(await page.getAttribute('body', 'data-ready'), 'true',
+    `page failed: ${await page.textContent('#error')}`);
+  assert.equal(await page.textContent('#count'), '13');
+  assert.equal(await page.getAttribute('body', 'data-version'), '0.1.0');
+  assert.deepEqual(wasmResponses, [200]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the bundled page without a session shows an AuthenticationError', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${sb.origin}/`);
+  await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+  assert.equal(await page.getAttribute('body', 'data-ready'), 'error');
+  assert.equal(await page.getAttribute('#error', 'data-type'), 'AuthenticationError');
+  await context.close();
+});
