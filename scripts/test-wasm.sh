@@ -17,7 +17,9 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}"
 fi
 if [[ ! -d node_modules/playwright-core || ! -d node_modules/uplot || ! -d node_modules/vite || ! -d node_modules/typescript ]]; then
-  npm ci --no-audit --no-fund
+  # npm ci refuses a lock whose optional platform packages (rollup's) this registry does not
+  # list; npm install then resolves from the same lock without them.
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
 
 if [[ -z "${KEYSCOPE_SANDBOX:-}" ]]; then
