@@ -8,7 +8,9 @@ namespace keyscope::analytics::detail {
 
 inline std::string format_number(double value) {
   char buffer[64];
-  if (std::isfinite(value) && std::fabs(value) < 1e15 && value == std::floor(value)) {
+  // Whole numbers, and anything of four digits or more, read best without a fraction or exponent.
+  if (std::isfinite(value) && std::fabs(value) < 1e15 &&
+      (value == std::floor(value) || std::fabs(value) >= 1000)) {
     std::snprintf(buffer, sizeof buffer, "%.0f", value);
   } else {
     std::snprintf(buffer, sizeof buffer, "%.4g", value);
