@@ -8,14 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, assertSignedOutPageShowsAuthenticationError } from './support/browser.js';
 import { startSandbox, NOW } from '../js/support/sandbox.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const artifacts = resolve(root, 'artifacts');
-const CHROMIUM = process.env.KEYSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 
 // A page that loads the package with nothing but a plain module script.
 const PLAIN_PAGE = `<!doctype html><meta charset="utf-8"><title>plain</title>
@@ -34,7 +31,7 @@ before(async () => {
   execFileSync(process.execPath, [resolve(root, 'examples/dashboard/stage.mjs'), staged]);
   writeFileSync(join(staged, 'plain.html'), PLAIN_PAGE);
   sb = await startSandbox(['--static', staged, '--rate-limit', '0']);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchChromium();
   mkdirSync(artifacts, { recursive: true });
 });
 
@@ -215,12 +212,6 @@ describe('dashboard', () => {
   });
 
   test('without a session the dashboard shows an AuthenticationError', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${sb.origin}/`);
-    await page.waitForSelector('body[data-ready]', { timeout: 20000 });
-    assert.equal(await page.getAttribute('body', 'data-ready'), 'error');
-    assert.equal(await page.getAttribute('#error', 'data-type'), 'AuthenticationError');
-    await context.close();
+    await assertSignedOutPageShowsAuthenticationError(browser, sb.origin);
   });
 });

@@ -10,15 +10,12 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, assertSignedOutPageShowsAuthenticationError } from './support/browser.js';
 import { startSandbox } from '../js/support/sandbox.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const vite = resolve(root, 'node_modules/vite/bin/vite.js');
-const CHROMIUM = process.env.KEYSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 
 const INDEX_HTML = `<!doctype html><meta charset="utf-8"><title>keyscope via vite</title>
 <body><p id="count"></p><p id="error"></p>
@@ -65,7 +62,7 @@ before(async () => {
     { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
 
   sb = await startSandbox(['--static', join(app, 'dist'), '--rate-limit', '0']);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -105,11 +102,5 @@ test('the bundled page signs in through the session cookie and lists the 13 sand
 });
 
 test('the bundled page without a session shows an AuthenticationError', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${sb.origin}/`);
-  await page.waitForSelector('body[data-ready]', { timeout: 20000 });
-  assert.equal(await page.getAttribute('body', 'data-ready'), 'error');
-  assert.equal(await page.getAttribute('#error', 'data-type'), 'AuthenticationError');
-  await context.close();
+  await assertSignedOutPageShowsAuthenticationError(browser, sb.origin);
 });
