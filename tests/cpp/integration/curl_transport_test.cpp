@@ -80,6 +80,14 @@ class LocalServer {
     stopping_changed_.wait_for(lock, duration, [this] { return stopping_; });
   }
 
+  // GET /stall answers only after 2 s (or at shutdown): for timeouts and cancellation.
+  void add_stalling_route() {
+    server_.Get("/stall", [this](const httplib::Request&, httplib::Response& response) {
+      pause(std::chrono::seconds(2));
+      response.set_content("late", "text/plain");
+    });
+  }
+
   int requests_seen() const { return requests_seen_.load(); }
   void count_request() { ++requests_seen_; }
 
@@ -399,10 +407,7 @@ TEST(CurlTransportTest, ConcurrentRequestsOverlap) {
 
 TEST(CurlTransportTest, SlowResponseTimesOut) {
   LocalServer server;
-  server.routes().Get("/stall", [&](const httplib::Request&, httplib::Response& response) {
-    server.pause(2s);
-    response.set_content("too late", "text/plain");
-  });
+  server.add_stalling_route();
   server.start();
   CurlTransport transport;
 
@@ -493,10 +498,7 @@ TEST(CurlTransportTest, OversizedChunkedResponseIsRejected) {
 
 TEST(CurlTransportTest, CancellationAbortsAnInFlightRequest) {
   LocalServer server;
-  server.routes().Get("/stall", [&](const httplib::Request&, httplib::Response& response) {
-    server.pause(2s);
-    response.set_content("too late", "text/plain");
-  });
+  server.add_stalling_route();
   server.start();
   CurlTransport transport;
 
@@ -620,10 +622,7 @@ TEST(CurlTransportTest, ThrowingCompletionDoesNotStopTheWorker) {
 
 TEST(CurlTransportTest, DestructorCancelsOutstandingRequests) {
   LocalServer server;
-  server.routes().Get("/stall", [&](const httplib::Request&, httplib::Response& response) {
-    server.pause(2s);
-    response.set_content("late", "text/plain");
-  });
+  server.add_stalling_route();
   server.start();
   CompletionLog log;
   std::atomic<bool> deferred_ran{false};
@@ -653,10 +652,7 @@ TEST(CurlTransportTest, TransportCanBeDestroyedFromItsOwnCompletion) {
     server.pause(50ms);  // lets the test drop its own reference first
     response.set_content("pong", "text/plain");
   });
-  server.routes().Get("/stall", [&](const httplib::Request&, httplib::Response& response) {
-    server.pause(2s);
-    response.set_content("late", "text/plain");
-  });
+  server.add_stalling_route();
   server.start();
   CompletionLog stalled;
   auto destroyed = std::make_shared<std::promise<void>>();

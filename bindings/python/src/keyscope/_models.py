@@ -315,6 +315,15 @@ class RateLimit:
         return dataclasses.asdict(self)
 
 
+def find_header(headers: Tuple[Tuple[str, str], ...], name: str) -> Optional[str]:
+    """The first value of header `name` (case-insensitive), or None."""
+    lower = name.lower()
+    for key, value in headers:
+        if key.lower() == lower:
+            return value
+    return None
+
+
 @dataclass(frozen=True)
 class Response:
     """The last raw HTTP response of a call: status, headers (cookies redacted) and body."""
@@ -324,11 +333,7 @@ class Response:
     body: str
 
     def header(self, name: str) -> Optional[str]:
-        lower = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lower:
-                return value
-        return None
+        return find_header(self.headers, name)
 
     def __repr__(self) -> str:
         return f"Response(status={self.status}, headers={len(self.headers)}, body={len(self.body)} chars)"

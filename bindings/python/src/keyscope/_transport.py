@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, List, Mapping, Optional, Tuple, Union
 
 from ._errors import CancelledError as _CancelledError
+from ._models import find_header
 
 __all__ = ["HttpRequest", "HttpResponse", "Transport", "RequestsTransport"]
 
@@ -33,11 +34,7 @@ class HttpRequest:
     timeout: float
 
     def header(self, name: str) -> Optional[str]:
-        lower = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lower:
-                return value
-        return None
+        return find_header(self.headers, name)
 
     @property
     def headers_dict(self) -> "dict[str, str]":
