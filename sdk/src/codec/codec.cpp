@@ -6,19 +6,20 @@ namespace keyscope {
 namespace {
 
 using codec::json;
-using codec::Reader;
+using codec::Path;
+using codec::Tape;
+using codec::TapeReader;
+using codec::TapeValue;
 
-// Parses `body`, finds its `data` member and hands it to `read`.
+// Parses `body` onto `tape`, finds its `data` member and hands it to `read`.
 template <class T, class Read>
 Result<T> decode_envelope(std::string_view body, Read read) {
-  json document;
-  if (auto error = codec::parse_object(body, document)) return std::move(*error);
-  Reader reader;
+  Tape tape;
+  if (auto error = codec::parse_object(body, tape)) return std::move(*error);
+  const auto data = TapeValue(tape, 0).find("data");
+  if (!data || data->is_null()) return decode_error("missing required field at data", "data");
+  TapeReader reader;
   T out{};
-  const auto data = document.find("data");
-  if (data == document.end() || data->is_null()) {
-    return decode_error("missing required field at data", "data");
-  }
   read(reader, *data, out);
   if (auto error = reader.take_error()) return std::move(*error);
   return out;
@@ -32,39 +33,39 @@ std::string dump(const json& value) {
 }  // namespace
 
 Result<KeyList> decode_key_list(std::string_view body) {
-  json document;
-  if (auto error = codec::parse_object(body, document)) return std::move(*error);
-  Reader reader;
+  Tape tape;
+  if (auto error = codec::parse_object(body, tape)) return std::move(*error);
+  const TapeValue document(tape, 0);
+  const auto data = document.find("data");
+  if (!data || data->is_null()) return decode_error("missing required field at data", "data");
+  if (!data->is_array()) {
+    return decode_error("expected an array, got " + TapeReader::type_of(*data) + " at data", "data");
+  }
+  TapeReader reader;
   KeyList out;
-  if (document.find("data") == document.end() || document["data"].is_null()) {
-    return decode_error("missing required field at data", "data");
-  }
-  if (!document["data"].is_array()) {
-    return decode_error("expected an array, got " + Reader::type_of(document["data"]) + " at data",
-                        "data");
-  }
-  reader.for_each_element(document, codec::Path::root(), "data",
-                          [&](const json& element, const codec::Path& element_path) {
-                            APIKeyInfo info;
-                            codec::read_key_info(reader, element, element_path, info);
-                            out.data.push_back(std::move(info));
-                          });
-  if (const json* meta = reader.object_member(document, codec::Path::root(), "meta")) {
-    reader.optional(*meta, codec::Path::root().member("meta"), "total", out.total);
+  out.data.reserve(data->size());
+  reader.for_each_element_of(document, Path::root(), "data",
+                             [&](const TapeValue& element, const Path& element_path) {
+                               APIKeyInfo info;
+                               codec::read_key_info(reader, element, element_path, info);
+                               out.data.push_back(std::move(info));
+                             });
+  if (const auto meta = reader.object_member(document, Path::root(), "meta")) {
+    reader.optional(*meta, Path::root().member("meta"), "total", out.total);
   }
   if (auto error = reader.take_error()) return std::move(*error);
   return out;
 }
 
 Result<APIKeyDetails> decode_key_details(std::string_view body) {
-  return decode_envelope<APIKeyDetails>(body, [](Reader& reader, const json& data, APIKeyDetails& out) {
-    codec::read_key_details(reader, data, codec::Path::root().member("data"), out);
+  return decode_envelope<APIKeyDetails>(body, [](TapeReader& reader, const TapeValue& data, APIKeyDetails& out) {
+    codec::read_key_details(reader, data, Path::root().member("data"), out);
   });
 }
 
 Result<KeyUsage> decode_key_usage(std::string_view body) {
-  return decode_envelope<KeyUsage>(body, [](Reader& reader, const json& data, KeyUsage& out) {
-    codec::read_key_usage(reader, data, codec::Path::root().member("data"), out);
+  return decode_envelope<KeyUsage>(body, [](TapeReader& reader, const TapeValue& data, KeyUsage& out) {
+    codec::read_key_usage(reader, data, Path::root().member("data"), out);
   });
 }
 
@@ -73,9 +74,9 @@ bool decode_error_envelope(std::string_view body, Error& out) {
   if (codec::parse_object(body, document)) return false;
   const auto error = document.find("error");
   if (error == document.end() || !error->is_object()) return false;
-  Reader reader;
+  codec::Reader reader;
   std::string code, message, request_id;
-  const codec::Path error_path = codec::Path::root().member("error");
+  const codec::Path error_path = Path::root().member("error");
   reader.optional(*error, error_path, "code", code);
   reader.optional(*error, error_path, "message", message);
   reader.optional(*error, error_path, "request_id", request_id);

@@ -1,82 +1,183 @@
 #pragma once
-// Type-strict field access over nlohmann::json that records the first failure with its JSON path
+// Type-strict field access over a JSON value that records the first failure with its JSON path
 // instead of throwing, so the codec also works where C++ exceptions are off (WebAssembly).
+// Written once for both value types of json_value.hpp.
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "codec/json_path.hpp"
+#include "codec/json_value.hpp"
 #include "keyscope/error.hpp"
 #include "keyscope/models.hpp"
+#include "keyscope/time.hpp"
 
 namespace keyscope::codec {
 
-using nlohmann::json;
+// Deeper than the contract's five levels is hostile or broken.
+constexpr int kMaxDepth = 64;
+// Counts stay exact in every front door, JavaScript's doubles included.
+constexpr std::int64_t kMaxSafeInteger = 9007199254740991;
 
 // Parses text into `out`; on failure returns a DecodeError (not JSON, truncated, nested too
 // deeply, or not an object at the top).
 std::optional<Error> parse_object(std::string_view text, json& out);
+std::optional<Error> parse_object(std::string_view text, Tape& out);
 
-class Reader {
+std::string type_name(JsonKind kind);  // "a string", "an integer", ...
+
+template <class Value>
+class BasicReader {
  public:
   bool ok() const noexcept { return !error_; }
   std::optional<Error> take_error() { return std::move(error_); }
-  void fail(const Path& path, const std::string& message);
+  void fail(const Path& path, const std::string& message) {
+    if (error_) return;
+    const std::string where = path.str();
+    error_ = decode_error(message + " at " + where, where);
+  }
+  static std::string type_of(const Value& v) { return type_name(kind_of(v)); }
 
-  // The member `key` of `object`, or null when missing. Records "expected an object" otherwise.
-  const json* object_member(const json& object, const Path& path, const char* key);
+  // The member `key` of `object`, or nothing when missing or null. Records "expected an
+  // object" when `object` is not one, or when the member is there but is not an object.
+  auto object_member(const Value& object, const Path& path, const char* key)
+      -> decltype(find_member(object, key)) {
+    auto member = present(object, path, key);
+    if (member && !(*member).is_object()) {
+      fail(path.member(key), "expected an object, got " + type_of(*member));
+      return {};
+    }
+    return member;
+  }
 
   // Required members: missing or null is an error.
-  void required(const json& object, const Path& path, const char* key, std::string& out);
-  void required(const json& object, const Path& path, const char* key, std::int64_t& out);
-  void required(const json& object, const Path& path, const char* key, Date& out);
-  void required(const json& object, const Path& path, const char* key, Timestamp& out);
+  template <class T>
+  void required(const Value& object, const Path& path, const char* key, T& out) {
+    auto v = present(object, path, key);
+    if (!ok()) return;
+    if (!v) return fail(path.member(key), "missing required field");
+    value(*v, path.member(key), out);
+  }
 
   // Optional members: missing or null leaves the default.
-  void optional(const json& object, const Path& path, const char* key, std::string& out);
-  void optional(const json& object, const Path& path, const char* key, std::int64_t& out);
-  void optional(const json& object, const Path& path, const char* key,
-                std::optional<std::int64_t>& out);
-  void optional(const json& object, const Path& path, const char* key,
-                std::optional<double>& out);
-  void optional(const json& object, const Path& path, const char* key,
-                std::optional<Timestamp>& out);
-  void optional(const json& object, const Path& path, const char* key,
-                std::vector<std::string>& out);
-  void optional(const json& object, const Path& path, const char* key,
-                std::optional<std::vector<std::string>>& out);
-
-  // Value readers (the value is present and not null).
-  void value(const json& v, const Path& path, std::string& out);
-  void value(const json& v, const Path& path, std::int64_t& out);
-  void value(const json& v, const Path& path, double& out);
-  void value(const json& v, const Path& path, Timestamp& out);
-  void value(const json& v, const Path& path, Date& out);
-  void value(const json& v, const Path& path, std::vector<std::string>& out);
-
-  // Calls each(element, element_path) for every element of an optional array member.
-  template <class Each>
-  void for_each_element(const json& object, const Path& path, const char* key, Each each) {
-    const json* array = present(object, path, key);
-    if (!array || !ok()) return;
-    const Path array_path = path.member(key);
-    if (!array->is_array()) return fail(array_path, "expected an array, got " + type_of(*array));
-    std::size_t index = 0;
-    for (const json& element : *array) {
-      if (!ok()) return;
-      each(element, array_path.element(index++));
+  template <class T>
+  void optional(const Value& object, const Path& path, const char* key, T& out) {
+    if (auto v = present(object, path, key)) value(*v, path.member(key), out);
+  }
+  template <class T>
+  void optional(const Value& object, const Path& path, const char* key, std::optional<T>& out) {
+    if (auto v = present(object, path, key)) {
+      T parsed{};
+      value(*v, path.member(key), parsed);
+      if (ok()) out = std::move(parsed);
     }
   }
 
-  static std::string type_of(const json& v);
+  // Value readers (the value is present and not null).
+  void value(const Value& v, const Path& path, std::string& out) {
+    if (kind_of(v) != JsonKind::string) return fail(path, "expected a string, got " + type_of(v));
+    out = string_of(v);
+  }
+  void value(const Value& v, const Path& path, std::int64_t& out) {
+    switch (kind_of(v)) {
+      case JsonKind::unsigned_integer: {
+        const std::uint64_t n = unsigned_of(v);
+        if (n > static_cast<std::uint64_t>(kMaxSafeInteger)) {
+          return fail(path, "integer out of range (above 2^53-1)");
+        }
+        out = static_cast<std::int64_t>(n);
+        return;
+      }
+      case JsonKind::integer: {
+        const std::int64_t n = integer_of(v);
+        if (n < 0) return fail(path, "expected a non-negative integer, got " + std::to_string(n));
+        out = n;
+        return;
+      }
+      case JsonKind::floating: {
+        const double d = double_of(v);
+        if (!std::isfinite(d) || d != std::floor(d)) {
+          return fail(path, "expected an integer, got a number with a fraction");
+        }
+        if (d < 0 || d > static_cast<double>(kMaxSafeInteger)) return fail(path, "integer out of range");
+        out = static_cast<std::int64_t>(d);
+        return;
+      }
+      default: fail(path, "expected an integer, got " + type_of(v));
+    }
+  }
+  void value(const Value& v, const Path& path, double& out) {
+    const JsonKind kind = kind_of(v);
+    if (kind != JsonKind::integer && kind != JsonKind::unsigned_integer && kind != JsonKind::floating) {
+      return fail(path, "expected a number, got " + type_of(v));
+    }
+    const double d = double_of(v);
+    if (!std::isfinite(d)) return fail(path, "number out of range");
+    out = d;
+  }
+  void value(const Value& v, const Path& path, Timestamp& out) {
+    if (kind_of(v) != JsonKind::string) {
+      return fail(path, "expected an ISO-8601 timestamp string, got " + type_of(v));
+    }
+    std::string text = string_of(v);
+    const auto seconds = parse_iso8601(text);
+    if (!seconds) return fail(path, "not an ISO-8601 timestamp");
+    out = Timestamp{std::move(text), *seconds};
+  }
+  void value(const Value& v, const Path& path, Date& out) {
+    if (kind_of(v) != JsonKind::string) {
+      return fail(path, "expected a date string (YYYY-MM-DD), got " + type_of(v));
+    }
+    std::string text = string_of(v);
+    const auto days = parse_iso_date(text);
+    if (!days) return fail(path, "not a date (YYYY-MM-DD)");
+    out = Date{std::move(text), *days};
+  }
+  void value(const Value& v, const Path& path, std::vector<std::string>& out) {
+    if (kind_of(v) != JsonKind::array) return fail(path, "expected an array of strings, got " + type_of(v));
+    out.clear();
+    out.reserve(size_of(v));
+    std::size_t index = 0;
+    for_each_element(v, [&](const Value& element) {
+      if (!ok()) return;
+      std::string item;
+      value(element, path.element(index++), item);
+      if (ok()) out.push_back(std::move(item));
+    });
+  }
+
+  // Calls each(element, element_path) for every element of an optional array member.
+  template <class Each>
+  void for_each_element_of(const Value& object, const Path& path, const char* key, Each each) {
+    auto array = present(object, path, key);
+    if (!array || !ok()) return;
+    const Path array_path = path.member(key);
+    if (!(*array).is_array()) return fail(array_path, "expected an array, got " + type_of(*array));
+    std::size_t index = 0;
+    for_each_element(*array, [&](const Value& element) {
+      if (!ok()) return;
+      each(element, array_path.element(index++));
+    });
+  }
 
  private:
-  const json* present(const json& object, const Path& path, const char* key);
+  auto present(const Value& object, const Path& path, const char* key) -> decltype(find_member(object, key)) {
+    if (!ok()) return {};
+    if (!object.is_object()) {
+      fail(path, "expected an object, got " + type_of(object));
+      return {};
+    }
+    auto member = find_member(object, key);
+    if (!member || (*member).is_null()) return {};
+    return member;
+  }
   std::optional<Error> error_;
 };
+
+using Reader = BasicReader<json>;
+using TapeReader = BasicReader<TapeValue>;
 
 }  // namespace keyscope::codec

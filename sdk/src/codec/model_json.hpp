@@ -6,11 +6,16 @@
 
 namespace keyscope::codec {
 
-void read_key_info(Reader& reader, const json& object, const Path& path, APIKeyInfo& out);
-void read_key_details(Reader& reader, const json& object, const Path& path,
+// Instantiated for both value types (model_read.cpp).
+template <class Value>
+void read_key_info(BasicReader<Value>& reader, const Value& object, const Path& path, APIKeyInfo& out);
+template <class Value>
+void read_key_details(BasicReader<Value>& reader, const Value& object, const Path& path,
                       APIKeyDetails& out);
-void read_key_usage(Reader& reader, const json& object, const Path& path, KeyUsage& out);
-void read_daily_bucket(Reader& reader, const json& object, const Path& path,
+template <class Value>
+void read_key_usage(BasicReader<Value>& reader, const Value& object, const Path& path, KeyUsage& out);
+template <class Value>
+void read_daily_bucket(BasicReader<Value>& reader, const Value& object, const Path& path,
                        DailyBucket& out);
 
 json to_json(const APIKeyInfo& info);

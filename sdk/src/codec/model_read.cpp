@@ -2,7 +2,8 @@
 
 namespace keyscope::codec {
 
-void read_daily_bucket(Reader& reader, const json& object, const Path& path,
+template <class Value>
+void read_daily_bucket(BasicReader<Value>& reader, const Value& object, const Path& path,
                        DailyBucket& out) {
   reader.required(object, path, "date", out.date);
   reader.required(object, path, "requests", out.requests);
@@ -12,7 +13,8 @@ void read_daily_bucket(Reader& reader, const json& object, const Path& path,
   }
 }
 
-void read_key_info(Reader& reader, const json& object, const Path& path, APIKeyInfo& out) {
+template <class Value>
+void read_key_info(BasicReader<Value>& reader, const Value& object, const Path& path, APIKeyInfo& out) {
   reader.required(object, path, "id", out.id);
   // The documented schema says key_preview, every documented example sends key_prefix.
   reader.optional(object, path, "key_prefix", out.key_prefix);
@@ -32,13 +34,14 @@ void read_key_info(Reader& reader, const json& object, const Path& path, APIKeyI
   reader.optional(object, path, "revoked_at", out.revoked_at);
 }
 
-void read_key_details(Reader& reader, const json& object, const Path& path,
+template <class Value>
+void read_key_details(BasicReader<Value>& reader, const Value& object, const Path& path,
                       APIKeyDetails& out) {
   read_key_info(reader, object, path, out);
   reader.optional(object, path, "allowed_ips", out.allowed_ips);
-  if (const json* usage = reader.object_member(object, path, "usage")) {
-    reader.for_each_element(*usage, path.member("usage"), "daily",
-                            [&](const json& element, const Path& element_path) {
+  if (const auto usage = reader.object_member(object, path, "usage")) {
+    reader.for_each_element_of(*usage, path.member("usage"), "daily",
+                            [&](const Value& element, const Path& element_path) {
                               DailyBucket bucket;
                               read_daily_bucket(reader, element, element_path, bucket);
                               out.usage_daily.push_back(std::move(bucket));
@@ -46,7 +49,8 @@ void read_key_details(Reader& reader, const json& object, const Path& path,
   }
 }
 
-void read_key_usage(Reader& reader, const json& object, const Path& path, KeyUsage& out) {
+template <class Value>
+void read_key_usage(BasicReader<Value>& reader, const Value& object, const Path& path, KeyUsage& out) {
   reader.required(object, path, "key_id", out.key_id);
   reader.optional(object, path, "window_days", out.window_days);
   reader.required(object, path, "total_requests", out.total_requests);
@@ -60,35 +64,44 @@ void read_key_usage(Reader& reader, const json& object, const Path& path, KeyUsa
   reader.optional(object, path, "latency_p99_ms", out.latency_p99_ms);
   reader.optional(object, path, "rate_limit_peak_per_minute", out.rate_limit_peak_per_minute);
   reader.optional(object, path, "rate_limit_peak_per_day", out.rate_limit_peak_per_day);
-  reader.for_each_element(object, path, "top_endpoints",
-                          [&](const json& element, const Path& element_path) {
+  reader.for_each_element_of(object, path, "top_endpoints",
+                          [&](const Value& element, const Path& element_path) {
                             EndpointCount endpoint;
                             reader.required(element, element_path, "path", endpoint.path);
                             reader.required(element, element_path, "count", endpoint.count);
                             out.top_endpoints.push_back(std::move(endpoint));
                           });
-  if (const json* by_status = reader.object_member(object, path, "by_status")) {
+  if (const auto by_status = reader.object_member(object, path, "by_status")) {
     const Path status_path = path.member("by_status");
-    for (const auto& [status, count] : by_status->items()) {
+    for_each_member(*by_status, [&](const std::string& status, const Value& count) {
+      if (!reader.ok()) return;
       std::int64_t value = 0;
       reader.value(count, status_path.member(status.c_str()), value);
-      if (!reader.ok()) break;
-      out.by_status[status] = value;
-    }
+      if (reader.ok()) out.by_status[status] = value;
+    });
   }
-  reader.for_each_element(object, path, "daily",
-                          [&](const json& element, const Path& element_path) {
+  reader.for_each_element_of(object, path, "daily",
+                          [&](const Value& element, const Path& element_path) {
                             DailyBucket bucket;
                             read_daily_bucket(reader, element, element_path, bucket);
                             out.daily.push_back(std::move(bucket));
                           });
-  reader.for_each_element(object, path, "rate_limit_hits_by_hour",
-                          [&](const json& element, const Path& element_path) {
+  reader.for_each_element_of(object, path, "rate_limit_hits_by_hour",
+                          [&](const Value& element, const Path& element_path) {
                             HourBucket bucket;
                             reader.required(element, element_path, "hour", bucket.hour);
                             reader.required(element, element_path, "count", bucket.count);
                             out.rate_limit_hits_by_hour.push_back(std::move(bucket));
                           });
 }
+
+#define KEYSCOPE_INSTANTIATE_READERS(Value)                                                      \
+  template void read_key_info(BasicReader<Value>&, const Value&, const Path&, APIKeyInfo&);        \
+  template void read_key_details(BasicReader<Value>&, const Value&, const Path&, APIKeyDetails&);  \
+  template void read_key_usage(BasicReader<Value>&, const Value&, const Path&, KeyUsage&);         \
+  template void read_daily_bucket(BasicReader<Value>&, const Value&, const Path&, DailyBucket&);
+KEYSCOPE_INSTANTIATE_READERS(json)
+KEYSCOPE_INSTANTIATE_READERS(TapeValue)
+#undef KEYSCOPE_INSTANTIATE_READERS
 
 }  // namespace keyscope::codec

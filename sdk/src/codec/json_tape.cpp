@@ -1,0 +1,373 @@
+#include "codec/json_tape.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace keyscope::codec {
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void append_utf8(std::string& out, std::uint32_t code_point) {
+  if (code_point < 0x80) {
+    out += static_cast<char>(code_point);
+  } else if (code_point < 0x800) {
+    out += static_cast<char>(0xC0 | (code_point >> 6));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += static_cast<char>(0xE0 | (code_point >> 12));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code_point >> 18));
+    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+}
+
+}  // namespace
+
+// Recursive descent; the depth cap bounds the recursion.
+class TapeParser {
+ public:
+  TapeParser(std::string_view text, Tape& tape, int max_depth)
+      : text_(text), tape_(tape), max_depth_(max_depth) {}
+
+  std::optional<Tape::Failure> run() {
+    tape_.text_ = text_;
+    tape_.nodes_.clear();
+    tape_.nodes_.reserve(text_.size() / 8 + 4);
+    if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 BOM
+    skip_space();
+    if (!value(0)) return failure_;
+    skip_space();
+    if (pos_ != text_.size()) return Tape::Failure::syntax;
+    return std::nullopt;
+  }
+
+ private:
+  bool fail(Tape::Failure why = Tape::Failure::syntax) {
+    failure_ = why;
+    return false;
+  }
+  void skip_space() {
+    while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
+  }
+  bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
+  bool literal(std::string_view word) {
+    if (text_.substr(pos_, word.size()) != word) return fail();
+    pos_ += word.size();
+    return true;
+  }
+  std::uint32_t push(JsonKind kind) {
+    tape_.nodes_.emplace_back();
+    tape_.nodes_.back().kind = kind;
+    return static_cast<std::uint32_t>(tape_.nodes_.size() - 1);
+  }
+  void close(std::uint32_t index) { tape_.nodes_[index].end = static_cast<std::uint32_t>(tape_.nodes_.size()); }
+
+  bool value(int depth) {
+    if (pos_ >= text_.size()) return fail();
+    switch (text_[pos_]) {
+      case '{': return object(depth + 1);
+      case '[': return array(depth + 1);
+      case '"': return string();
+      case 't': case 'f': {
+        const bool truth = text_[pos_] == 't';
+        if (!literal(truth ? "true" : "false")) return false;
+        const auto index = push(JsonKind::boolean);
+        tape_.nodes_[index].number.boolean = truth;
+        close(index);
+        return true;
+      }
+      case 'n':
+        if (!literal("null")) return false;
+        close(push(JsonKind::null));
+        return true;
+      default: return number();
+    }
+  }
+
+  bool object(int depth) {
+    if (depth > max_depth_) return fail(Tape::Failure::too_deep);
+    const auto index = push(JsonKind::object);
+    ++pos_;
+    skip_space();
+    if (at('}')) {
+      ++pos_;
+      close(index);
+      return true;
+    }
+    for (;;) {
+      if (!at('"') || !string()) return fail();
+      skip_space();
+      if (!at(':')) return fail();
+      ++pos_;
+      skip_space();
+      if (!value(depth)) return false;
+      skip_space();
+      if (at(',')) {
+        ++pos_;
+        skip_space();
+        continue;
+      }
+      if (!at('}')) return fail();
+      ++pos_;
+      close(index);
+      return true;
+    }
+  }
+
+  bool array(int depth) {
+    if (depth > max_depth_) return fail(Tape::Failure::too_deep);
+    const auto index = push(JsonKind::array);
+    ++pos_;
+    skip_space();
+    if (at(']')) {
+      ++pos_;
+      close(index);
+      return true;
+    }
+    for (;;) {
+      if (!value(depth)) return false;
+      skip_space();
+      if (at(',')) {
+        ++pos_;
+        skip_space();
+        continue;
+      }
+      if (!at(']')) return fail();
+      ++pos_;
+      close(index);
+      return true;
+    }
+  }
+
+  // Validates escapes (surrogates paired) and UTF-8 (RFC 3629) without copying anything.
+  bool string() {
+    const auto index = push(JsonKind::string);
+    const std::size_t begin = ++pos_;
+    bool escaped = false;
+    while (pos_ < text_.size()) {
+      const auto c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '"') {
+        auto& node = tape_.nodes_[index];
+        node.begin = static_cast<std::uint32_t>(begin);
+        node.length = static_cast<std::uint32_t>(pos_ - begin);
+        node.escaped = escaped;
+        ++pos_;
+        close(index);
+        return true;
+      }
+      if (c < 0x20) return fail();
+      if (c == '\\') {
+        escaped = true;
+        if (!escape()) return fail();
+      } else if (c < 0x80) {
+        ++pos_;
+      } else if (!utf8_sequence(c)) {
+        return fail();
+      }
+    }
+    return fail();
+  }
+
+  bool escape() {
+    ++pos_;  // the backslash
+    if (pos_ >= text_.size()) return false;
+    const char c = text_[pos_++];
+    switch (c) {
+      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': return true;
+      case 'u': {
+        const int unit = hex4();
+        if (unit < 0) return false;
+        if (unit >= 0xDC00 && unit <= 0xDFFF) return false;  // a lone low surrogate
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+          if (text_.substr(pos_, 2) != "\\u") return false;
+          pos_ += 2;
+          const int low = hex4();
+          return low >= 0xDC00 && low <= 0xDFFF;
+        }
+        return true;
+      }
+      default: return false;
+    }
+  }
+
+  int hex4() {
+    if (pos_ + 4 > text_.size()) return -1;
+    int out = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int digit = hex_value(text_[pos_ + i]);
+      if (digit < 0) return -1;
+      out = out * 16 + digit;
+    }
+    pos_ += 4;
+    return out;
+  }
+
+  bool utf8_sequence(unsigned char lead) {
+    int continuation = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the allowed range of the first continuation byte
+    if (lead >= 0xC2 && lead <= 0xDF) continuation = 1;
+    else if (lead == 0xE0) continuation = 2, low = 0xA0;
+    else if (lead >= 0xE1 && lead <= 0xEC) continuation = 2;
+    else if (lead == 0xED) continuation = 2, high = 0x9F;
+    else if (lead >= 0xEE && lead <= 0xEF) continuation = 2;
+    else if (lead == 0xF0) continuation = 3, low = 0x90;
+    else if (lead >= 0xF1 && lead <= 0xF3) continuation = 3;
+    else if (lead == 0xF4) continuation = 3, high = 0x8F;
+    else return false;
+    if (pos_ + continuation >= text_.size()) return false;
+    for (int i = 1; i <= continuation; ++i) {
+      const auto c = static_cast<unsigned char>(text_[pos_ + i]);
+      if (c < (i == 1 ? low : 0x80) || c > (i == 1 ? high : 0xBF)) return false;
+    }
+    pos_ += continuation + 1;
+    return true;
+  }
+
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? ; integers that overflow 64 bits become
+  // doubles, as in nlohmann.
+  bool number() {
+    const std::size_t begin = pos_;
+    const bool negative = at('-');
+    if (negative) ++pos_;
+    if (at('0')) {
+      ++pos_;
+    } else if (pos_ < text_.size() && text_[pos_] >= '1' && text_[pos_] <= '9') {
+      while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
+    } else {
+      return fail();
+    }
+    bool integral = true;
+    if (at('.')) {
+      integral = false;
+      ++pos_;
+      if (pos_ >= text_.size() || !is_digit(text_[pos_])) return fail();
+      while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
+    }
+    if (at('e') || at('E')) {
+      integral = false;
+      ++pos_;
+      if (at('+') || at('-')) ++pos_;
+      if (pos_ >= text_.size() || !is_digit(text_[pos_])) return fail();
+      while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
+    }
+    const auto index = push(JsonKind::floating);
+    auto& node = tape_.nodes_[index];
+    close(index);
+    const std::string_view digits = text_.substr(begin, pos_ - begin);
+    if (integral && read_integer(digits, negative, node)) return true;
+    // Not integral, or beyond 64 bits. strtod needs a terminator; numbers are short.
+    node.number.floating = std::strtod(std::string(digits).c_str(), nullptr);
+    if (!std::isfinite(node.number.floating)) return fail();  // "1e400": nlohmann refuses it too
+    return true;
+  }
+
+  // By hand: libc's strtoull is generic and slow where it matters most (WebAssembly).
+  static bool read_integer(std::string_view digits, bool negative, Tape::Node& node) {
+    std::uint64_t magnitude = 0;
+    for (std::size_t i = negative ? 1 : 0; i < digits.size(); ++i) {
+      const auto digit = static_cast<std::uint64_t>(digits[i] - '0');
+      if (magnitude > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return false;
+      magnitude = magnitude * 10 + digit;
+    }
+    if (!negative) {
+      node.kind = JsonKind::unsigned_integer;
+      node.number.unsigned_integer = magnitude;
+      return true;
+    }
+    constexpr std::uint64_t kMinMagnitude = std::uint64_t{1} << 63;  // -INT64_MIN
+    if (magnitude > kMinMagnitude) return false;
+    node.kind = JsonKind::integer;
+    node.number.integer = magnitude == kMinMagnitude ? std::numeric_limits<std::int64_t>::min()
+                                                     : -static_cast<std::int64_t>(magnitude);
+    return true;
+  }
+
+  std::string_view text_;
+  Tape& tape_;
+  int max_depth_;
+  std::size_t pos_ = 0;
+  Tape::Failure failure_ = Tape::Failure::syntax;
+};
+
+std::optional<Tape::Failure> Tape::parse(std::string_view text, Tape& out, int max_depth) {
+  if (text.size() >= std::numeric_limits<std::uint32_t>::max()) return Failure::too_large;
+  return TapeParser(text, out, max_depth).run();
+}
+
+std::string Tape::string(const Node& node) const {
+  const std::string_view raw = raw_string(node);
+  if (!node.escaped) return std::string(raw);
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      out += raw[i];
+      continue;
+    }
+    const char c = raw[++i];
+    switch (c) {
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        auto hex4 = [&](std::size_t at) {
+          std::uint32_t v = 0;
+          for (std::size_t k = 0; k < 4; ++k) v = v * 16 + static_cast<std::uint32_t>(hex_value(raw[at + k]));
+          return v;
+        };
+        std::uint32_t code_point = hex4(i + 1);
+        i += 4;
+        if (code_point >= 0xD800 && code_point <= 0xDBFF) {  // paired, checked by the parser
+          code_point = 0x10000 + ((code_point - 0xD800) << 10) + (hex4(i + 3) - 0xDC00);
+          i += 6;
+        }
+        append_utf8(out, code_point);
+        break;
+      }
+      default: out += c;  // '"', '\\', '/'
+    }
+  }
+  return out;
+}
+
+double TapeValue::as_double() const {
+  switch (kind()) {
+    case JsonKind::integer: return static_cast<double>(integer());
+    case JsonKind::unsigned_integer: return static_cast<double>(unsigned_integer());
+    default: return floating();
+  }
+}
+
+std::optional<TapeValue> TapeValue::find(std::string_view key) const {
+  std::optional<TapeValue> found;
+  for (std::uint32_t i = index_ + 1; i < node().end; i = tape_->node(i + 1).end) {
+    const Tape::Node& name = tape_->node(i);
+    const bool match = name.escaped ? tape_->string(name) == key : tape_->raw_string(name) == key;
+    if (match) found = TapeValue(*tape_, i + 1);
+  }
+  return found;
+}
+
+std::size_t TapeValue::size() const {
+  std::size_t count = 0;
+  if (is_array()) for_each_element([&](TapeValue) { ++count; });
+  return count;
+}
+
+}  // namespace keyscope::codec

@@ -1,0 +1,92 @@
+// The tape parser must accept exactly what nlohmann's parser accepts and read the same values:
+// the response decoders switched to it for speed, not for a different notion of JSON.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "codec/json_reader.hpp"
+#include "codec/json_tape.hpp"
+
+namespace keyscope::codec {
+namespace {
+
+bool tape_accepts(const std::string& text) {
+  Tape tape;
+  return !Tape::parse(text, tape, kMaxDepth).has_value();
+}
+
+bool nlohmann_accepts(const std::string& text) {
+  return !nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false).is_discarded();
+}
+
+class TapeAgreesWithNlohmann : public testing::TestWithParam<std::string> {};
+
+TEST_P(TapeAgreesWithNlohmann, OnAcceptance) {
+  EXPECT_EQ(tape_accepts(GetParam()), nlohmann_accepts(GetParam())) << GetParam();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Inputs, TapeAgreesWithNlohmann,
+    testing::Values(
+        // accepted
+        "{}", "[]", " {\"a\" : [1, -2, 3.5e-3, 1E+2, -0, 0.0, true, false, null]} ", "\"x\"", "0",
+        "\xEF\xBB\xBF{\"bom\":1}", "{\"a\":\"\\u00e9\\ud83d\\ude00\\n\\t\\\\\\\"\\/\"}",
+        "{\"a\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"}", "18446744073709551615",
+        "18446744073709551616", "-9223372036854775809", "1e400", "-1e400", "1e308", "{\"a\":1,\"a\":2}",
+        // rejected
+        "", " ", "{", "{\"a\":}", "{\"a\" 1}", "{\"a\":1,}", "[1,]", "[01]", "[1.]", "[.5]", "[-]",
+        "[1e]", "[+1]", "[NaN]", "[Infinity]", "{'a':1}", "{a:1}", "{\"a\":1}x", "{}{}", "[tru]",
+        "[nul]", "\"unterminated", "\"tab\there\"", "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"",
+        "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\xC3\"", "\"\xC0\xAF\"",
+        "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xE0\x80\xAF\"", "\"\xFF\"", "<html>",
+        std::string("{\"a\":\"nul\0byte\"}", 16)));
+
+TEST(Tape, ReadsTheSameValuesAsNlohmann) {
+  const std::string text =
+      "{\"s\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\",\"u\":18446744073709551615,"
+      "\"i\":-9223372036854775808,\"f\":2.5e-3,\"big\":18446744073709551616,\"t\":true,\"n\":null,"
+      "\"arr\":[1,[2,{\"x\":3}],4],\"dup\":1,\"dup\":2}";
+  Tape tape;
+  ASSERT_FALSE(Tape::parse(text, tape, kMaxDepth).has_value());
+  const TapeValue root(tape, 0);
+  const auto expected = nlohmann::json::parse(text);
+  EXPECT_EQ(root.find("s")->string(), expected["s"].get<std::string>());
+  EXPECT_EQ(root.find("u")->kind(), JsonKind::unsigned_integer);
+  EXPECT_EQ(root.find("u")->unsigned_integer(), expected["u"].get<std::uint64_t>());
+  EXPECT_EQ(root.find("i")->kind(), JsonKind::integer);
+  EXPECT_EQ(root.find("i")->integer(), expected["i"].get<std::int64_t>());
+  EXPECT_EQ(root.find("f")->floating(), expected["f"].get<double>());
+  EXPECT_EQ(root.find("big")->kind(), JsonKind::floating);
+  EXPECT_EQ(root.find("big")->floating(), expected["big"].get<double>());
+  EXPECT_EQ(root.find("t")->kind(), JsonKind::boolean);
+  EXPECT_TRUE(root.find("n")->is_null());
+  EXPECT_FALSE(root.find("missing").has_value());
+  EXPECT_EQ(root.find("dup")->unsigned_integer(), 2u);  // the last one, like JSON.parse
+  EXPECT_EQ(root.find("arr")->size(), 3u);
+  std::vector<std::uint64_t> firsts;
+  root.find("arr")->for_each_element([&](TapeValue v) {
+    if (v.kind() == JsonKind::unsigned_integer) firsts.push_back(v.unsigned_integer());
+  });
+  EXPECT_EQ(firsts, (std::vector<std::uint64_t>{1, 4}));
+}
+
+TEST(Tape, RefusesANulByteOutsideStringsUnlikeNlohmann) {
+  // nlohmann treats NUL as the end of input; JSON.parse and RFC 8259 do not.
+  const std::string text("{\"a\":1}\0garbage", 16);
+  EXPECT_TRUE(nlohmann_accepts(text));
+  EXPECT_FALSE(tape_accepts(text));
+}
+
+TEST(Tape, CapsNestingDepth) {
+  Tape tape;
+  EXPECT_FALSE(Tape::parse(std::string(64, '[') + std::string(64, ']'), tape, kMaxDepth).has_value());
+  EXPECT_EQ(Tape::parse(std::string(65, '[') + std::string(65, ']'), tape, kMaxDepth),
+            Tape::Failure::too_deep);
+  // A million '[' is refused at the cap, without recursing a million times.
+  EXPECT_EQ(Tape::parse(std::string(1000000, '['), tape, kMaxDepth), Tape::Failure::too_deep);
+}
+
+}  // namespace
+}  // namespace keyscope::codec
