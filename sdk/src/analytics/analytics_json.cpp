@@ -43,7 +43,7 @@ const json* member(const json& object, const char* key) {
 std::vector<APIKeyInfo> read_keys(const json& input) {
   Reader reader;
   std::vector<APIKeyInfo> keys;
-  reader.for_each_element(input, codec::Path::root(), "keys", [&](const json& element, const codec::Path& path) {
+  reader.for_each_element_of(input, codec::Path::root(), "keys", [&](const json& element, const codec::Path& path) {
     APIKeyInfo key;
     codec::read_key_info(reader, element, path, key);
     keys.push_back(std::move(key));
@@ -55,7 +55,7 @@ std::vector<APIKeyInfo> read_keys(const json& input) {
 std::vector<KeyUsage> read_usages(const json& input) {
   Reader reader;
   std::vector<KeyUsage> usages;
-  reader.for_each_element(input, codec::Path::root(), "usages", [&](const json& element, const codec::Path& path) {
+  reader.for_each_element_of(input, codec::Path::root(), "usages", [&](const json& element, const codec::Path& path) {
     KeyUsage usage;
     codec::read_key_usage(reader, element, path, usage);
     usages.push_back(std::move(usage));
@@ -338,7 +338,7 @@ Result<std::string> gap_fill_json(std::string_view input) {
     const json in = parse_input(input);
     Reader reader;
     std::vector<DailyBucket> daily;
-    reader.for_each_element(in, codec::Path::root(), "daily", [&](const json& element, const codec::Path& path) {
+    reader.for_each_element_of(in, codec::Path::root(), "daily", [&](const json& element, const codec::Path& path) {
       DailyBucket bucket;
       codec::read_daily_bucket(reader, element, path, bucket);
       daily.push_back(std::move(bucket));

@@ -6,24 +6,6 @@ namespace keyscope {
 namespace {
 
 using codec::json;
-using codec::Path;
-using codec::Tape;
-using codec::TapeReader;
-using codec::TapeValue;
-
-// Parses `body` onto `tape`, finds its `data` member and hands it to `read`.
-template <class T, class Read>
-Result<T> decode_envelope(std::string_view body, Read read) {
-  Tape tape;
-  if (auto error = codec::parse_object(body, tape)) return std::move(*error);
-  const auto data = TapeValue(tape, 0).find("data");
-  if (!data || data->is_null()) return decode_error("missing required field at data", "data");
-  TapeReader reader;
-  T out{};
-  read(reader, *data, out);
-  if (auto error = reader.take_error()) return std::move(*error);
-  return out;
-}
 
 std::string dump(const json& value) {
   // Replace invalid UTF-8 instead of throwing: the text came from a server we do not control.
@@ -32,43 +14,6 @@ std::string dump(const json& value) {
 
 }  // namespace
 
-Result<KeyList> decode_key_list(std::string_view body) {
-  Tape tape;
-  if (auto error = codec::parse_object(body, tape)) return std::move(*error);
-  const TapeValue document(tape, 0);
-  const auto data = document.find("data");
-  if (!data || data->is_null()) return decode_error("missing required field at data", "data");
-  if (!data->is_array()) {
-    return decode_error("expected an array, got " + TapeReader::type_of(*data) + " at data", "data");
-  }
-  TapeReader reader;
-  KeyList out;
-  out.data.reserve(data->size());
-  reader.for_each_element_of(document, Path::root(), "data",
-                             [&](const TapeValue& element, const Path& element_path) {
-                               APIKeyInfo info;
-                               codec::read_key_info(reader, element, element_path, info);
-                               out.data.push_back(std::move(info));
-                             });
-  if (const auto meta = reader.object_member(document, Path::root(), "meta")) {
-    reader.optional(*meta, Path::root().member("meta"), "total", out.total);
-  }
-  if (auto error = reader.take_error()) return std::move(*error);
-  return out;
-}
-
-Result<APIKeyDetails> decode_key_details(std::string_view body) {
-  return decode_envelope<APIKeyDetails>(body, [](TapeReader& reader, const TapeValue& data, APIKeyDetails& out) {
-    codec::read_key_details(reader, data, Path::root().member("data"), out);
-  });
-}
-
-Result<KeyUsage> decode_key_usage(std::string_view body) {
-  return decode_envelope<KeyUsage>(body, [](TapeReader& reader, const TapeValue& data, KeyUsage& out) {
-    codec::read_key_usage(reader, data, Path::root().member("data"), out);
-  });
-}
-
 bool decode_error_envelope(std::string_view body, Error& out) {
   json document;
   if (codec::parse_object(body, document)) return false;
@@ -76,7 +21,7 @@ bool decode_error_envelope(std::string_view body, Error& out) {
   if (error == document.end() || !error->is_object()) return false;
   codec::Reader reader;
   std::string code, message, request_id;
-  const codec::Path error_path = Path::root().member("error");
+  const codec::Path error_path = codec::Path::root().member("error");
   reader.optional(*error, error_path, "code", code);
   reader.optional(*error, error_path, "message", message);
   reader.optional(*error, error_path, "request_id", request_id);
@@ -90,24 +35,52 @@ bool decode_error_envelope(std::string_view body, Error& out) {
 }
 
 std::string encode_key_list(const KeyList& list) {
-  json data = json::array();
-  for (const auto& info : list.data) data.push_back(codec::to_json(info));
-  json out{{"data", std::move(data)}};
-  if (list.total) out["meta"] = json{{"total", *list.total}};
-  return dump(out);
+  codec::JsonWriter out(64 + 400 * list.data.size());
+  out.begin_object();
+  out.key("data").begin_array();
+  for (const auto& info : list.data) codec::write(out, info);
+  out.end_array();
+  if (list.total) {
+    out.key("meta").begin_object();
+    out.key("total").value(*list.total);
+    out.end_object();
+  }
+  out.end_object();
+  return out.take();
 }
 
-std::string encode_key_details(const APIKeyDetails& details) {
-  return dump(json{{"data", codec::to_json(details)}});
+namespace {
+
+// Enough for the whole text, most of the time: growing the string is a visible share of encoding.
+std::size_t expected_size(const APIKeyInfo&) { return 512; }
+std::size_t expected_size(const APIKeyDetails& details) { return 512 + 48 * details.usage_daily.size(); }
+std::size_t expected_size(const KeyUsage& usage) {
+  return 640 + 48 * usage.daily.size() + 64 * usage.top_endpoints.size() + 24 * usage.by_status.size() +
+         48 * usage.rate_limit_hits_by_hour.size();
 }
 
-std::string encode_key_usage(const KeyUsage& usage) {
-  return dump(json{{"data", codec::to_json(usage)}});
+template <class Model>
+std::string encode_wrapped(const Model& model) {
+  codec::JsonWriter out(16 + expected_size(model));
+  out.begin_object();
+  codec::write(out.key("data"), model);
+  out.end_object();
+  return out.take();
 }
 
-std::string encode_key_info_object(const APIKeyInfo& info) { return dump(codec::to_json(info)); }
+template <class Model>
+std::string encode_bare(const Model& model) {
+  codec::JsonWriter out(expected_size(model));
+  codec::write(out, model);
+  return out.take();
+}
 
-std::string encode_key_usage_object(const KeyUsage& usage) { return dump(codec::to_json(usage)); }
+}  // namespace
+
+std::string encode_key_details(const APIKeyDetails& details) { return encode_wrapped(details); }
+std::string encode_key_usage(const KeyUsage& usage) { return encode_wrapped(usage); }
+std::string encode_key_info_object(const APIKeyInfo& info) { return encode_bare(info); }
+std::string encode_key_usage_object(const KeyUsage& usage) { return encode_bare(usage); }
 
 std::string encode_error_object(const Error& error) {
   json out{{"type", error_class_name(error.kind)},

@@ -1,7 +1,8 @@
 #pragma once
-// JSON <-> model mapping, at the nlohmann::json level. Internal: shared by the codec's text API
+// JSON <-> model mapping. Internal: shared by the codec's text API
 // and by analytics_json (which reads the same shapes out of larger documents).
 #include "codec/json_reader.hpp"
+#include "codec/json_writer.hpp"
 #include "keyscope/models.hpp"
 
 namespace keyscope::codec {
@@ -18,10 +19,9 @@ template <class Value>
 void read_daily_bucket(BasicReader<Value>& reader, const Value& object, const Path& path,
                        DailyBucket& out);
 
-json to_json(const APIKeyInfo& info);
-json to_json(const APIKeyDetails& details);
-json to_json(const KeyUsage& usage);
-json to_json(const DailyBucket& bucket);
-json to_json(const std::optional<Timestamp>& timestamp);
+// Each model as one JSON object, fields in the contract's order.
+void write(JsonWriter& out, const APIKeyInfo& info);
+void write(JsonWriter& out, const APIKeyDetails& details);
+void write(JsonWriter& out, const KeyUsage& usage);
 
 }  // namespace keyscope::codec

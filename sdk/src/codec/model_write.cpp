@@ -3,77 +3,94 @@
 namespace keyscope::codec {
 namespace {
 
-template <class T>
-json optional_value(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
+void write_timestamp(JsonWriter& out, const std::optional<Timestamp>& timestamp) {
+  if (timestamp) out.value(timestamp->text);
+  else out.null();
+}
+
+void write_info_fields(JsonWriter& out, const APIKeyInfo& info) {
+  out.key("id").value(info.id);
+  out.key("key_prefix").value(info.key_prefix);
+  out.key("name").value(info.name);
+  out.key("tier").value(info.tier);
+  out.key("scopes").value(info.scopes);
+  if (info.rate_limit_per_minute) out.key("rate_limit_per_minute").value(*info.rate_limit_per_minute);
+  if (info.rate_limit_per_day) out.key("rate_limit_per_day").value(*info.rate_limit_per_day);
+  out.key("total_requests").value(info.total_requests);
+  write_timestamp(out.key("last_used_at"), info.last_used_at);
+  write_timestamp(out.key("created_at"), info.created_at);
+  write_timestamp(out.key("expires_at"), info.expires_at);
+  write_timestamp(out.key("revoked_at"), info.revoked_at);
+}
+
+void write_daily(JsonWriter& out, const std::vector<DailyBucket>& daily) {
+  out.begin_array();
+  for (const auto& bucket : daily) {
+    out.begin_object();
+    out.key("date").value(bucket.date.text);
+    out.key("requests").value(bucket.requests);
+    out.key("errors").value(bucket.errors);
+    out.end_object();
+  }
+  out.end_array();
 }
 
 }  // namespace
 
-json to_json(const std::optional<Timestamp>& timestamp) {
-  return timestamp ? json(timestamp->text) : json(nullptr);
+void write(JsonWriter& out, const APIKeyInfo& info) {
+  out.begin_object();
+  write_info_fields(out, info);
+  out.end_object();
 }
 
-json to_json(const DailyBucket& bucket) {
-  return json{{"date", bucket.date.text}, {"requests", bucket.requests}, {"errors", bucket.errors}};
+void write(JsonWriter& out, const APIKeyDetails& details) {
+  out.begin_object();
+  write_info_fields(out, details);
+  out.key("allowed_ips").value(details.allowed_ips);
+  out.key("usage").begin_object();
+  write_daily(out.key("daily"), details.usage_daily);
+  out.end_object();
+  out.end_object();
 }
 
-json to_json(const APIKeyInfo& info) {
-  json out = json::object();
-  out["id"] = info.id;
-  out["key_prefix"] = info.key_prefix;
-  out["name"] = info.name;
-  out["tier"] = info.tier;
-  out["scopes"] = info.scopes;
-  if (info.rate_limit_per_minute) out["rate_limit_per_minute"] = *info.rate_limit_per_minute;
-  if (info.rate_limit_per_day) out["rate_limit_per_day"] = *info.rate_limit_per_day;
-  out["total_requests"] = info.total_requests;
-  out["last_used_at"] = to_json(info.last_used_at);
-  out["created_at"] = to_json(info.created_at);
-  out["expires_at"] = to_json(info.expires_at);
-  out["revoked_at"] = to_json(info.revoked_at);
-  return out;
-}
-
-json to_json(const APIKeyDetails& details) {
-  json out = to_json(static_cast<const APIKeyInfo&>(details));
-  out["allowed_ips"] = optional_value(details.allowed_ips);
-  json daily = json::array();
-  for (const auto& bucket : details.usage_daily) daily.push_back(to_json(bucket));
-  out["usage"] = json{{"daily", std::move(daily)}};
-  return out;
-}
-
-json to_json(const KeyUsage& usage) {
-  json out = json::object();
-  out["key_id"] = usage.key_id;
-  out["window_days"] = usage.window_days;
-  out["total_requests"] = usage.total_requests;
-  out["successful"] = usage.successful;
-  out["client_errors"] = usage.client_errors;
-  out["server_errors"] = usage.server_errors;
-  out["success_rate"] = optional_value(usage.success_rate);
-  out["avg_response_time_ms"] = optional_value(usage.avg_response_time_ms);
-  out["latency_p50_ms"] = optional_value(usage.latency_p50_ms);
-  out["latency_p95_ms"] = optional_value(usage.latency_p95_ms);
-  out["latency_p99_ms"] = optional_value(usage.latency_p99_ms);
-  out["rate_limit_peak_per_minute"] = optional_value(usage.rate_limit_peak_per_minute);
-  out["rate_limit_peak_per_day"] = optional_value(usage.rate_limit_peak_per_day);
-  json endpoints = json::array();
+void write(JsonWriter& out, const KeyUsage& usage) {
+  out.begin_object();
+  out.key("key_id").value(usage.key_id);
+  out.key("window_days").value(usage.window_days);
+  out.key("total_requests").value(usage.total_requests);
+  out.key("successful").value(usage.successful);
+  out.key("client_errors").value(usage.client_errors);
+  out.key("server_errors").value(usage.server_errors);
+  out.key("success_rate").value(usage.success_rate);
+  out.key("avg_response_time_ms").value(usage.avg_response_time_ms);
+  out.key("latency_p50_ms").value(usage.latency_p50_ms);
+  out.key("latency_p95_ms").value(usage.latency_p95_ms);
+  out.key("latency_p99_ms").value(usage.latency_p99_ms);
+  out.key("rate_limit_peak_per_minute").value(usage.rate_limit_peak_per_minute);
+  out.key("rate_limit_peak_per_day").value(usage.rate_limit_peak_per_day);
+  out.key("top_endpoints").begin_array();
   for (const auto& endpoint : usage.top_endpoints) {
-    endpoints.push_back(json{{"path", endpoint.path}, {"count", endpoint.count}});
+    out.begin_object();
+    out.key("path").value(endpoint.path);
+    out.key("count").value(endpoint.count);
+    out.end_object();
   }
-  out["top_endpoints"] = std::move(endpoints);
-  out["by_status"] = json(usage.by_status);
-  json daily = json::array();
-  for (const auto& bucket : usage.daily) daily.push_back(to_json(bucket));
-  out["daily"] = std::move(daily);
-  json hours = json::array();
+  out.end_array();
+  out.key("by_status").begin_object();
+  for (const auto& [status, count] : usage.by_status) {
+    out.key(status).value(count);
+  }
+  out.end_object();
+  write_daily(out.key("daily"), usage.daily);
+  out.key("rate_limit_hits_by_hour").begin_array();
   for (const auto& hour : usage.rate_limit_hits_by_hour) {
-    hours.push_back(json{{"hour", hour.hour.text}, {"count", hour.count}});
+    out.begin_object();
+    out.key("hour").value(hour.hour.text);
+    out.key("count").value(hour.count);
+    out.end_object();
   }
-  out["rate_limit_hits_by_hour"] = std::move(hours);
-  return out;
+  out.end_array();
+  out.end_object();
 }
 
 }  // namespace keyscope::codec

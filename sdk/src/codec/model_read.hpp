@@ -1,3 +1,6 @@
+#pragma once
+// The model readers' definitions, instantiated once per JSON value type:
+// model_read_tape.cpp (response bodies) and model_read_json.cpp (the analytics' input).
 #include "codec/model_json.hpp"
 
 namespace keyscope::codec {
@@ -95,13 +98,11 @@ void read_key_usage(BasicReader<Value>& reader, const Value& object, const Path&
                           });
 }
 
+}  // namespace keyscope::codec
+
+// Explicit instantiation, one line per value type.
 #define KEYSCOPE_INSTANTIATE_READERS(Value)                                                      \
   template void read_key_info(BasicReader<Value>&, const Value&, const Path&, APIKeyInfo&);        \
   template void read_key_details(BasicReader<Value>&, const Value&, const Path&, APIKeyDetails&);  \
   template void read_key_usage(BasicReader<Value>&, const Value&, const Path&, KeyUsage&);         \
   template void read_daily_bucket(BasicReader<Value>&, const Value&, const Path&, DailyBucket&);
-KEYSCOPE_INSTANTIATE_READERS(json)
-KEYSCOPE_INSTANTIATE_READERS(TapeValue)
-#undef KEYSCOPE_INSTANTIATE_READERS
-
-}  // namespace keyscope::codec
