@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Budgets of the npm package, measured (never asserted): size of the .wasm + JS glue (raw,
-// gzip, brotli), instantiate time in Node and in headless Chromium, and getUsage of a 90-day
-// payload through the package vs hand-written fetch + JSON.parse of the same bytes, side by side.
+// gzip, brotli), instantiate time in Node and in headless Chromium, and -- side by side, in one
+// run, against hand-written fetch + JSON.parse (hand_written.js) -- one getUsage call, a
+// dashboard's load (key list + every usage), and the decode alone.
 //   npm run bench:wasm            (needs KEYSCOPE_SANDBOX, a built dist/, /usr/bin/chromium)
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -48,50 +49,80 @@ const cold = execFileSync(process.execPath, ['--input-type=module', '-e', `
 console.log(`  in-process median of 10: ${fmt(median(inst))}   first: ${fmt(inst[0])}`);
 console.log(`  cold process (import + read file + init): ${fmt(Number(cold))}`);
 
-// ---- 3. getUsage vs fetch + JSON.parse in Node ----------------------------------------------
+// ---- 3. getUsage and a dashboard's load vs hand-written fetch + JSON.parse, in Node ------------
 const ks = await import(join(dist, 'index.js'));
+const hand = await import(resolve(root, 'bench/wasm/hand_written.js'));
 const staged = mkdtempSync(join(tmpdir(), 'keyscope-bench-'));
 execFileSync(process.execPath, [resolve(root, 'examples/dashboard/stage.mjs'), staged]);
 writeFileSync(join(staged, 'bench.html'), '<!doctype html><meta charset="utf-8"><title>bench</title>');
+copyFileSync(resolve(root, 'bench/wasm/hand_written.js'), join(staged, 'hand_written.js'));
 const sb = await startSandbox(['--rate-limit', '0', '--static', staged]);
+const ratio = (ks, base) => `${(ks / base).toFixed(2)}x`;
+
+// Runs each contender `rounds` times, interleaved, after `warm` unmeasured rounds; medians.
+async function sideBySide(contenders, rounds, warm) {
+  const times = contenders.map(() => []);
+  for (let i = 0; i < warm + rounds; i++) {
+    for (let c = 0; c < contenders.length; c++) {
+      const t = performance.now();
+      await contenders[c]();
+      if (i >= warm) times[c].push(performance.now() - t);
+    }
+  }
+  return times.map(median);
+}
+
 try {
   const client = await ks.createClient({ baseUrl: sb.url, sessionToken: sb.token });
   const keyId = (await client.listKeys())[0].id;
-  const url = `${sb.url}/api/v1/keys/${keyId}/usage?days=90`;
-  const headers = { cookie: `sb-access-token=${sb.token}`, accept: 'application/json' };
-  const text = await (await fetch(url, { headers })).text();
-  console.log(`\n== getUsage(days: 90) in Node: ${text.length} bytes per payload, ${ROUNDS} rounds, interleaved`);
-  const viaFetch = [];
-  const viaKs = [];
-  for (let i = 0; i < 30; i++) { await client.getUsage(keyId, { days: 90 }); JSON.parse(await (await fetch(url, { headers })).text()); }
-  for (let i = 0; i < ROUNDS; i++) {
-    let t = performance.now();
-    const a = (await (await fetch(url, { headers })).json()).data;
-    viaFetch.push(performance.now() - t);
-    t = performance.now();
-    const b = await client.getUsage(keyId, { days: 90 });
-    viaKs.push(performance.now() - t);
-    if (i === 0 && a.daily.length !== b.daily.length) throw new Error('results differ');
+  const init = { headers: { cookie: `sb-access-token=${sb.token}`, accept: 'application/json' } };
+  const bytes = new Uint8Array(await (await fetch(`${sb.url}/api/v1/keys/${keyId}/usage?days=90`, init)).arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  const a = await hand.getUsage(sb.url, init, keyId, 90);
+  const b = await client.getUsage(keyId, { days: 90 });
+  if (JSON.stringify(Object.keys(a).sort()) !== JSON.stringify(Object.keys(b).sort()) || a.daily.length !== b.daily.length) {
+    throw new Error('the two contenders do not return the same payload');
   }
-  const mf = median(viaFetch);
-  const mk = median(viaKs);
-  console.log(`  fetch + JSON.parse        median ${fmt(mf)}`);
-  console.log(`  keyscope getUsage         median ${fmt(mk)}   ratio ${(mk / mf).toFixed(2)}x`);
+
+  console.log(`\n== Node ${process.version}, sandbox on loopback: ${bytes.length} bytes per 90-day usage payload`);
+  const [usageHand, usageKs] = await sideBySide([
+    () => hand.getUsage(sb.url, init, keyId, 90),
+    () => client.getUsage(keyId, { days: 90 }),
+  ], ROUNDS, 30);
+  console.log(`  getUsage, one call:            fetch + JSON.parse ${fmt(usageHand).padStart(8)}   keyscope ${fmt(usageKs).padStart(8)}   ${ratio(usageKs, usageHand)}`);
+
+  const [fleetHand, fleetKs] = await sideBySide([
+    () => hand.fetchFleet(sb.url, init, 90, 8),
+    () => client.fetchFleet({ days: 90, concurrency: 8 }),
+  ], 40, 5);
+  console.log(`  dashboard load (13 keys, 8 in flight): hand-written ${fmt(fleetHand).padStart(8)}   keyscope ${fmt(fleetKs).padStart(8)}   ${ratio(fleetKs, fleetHand)}`);
 
   const N = 2000;
   let t = performance.now();
-  for (let i = 0; i < N; i++) JSON.parse(text);
+  for (let i = 0; i < N; i++) JSON.parse(new TextDecoder().decode(bytes));
   const parse = (performance.now() - t) / N;
   t = performance.now();
-  for (let i = 0; i < N; i++) ks.__internal.decode('usage', text);
+  for (let i = 0; i < N; i++) ks.__internal.decode('usage', bytes);
   const decode = (performance.now() - t) / N;
-  console.log(`  decode only: JSON.parse ${fmt(parse)}   keyscope (copy in, validate, encode, JSON.parse) ${fmt(decode)}   ratio ${(decode / parse).toFixed(1)}x`);
+  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (copy in, check, decode, encode, JSON.parse) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
 
-  const fleetT = performance.now();
-  await client.fetchFleet({ days: 90, concurrency: 8 });
-  console.log(`  fetchFleet(13 keys, 90 days, concurrency 8): ${fmt(performance.now() - fleetT)}`);
+  // A server 20 ms away (the sandbox's latency fault on every API request): what a dashboard
+  // over a real network sees.
+  await sb.fault({ mode: 'latency', latency_ms: 20, times: -1, path_contains: '/api/v1/keys' });
+  const [wanUsageHand, wanUsageKs] = await sideBySide([
+    () => hand.getUsage(sb.url, init, keyId, 90),
+    () => client.getUsage(keyId, { days: 90 }),
+  ], 40, 3);
+  const [wanFleetHand, wanFleetKs] = await sideBySide([
+    () => hand.fetchFleet(sb.url, init, 90, 8),
+    () => client.fetchFleet({ days: 90, concurrency: 8 }),
+  ], 10, 1);
+  await sb.clearFaults();
+  console.log('  with the server 20 ms away:');
+  console.log(`    getUsage, one call:          fetch + JSON.parse ${fmt(wanUsageHand).padStart(8)}   keyscope ${fmt(wanUsageKs).padStart(8)}   ${ratio(wanUsageKs, wanUsageHand)}`);
+  console.log(`    dashboard load:              hand-written ${fmt(wanFleetHand).padStart(8)}   keyscope ${fmt(wanFleetKs).padStart(8)}   ${ratio(wanFleetKs, wanFleetHand)}`);
 
-  // ---- 4. Chromium: instantiate and the same comparison in a page -------------------------------
+  // ---- 4. Chromium: instantiate and the same comparisons in a page ----------------------------
   let chromium;
   try {
     ({ chromium } = await import('playwright-core'));
@@ -116,34 +147,38 @@ try {
           return performance.now() - t;
         }));
       }
-      console.log(`\n== Chromium ${browser.version()}`);
+      console.log(`\n== Chromium ${browser.version()}, same sandbox, cookie auth`);
       console.log(`  instantiate (import + fetch + instantiateStreaming + init, no cache): median ${fmt(median(times))}`);
       const r = await page.evaluate(async ({ keyId, rounds }) => {
         const ks = await import('/keyscope/index.js');
+        const hand = await import('/hand_written.js');
         const client = await ks.createClient({ baseUrl: location.origin });
-        const url = `/api/v1/keys/${keyId}/usage?days=90`;
+        const init = { credentials: 'include', headers: { accept: 'application/json' } };
         const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-        const a = []; const b = [];
-        for (let i = 0; i < 20; i++) { await client.getUsage(keyId, { days: 90 }); await (await fetch(url, { credentials: 'include' })).json(); }
-        for (let i = 0; i < rounds; i++) {
-          let t = performance.now();
-          await (await fetch(url, { credentials: 'include', headers: { accept: 'application/json' } })).json();
-          a.push(performance.now() - t);
-          t = performance.now();
-          await client.getUsage(keyId, { days: 90 });
-          b.push(performance.now() - t);
-        }
-        const text = await (await fetch(url, { credentials: 'include' })).text();
+        const both = async (f, g, n, warm) => {
+          const a = []; const b = [];
+          for (let i = 0; i < warm + n; i++) {
+            let t = performance.now(); await f(); if (i >= warm) a.push(performance.now() - t);
+            t = performance.now(); await g(); if (i >= warm) b.push(performance.now() - t);
+          }
+          return [med(a), med(b)];
+        };
+        const usage = await both(() => hand.getUsage(location.origin, init, keyId, 90),
+          () => client.getUsage(keyId, { days: 90 }), rounds, 20);
+        const fleet = await both(() => hand.fetchFleet(location.origin, init, 90, 8),
+          () => client.fetchFleet({ days: 90, concurrency: 8 }), 30, 3);
+        const bytes = new Uint8Array(await (await fetch(`/api/v1/keys/${keyId}/usage?days=90`, init)).arrayBuffer());
         let t = performance.now();
-        for (let i = 0; i < 1000; i++) JSON.parse(text);
+        for (let i = 0; i < 1000; i++) JSON.parse(new TextDecoder().decode(bytes));
         const parse = (performance.now() - t) / 1000;
         t = performance.now();
-        for (let i = 0; i < 1000; i++) ks.__internal.decode('usage', text);
+        for (let i = 0; i < 1000; i++) ks.__internal.decode('usage', bytes);
         const decode = (performance.now() - t) / 1000;
-        return { fetch: med(a), ks: med(b), parse, decode };
+        return { usage, fleet, parse, decode };
       }, { keyId, rounds: Math.min(ROUNDS, 200) });
-      console.log(`  getUsage(90 d): fetch + JSON.parse median ${fmt(r.fetch)}   keyscope median ${fmt(r.ks)}   ratio ${(r.ks / r.fetch).toFixed(2)}x`);
-      console.log(`  decode only: JSON.parse ${fmt(r.parse)}   keyscope ${fmt(r.decode)}   ratio ${(r.decode / r.parse).toFixed(1)}x`);
+      console.log(`  getUsage, one call:            fetch + JSON.parse ${fmt(r.usage[0]).padStart(8)}   keyscope ${fmt(r.usage[1]).padStart(8)}   ${ratio(r.usage[1], r.usage[0])}`);
+      console.log(`  dashboard load (13 keys, 8 in flight): hand-written ${fmt(r.fleet[0]).padStart(8)}   keyscope ${fmt(r.fleet[1]).padStart(8)}   ${ratio(r.fleet[1], r.fleet[0])}`);
+      console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(r.parse)}   keyscope ${fmt(r.decode)}   ${(r.decode / r.parse).toFixed(1)}x`);
       await context.close();
     } finally {
       await browser.close();

@@ -123,6 +123,31 @@ describe('DDSketch', () => {
     s.dispose();
   });
 
+  // In the npm package the pattern runs on the JS RegExp engine (the C++ build uses std::regex):
+  // the same extraction, the same typed errors, and no compiled pattern left behind.
+  test('chargeback name_pattern on the RegExp engine', () => {
+    const rows = [
+      { key_id: '1', name: 'SIEM [soc] café', request_count: 30 },
+      { key_id: '2', name: 'Grafana [observability]', request_count: 10 },
+      { key_id: '3', name: 'no brackets', request_count: 10 },
+      { key_id: '4', name: 'empty []', request_count: 0 },
+    ];
+    const centers = (pattern) => Object.fromEntries(
+      ks.chargeback({ rows, bill: '100.00', mapping: { name_pattern: pattern } }).map((c) => [c.cost_center, c.cost]));
+    assert.deepEqual(centers('\\[(\\w+)\\]'),
+      { soc: '60.00', observability: '20.00', unallocated: '20.00' });
+    assert.deepEqual(Object.keys(centers('(caf.)$')).sort(), ['café', 'unallocated']);
+    assert.throws(() => ks.chargeback({ rows, bill: '1.00', mapping: { name_pattern: '[(' } }), ks.ValidationError);
+    assert.throws(() => ks.chargeback({ rows, bill: '1.00', mapping: { name_pattern: '[(' } }),
+      /name_pattern is not a valid regular expression/);
+    assert.throws(() => ks.chargeback({ rows, bill: '1.00', mapping: { name_pattern: '\\[\\w+\\]' } }),
+      /exactly one capture group, it has 0/);
+    assert.throws(() => ks.chargeback({ rows, bill: '1.00', mapping: { name_pattern: '(a)(b)' } }),
+      /exactly one capture group, it has 2/);
+    for (let i = 0; i < 200; i++) ks.chargeback({ rows, bill: '1.00', mapping: { name_pattern: '\\[(\\w+)\\]' } });
+    assert.equal(ks.__internal.compiledPatterns(), 0, 'every compiled RegExp was released');
+  });
+
   test('environmentOf', () => {
     assert.equal(ks.environmentOf('sk_live_ab12'), 'live');
     assert.equal(ks.environmentOf('sk_test_ab12'), 'test');

@@ -97,8 +97,8 @@ const encoder = new TextEncoder();
 
 function installHost(instance) {
   instance.ksHost = {
-    fetch: (client, request, method, url, headersJson, timeoutMs) =>
-      hostFetch(instance, client, request, method, url, headersJson, timeoutMs),
+    fetch: (client, request, method, url, headerLines, timeoutMs) =>
+      hostFetch(instance, client, request, method, url, headerLines, timeoutMs),
     abort: (request) => {
       const entry = inflight.get(request);
       if (entry) {
@@ -126,7 +126,7 @@ function installHost(instance) {
   };
 }
 
-function hostFetch(instance, client, request, method, url, headersJson, timeoutMs) {
+function hostFetch(instance, client, request, method, url, headerLines, timeoutMs) {
   const config = clientConfigs.get(client);
   const entry = { controller: new AbortController(), timer: null, timedOut: false, cancelled: false };
   inflight.set(request, entry);
@@ -135,7 +135,10 @@ function hostFetch(instance, client, request, method, url, headersJson, timeoutM
     entry.controller.abort();
   }, timeoutMs);
   const headers = new Headers();
-  for (const [name, value] of JSON.parse(headersJson)) {
+  const lines = headerLines.split('\n'); // name, value, name, value, ..., ''
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const name = lines[i];
+    const value = lines[i + 1];
     // A page cannot set these (the browser drops Cookie, and a custom User-Agent only triggers
     // a CORS preflight); the core never adds Cookie there because the page has no token.
     if (config.browser && /^(user-agent|cookie)$/i.test(name)) continue;
@@ -433,12 +436,16 @@ export function version() { return requireCore().version(); }
 
 /** Test and benchmark hooks; not part of the stable API. */
 export const __internal = {
+  // What a call does with a response body: bytes in, checked and decoded by the core, a plain
+  // object out. `body`: the bytes (as fetch() hands them over) or text.
   decode(kind, body) {
-    const result = JSON.parse(requireCore().decodeBody(kind, body));
+    const bytes = typeof body === 'string' ? encoder.encode(body) : body;
+    const result = JSON.parse(requireCore().decodeBody(kind, bytes));
     if (result.error) throw errorFromObject(result.error);
     return result.ok;
   },
   heapBytes() { return requireCore().HEAPU8.length; },
+  compiledPatterns() { return requireCore().ksRegExps?.items.size ?? 0; },
   pendingCount() { return requireCore()._ks_pending_count() + calls.size + inflight.size; },
 };
 

@@ -37,10 +37,10 @@ EM_JS_DEPS(keyscope_wasm, "$UTF8ToString");
 
 // The JS host (installed as Module.ksHost by src/index.js before any call).
 EM_JS(void, ks_host_fetch, (int client, int request, const char* method, const char* url,
-                            const char* headers_json, double timeout_ms),
+                            const char* header_lines, double timeout_ms),
       {
         Module['ksHost']['fetch'](client, request, UTF8ToString(method), UTF8ToString(url),
-                                  UTF8ToString(headers_json), timeout_ms);
+                                  UTF8ToString(header_lines), timeout_ms);
       });
 EM_JS(void, ks_host_abort, (int request), { Module['ksHost']['abort'](request); });
 EM_JS(void, ks_host_defer, (int timer, double delay_ms), { Module['ksHost']['defer'](timer, delay_ms); });
@@ -51,36 +51,17 @@ namespace {
 
 using namespace keyscope;
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string headers_to_json(const Headers& headers) {
-  std::string out = "[";
+// "name\nvalue\n" pairs, the same shape ks_complete receives. Request header values never
+// hold a newline: the client refuses such a token or user agent before building a request.
+std::string headers_to_lines(const Headers& headers) {
+  std::string out;
   for (const auto& [name, value] : headers.entries()) {
-    if (out.size() > 1) out += ",";
-    out += "[" + json_string(name) + "," + json_string(value) + "]";
+    out += name;
+    out += '\n';
+    out += value;
+    out += '\n';
   }
-  return out + "]";
+  return out;
 }
 
 // ---- in-flight state, all on the one JS thread ----------------------------------------------
@@ -108,7 +89,7 @@ class FetchTransport final : public Transport {
     }
     const int id = g_next_request++;
     g_requests[id] = Pending{std::move(done), request.cancellation};
-    const std::string headers = headers_to_json(request.headers);
+    const std::string headers = headers_to_lines(request.headers);
     ks_host_fetch(client_, id, request.method.c_str(), request.url.c_str(), headers.c_str(),
                   static_cast<double>(request.timeout.count()));
   }

@@ -1,8 +1,9 @@
 // chargeback: split a bill across cost centers by request share, to the cent.
 #include <algorithm>
 #include <map>
-#include <regex>
+#include <memory>
 
+#include "analytics/name_pattern.hpp"
 #include "analytics/validation.hpp"
 #include "keyscope/analytics.hpp"
 
@@ -12,17 +13,7 @@ namespace {
 class CostCenterResolver {
  public:
   explicit CostCenterResolver(const CostCenterMap& map) : map_(map) {
-    if (!map.name_pattern) return;
-    try {
-      pattern_.emplace(*map.name_pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      throw_error(validation_error("name_pattern is not a valid regular expression: " +
-                                   std::string(e.what())));
-    }
-    if (pattern_->mark_count() != 1) {
-      throw_error(validation_error("name_pattern must have exactly one capture group, it has " +
-                                   std::to_string(pattern_->mark_count())));
-    }
+    if (map.name_pattern) pattern_ = std::make_unique<NamePattern>(*map.name_pattern);
   }
 
   std::string center_of(const UsageRow& row) const {
@@ -32,17 +23,15 @@ class CostCenterResolver {
     for (const auto& [key, center] : map_.by_key) {
       if (key == row.name && !center.empty()) return center;
     }
-    std::smatch match;
-    if (pattern_ && std::regex_search(row.name, match, *pattern_) && match[1].matched &&
-        match[1].length() > 0) {
-      return match[1].str();
+    if (pattern_) {
+      if (auto center = pattern_->first_group(row.name)) return std::move(*center);
     }
     return kUnallocated;
   }
 
  private:
   const CostCenterMap& map_;
-  std::optional<std::regex> pattern_;
+  std::unique_ptr<NamePattern> pattern_;
 };
 
 // Largest-remainder apportionment of `total` units by integer weights.

@@ -48,14 +48,15 @@ void get_and_decode(const std::shared_ptr<Client::Impl>& impl, std::string path,
   impl->execute(std::move(path), call,
                 [decode, done = std::move(done)](Result<HttpResponse> outcome) {
                   if (!outcome.ok()) return done(Result<T>(outcome.error(), outcome.raw()));
-                  Result<T> decoded = decode(outcome.value().body);
+                  HttpResponse response = std::move(outcome).value();
+                  Result<T> decoded = decode(response.body);
                   if (!decoded.ok()) {
                     Error error = decoded.error();
-                    error.status = outcome.raw().status;
-                    if (auto id = outcome.raw().headers.get("X-Request-Id")) error.request_id = *id;
-                    return done(Result<T>(std::move(error), outcome.raw()));
+                    error.status = response.status;
+                    if (auto id = response.headers.get("X-Request-Id")) error.request_id = *id;
+                    return done(Result<T>(std::move(error), std::move(response)));
                   }
-                  done(Result<T>(std::move(decoded).value(), outcome.raw()));
+                  done(Result<T>(std::move(decoded).value(), std::move(response)));
                 });
 }
 

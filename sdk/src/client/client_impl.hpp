@@ -25,6 +25,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   double next_random();
   std::int64_t now_unix() const;
   void log(const std::string& line) const;
+  bool logging() const { return static_cast<bool>(options.logger); }  // build lines only then
 
  private:
   mutable std::mutex mutex_;

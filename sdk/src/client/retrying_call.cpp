@@ -30,19 +30,21 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
   void on_outcome(Result<HttpResponse> outcome) {
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
-    HttpResponse raw = outcome.raw();
+    const bool received = outcome.ok();
+    HttpResponse raw = received ? std::move(outcome).value() : outcome.raw();
     std::optional<Error> error;
-    if (outcome.ok()) {
-      raw = outcome.value();
+    if (received) {
       client->record_rate_limit(raw);
-      client->log("keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) +
-                  " in " + std::to_string(elapsed.count()) + " ms (attempt " +
-                  std::to_string(attempt) + ")" + request_id_suffix(raw));
+      if (client->logging()) {
+        client->log("keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) +
+                    " in " + std::to_string(elapsed.count()) + " ms (attempt " +
+                    std::to_string(attempt) + ")" + request_id_suffix(raw));
+      }
       if (raw.status >= 200 && raw.status < 300) return finish(std::nullopt, std::move(raw));
       error = client::error_from_response(raw);
     } else {
       error = outcome.error();
-      client->log("keyscope: GET " + redact(request.url) + " failed after " +
+      if (client->logging()) client->log("keyscope: GET " + redact(request.url) + " failed after " +
                   std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
                   "): " + redact(error->message, client->options.session_token));
     }
@@ -65,7 +67,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
       }
       delay = requested;
     }
-    client->log("keyscope: retrying GET " + redact(request.url) + " in " +
+    if (client->logging()) client->log("keyscope: retrying GET " + redact(request.url) + " in " +
                 std::to_string(delay.count()) + " ms after " + error_class_name(error->kind) +
                 (raw.status ? " " + std::to_string(raw.status) : std::string()));
     auto self = shared_from_this();
@@ -85,14 +87,12 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
     return error;
   }
 
+  // On success the response is the value (raw() stays empty: the caller makes it the raw of
+  // its own Result, so the body is never copied).
   void finish(std::optional<Error> error, HttpResponse raw) {
     auto callback = std::move(done);
-    if (error) {
-      callback(Result<HttpResponse>(std::move(*error), std::move(raw)));
-    } else {
-      HttpResponse copy = raw;
-      callback(Result<HttpResponse>(std::move(copy), std::move(raw)));
-    }
+    if (error) callback(Result<HttpResponse>(std::move(*error), std::move(raw)));
+    else callback(Result<HttpResponse>(std::move(raw)));
   }
 };
 

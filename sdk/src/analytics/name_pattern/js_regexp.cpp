@@ -1,0 +1,81 @@
+// NamePattern over the JS host's RegExp (WebAssembly builds). The compiled expressions live in
+// a JS-side table keyed by a small integer; the C++ object owns its entry.
+#include <emscripten.h>
+
+#include <cstdlib>
+
+#include "analytics/name_pattern.hpp"
+#include "keyscope/error.hpp"
+
+#ifdef EM_JS_DEPS
+EM_JS_DEPS(keyscope_name_pattern, "$UTF8ToString,$stringToUTF8,$lengthBytesUTF8");
+#endif
+
+// Returns a handle > 0, or 0 and writes why into a malloc'ed string at *error (caller frees).
+// The group count comes from matching the empty alternative: (?:p)| always matches "".
+EM_JS(int, ks_regexp_compile, (const char* pattern, int* groups, char** error), {
+  const table = Module['ksRegExps'] || (Module['ksRegExps'] = { next: 1, items: new Map() });
+  try {
+    const source = UTF8ToString(pattern);
+    const regexp = new RegExp(source);
+    HEAP32[groups >> 2] = new RegExp("(?:" + source + ")|").exec("").length - 1;
+    const id = table.next++;
+    table.items.set(id, regexp);
+    return id;
+  } catch (e) {
+    const text = String(e && e.message || e);
+    const size = lengthBytesUTF8(text) + 1;
+    const out = _malloc(size);
+    stringToUTF8(text, out, size);
+    HEAP32[error >> 2] = out;
+    return 0;
+  }
+});
+
+// The first capture group of the first match as a malloc'ed string, or 0.
+EM_JS(char*, ks_regexp_first_group, (int id, const char* text), {
+  const match = Module['ksRegExps'].items.get(id).exec(UTF8ToString(text));
+  if (!match || match[1] === undefined || match[1] === "") return 0;
+  const size = lengthBytesUTF8(match[1]) + 1;
+  const out = _malloc(size);
+  stringToUTF8(match[1], out, size);
+  return out;
+});
+
+EM_JS(void, ks_regexp_free, (int id), { Module['ksRegExps'].items.delete(id); });
+
+namespace keyscope::analytics {
+
+struct NamePattern::Engine {
+  int id = 0;
+  ~Engine() {
+    if (id) ks_regexp_free(id);
+  }
+};
+
+NamePattern::NamePattern(const std::string& pattern) : engine_(std::make_unique<Engine>()) {
+  int groups = 0;
+  char* error = nullptr;
+  engine_->id = ks_regexp_compile(pattern.c_str(), &groups, &error);
+  if (!engine_->id) {
+    std::string why = error ? error : "unknown error";
+    std::free(error);
+    throw_error(validation_error("name_pattern is not a valid regular expression: " + why));
+  }
+  if (groups != 1) {
+    throw_error(validation_error("name_pattern must have exactly one capture group, it has " +
+                                 std::to_string(groups)));
+  }
+}
+
+NamePattern::~NamePattern() = default;
+
+std::optional<std::string> NamePattern::first_group(const std::string& text) const {
+  char* group = ks_regexp_first_group(engine_->id, text.c_str());
+  if (!group) return std::nullopt;
+  std::string out(group);
+  std::free(group);
+  return out;
+}
+
+}  // namespace keyscope::analytics
