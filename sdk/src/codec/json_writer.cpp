@@ -19,25 +19,27 @@ bool needs_escaping(std::string_view text) {
 
 void JsonWriter::append_string(std::string_view text) {
   if (!needs_escaping(text)) {
-    out_ += '"';
-    out_ += text;
-    out_ += '"';
+    char* at = room(text.size() + 2);
+    *at++ = '"';
+    for (const char c : text) *at++ = c;
+    *at = '"';
+    size_ += text.size() + 2;
     return;
   }
   // Escapes, and invalid UTF-8 replaced (U+FFFD) rather than thrown: the text may have come
   // from a server we do not control.
-  out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  append(nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void JsonWriter::value(double d) {
   separate();
   if (!std::isfinite(d)) {
-    out_ += "null";  // as nlohmann writes it
+    append("null");  // as nlohmann writes it
     return;
   }
-  char buffer[64];
   // nlohmann's own shortest round-trip formatting (Grisu2), so the text matches its dump().
-  out_.append(buffer, nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, d));
+  char* at = room(64);
+  size_ = static_cast<std::size_t>(nlohmann::detail::to_chars(at, at + 64, d) - out_.data());
 }
 
 }  // namespace keyscope::codec
