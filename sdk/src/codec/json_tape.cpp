@@ -79,8 +79,8 @@ class TapeParser {
   bool value(int depth) {
     if (pos_ >= text_.size()) return fail();
     switch (text_[pos_]) {
-      case '{': return object(depth + 1);
-      case '[': return array(depth + 1);
+      case '{': return container(depth + 1, JsonKind::object, '}');
+      case '[': return container(depth + 1, JsonKind::array, ']');
       case '"': return string();
       case 't': case 'f': {
         const bool truth = text_[pos_] == 't';
@@ -98,22 +98,19 @@ class TapeParser {
     }
   }
 
-  bool object(int depth) {
+  // An object or an array: `{` or `[` at pos_, members or elements up to `closer`.
+  bool container(int depth, JsonKind kind, char closer) {
     if (depth > max_depth_) return fail(Tape::Failure::too_deep);
-    const auto index = push(JsonKind::object);
+    const auto index = push(kind);
     ++pos_;
     skip_space();
-    if (at('}')) {
+    if (at(closer)) {
       ++pos_;
       close(index);
       return true;
     }
     for (;;) {
-      if (!at('"') || !string()) return fail();
-      skip_space();
-      if (!at(':')) return fail();
-      ++pos_;
-      skip_space();
+      if (kind == JsonKind::object && !member_name()) return fail();
       if (!value(depth)) return false;
       skip_space();
       if (at(',')) {
@@ -121,36 +118,21 @@ class TapeParser {
         skip_space();
         continue;
       }
-      if (!at('}')) return fail();
+      if (!at(closer)) return fail();
       ++pos_;
       close(index);
       return true;
     }
   }
 
-  bool array(int depth) {
-    if (depth > max_depth_) return fail(Tape::Failure::too_deep);
-    const auto index = push(JsonKind::array);
+  // `"name" :` (the name becomes the member's key node).
+  bool member_name() {
+    if (!at('"') || !string()) return false;
+    skip_space();
+    if (!at(':')) return false;
     ++pos_;
     skip_space();
-    if (at(']')) {
-      ++pos_;
-      close(index);
-      return true;
-    }
-    for (;;) {
-      if (!value(depth)) return false;
-      skip_space();
-      if (at(',')) {
-        ++pos_;
-        skip_space();
-        continue;
-      }
-      if (!at(']')) return fail();
-      ++pos_;
-      close(index);
-      return true;
-    }
+    return true;
   }
 
   // Validates escapes (surrogates paired) and UTF-8 (RFC 3629) without copying anything.
