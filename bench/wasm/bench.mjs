@@ -22,7 +22,7 @@ const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)
 // ---- 1. size -------------------------------------------------------------------------------
 console.log('== size (what a page downloads)');
 let totals = { raw: 0, gz: 0, br: 0 };
-for (const f of ['keyscope-core.wasm', 'keyscope-core.js', 'index.js', 'errors.js']) {
+for (const f of ['keyscope-core.wasm', 'keyscope-core.js', 'index.js', 'errors.js', 'results.js']) {
   const bytes = readFileSync(join(dist, f));
   const gz = gzipSync(bytes, { level: 9 }).length;
   const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -104,7 +104,7 @@ try {
   t = performance.now();
   for (let i = 0; i < N; i++) ks.__internal.decode('usage', bytes);
   const decode = (performance.now() - t) / N;
-  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (copy in, check, decode, encode, JSON.parse) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
+  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (copy in, check, TextDecoder + JSON.parse, shape) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
 
   // A server 20 ms away (the sandbox's latency fault on every API request): what a dashboard
   // over a real network sees.

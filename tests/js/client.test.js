@@ -359,8 +359,8 @@ describe('retries, cancellation, concurrency', () => {
     assert.equal(ks.__internal.heapBytes(), heapWarm, 'heap grew across 1000 getUsage calls');
     assert.equal(ks.__internal.pendingCount(), 0);
 
-    const body = await (await fetch(`${sb.url}/api/v1/keys/${id}/usage?days=1`,
-      { headers: { cookie: `sb-access-token=${sb.token}` } })).text();
+    const body = new Uint8Array(await (await fetch(`${sb.url}/api/v1/keys/${id}/usage?days=1`,
+      { headers: { cookie: `sb-access-token=${sb.token}` } })).arrayBuffer());
     for (let i = 0; i < 1000; i++) ks.__internal.decode('usage', body);
     const heapDecodeWarm = ks.__internal.heapBytes();
     for (let i = 0; i < 100000; i++) ks.__internal.decode('usage', body);

@@ -36,6 +36,7 @@ test('npm pack ships only the built package', () => {
     'bindings/wasm/dist/index.js',
     'bindings/wasm/dist/keyscope-core.js',
     'bindings/wasm/dist/keyscope-core.wasm',
+    'bindings/wasm/dist/results.js',
     'package.json',
   ].filter((f) => f !== 'README.md' || existsSync(join(root, 'README.md'))));
   assert.equal(info.name, 'keyscope');

@@ -2,11 +2,13 @@
 //
 // Field names of every result are snake_case, exactly as the API and the shared test vectors
 // spell them (no conversion layer, no cost). Options of this JS API are camelCase.
-// Results are plain objects: JSON text crosses the wasm boundary once and is JSON.parse'd.
+// Results are plain objects: JSON text crosses the wasm boundary once and is JSON.parse'd
+// (a response body the core has checked comes back as it arrived: src/results.js).
 import KeyscopeCore from './keyscope-core.js';
 import {
   KeyscopeError, ValidationError, CancelledError, errorFromObject,
 } from './errors.js';
+import { SHAPE, fromCheckedBody } from './results.js';
 
 export * from './errors.js';
 
@@ -94,6 +96,7 @@ const inflight = new Map();      // request id -> { controller, timer, timedOut,
 const calls = new Map();         // call id -> { resolve, reject }
 let nextCall = 1;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 function installHost(instance) {
   instance.ksHost = {
@@ -109,13 +112,13 @@ function installHost(instance) {
     defer: (timer, delayMs) => {
       setTimeout(() => instance._ks_timer_fire(timer), Math.max(0, delayMs));
     },
-    settle: (call, ok, text) => {
+    settle: (call, ok, shape, text) => {
       const pending = calls.get(call);
       if (!pending) return; // already rejected (cancelled by its AbortSignal)
       calls.delete(call);
       let parsed;
       try {
-        parsed = JSON.parse(text);
+        parsed = shape === 0 ? JSON.parse(text) : fromCheckedBody(shape, text);
       } catch (error) {
         pending.reject(new KeyscopeError('internal error: unreadable result', { code: 'internal', cause: error }));
         return;
@@ -436,11 +439,16 @@ export function version() { return requireCore().version(); }
 
 /** Test and benchmark hooks; not part of the stable API. */
 export const __internal = {
-  // What a call does with a response body: bytes in, checked and decoded by the core, a plain
-  // object out. `body`: the bytes (as fetch() hands them over) or text.
+  // What a call does with a response body of `kind` ('keys', 'details', 'usage'): bytes in,
+  // checked by the core, a plain object out. `body`: the bytes (as fetch() hands them over).
   decode(kind, body) {
-    const bytes = typeof body === 'string' ? encoder.encode(body) : body;
-    const result = JSON.parse(requireCore().decodeBody(kind, bytes));
+    const error = requireCore().decodeBody(kind, body, false);
+    if (error) throw errorFromObject(JSON.parse(error).error);
+    return fromCheckedBody(SHAPE[kind], decoder.decode(body));
+  },
+  // The core's own JSON of the model it decodes from `body` (the reference for src/results.js).
+  coreEncoding(kind, body) {
+    const result = JSON.parse(requireCore().decodeBody(kind, body, true));
     if (result.error) throw errorFromObject(result.error);
     return result.ok;
   },

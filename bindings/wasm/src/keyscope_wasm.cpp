@@ -3,7 +3,8 @@
 // completes later through ks_complete(); many requests can be in flight at the same time.
 //
 // Data crosses the boundary as JSON text (results, errors, analytics) or raw bytes (response
-// bodies, copied once into the heap). No embind object graphs: nothing on the JS side ever needs
+// bodies, copied once into the heap). A body the core decoded without error goes back as it came
+// and JS parses it (src/results.js); fleets and analytics come back as the core's JSON. No embind object graphs: nothing on the JS side ever needs
 // .delete(), and nothing stays allocated after a call settles.
 //
 // Exceptions: the client and codec return Result<T> and never throw. The analytics JSON entry
@@ -44,8 +45,10 @@ EM_JS(void, ks_host_fetch, (int client, int request, const char* method, const c
       });
 EM_JS(void, ks_host_abort, (int request), { Module['ksHost']['abort'](request); });
 EM_JS(void, ks_host_defer, (int timer, double delay_ms), { Module['ksHost']['defer'](timer, delay_ms); });
-EM_JS(void, ks_host_settle, (int call, int ok, const char* text, int length),
-      { Module['ksHost']['settle'](call, ok, UTF8ToString(text, length)); });
+// shape 0: `text` is the result's JSON; 1..3: `text` is the response body the core has just
+// decoded without error (1 key list, 2 key details, 3 usage), which JS parses itself.
+EM_JS(void, ks_host_settle, (int call, int ok, int shape, const char* text, int length),
+      { Module['ksHost']['settle'](call, ok, shape, UTF8ToString(text, length)); });
 
 namespace {
 
@@ -112,15 +115,26 @@ struct ClientEntry {
 std::map<int, std::unique_ptr<ClientEntry>> g_clients;
 int g_next_client = 1;
 
-void settle(int call, bool ok, const std::string& text) {
+enum Shape { kResultJson = 0, kKeyListBody = 1, kKeyDetailsBody = 2, kUsageBody = 3 };
+
+void settle(int call, bool ok, const std::string& text, Shape shape = kResultJson) {
   g_calls.erase(call);
-  ks_host_settle(call, ok ? 1 : 0, text.data(), static_cast<int>(text.size()));
+  ks_host_settle(call, ok ? 1 : 0, shape, text.data(), static_cast<int>(text.size()));
 }
 
 template <class T>
 void settle_error(int call, const Result<T>& result) {
   settle(call, false, encode_error_object(result.error()));
 }
+
+// A decoded response: JS gets the body back rather than a re-encoding of the model (see
+// src/results.js), because JSON.parse is faster than anything the wasm can write.
+template <class T>
+void settle_checked_body(int call, const Result<T>& result, Shape shape) {
+  if (!result.ok()) return settle_error(call, result);
+  settle(call, true, result.raw().body, shape);
+}
+
 
 // Options arrive as separate scalars from JS (no JSON parsing of secrets on either side).
 std::string client_create(std::string base_url, std::string session_token, bool ambient,
@@ -195,27 +209,15 @@ void client_call(int client, int op, std::string key_id, int days, int concurren
   g_calls[call] = options.cancellation;
   switch (op) {
     case 0:
-      return c.list_keys_async(
-          [call](Result<KeyList> r) {
-            if (!r.ok()) return settle_error(call, r);
-            settle(call, true, encode_key_list(r.value()));
-          },
-          options);
+      return c.list_keys_async([call](Result<KeyList> r) { settle_checked_body(call, r, kKeyListBody); },
+                               options);
     case 1:
       return c.get_key_async(
-          key_id,
-          [call](Result<APIKeyDetails> r) {
-            if (!r.ok()) return settle_error(call, r);
-            settle(call, true, encode_key_details(r.value()));
-          },
+          key_id, [call](Result<APIKeyDetails> r) { settle_checked_body(call, r, kKeyDetailsBody); },
           options);
     case 2:
       return c.get_usage_async(
-          key_id, days,
-          [call](Result<KeyUsage> r) {
-            if (!r.ok()) return settle_error(call, r);
-            settle(call, true, encode_key_usage_object(r.value()));
-          },
+          key_id, days, [call](Result<KeyUsage> r) { settle_checked_body(call, r, kUsageBody); },
           options);
     case 3:
     case 4:
@@ -260,21 +262,17 @@ std::string run_helper(std::string helper, std::string input) {
   return wrap(analytics::run_helper_json(helper, input));
 }
 
-// Decodes a response body the way a call would and re-encodes the model (tests, benchmarks).
-std::string decode_body(std::string kind, std::string body) {
-  if (kind == "usage") {
-    auto r = decode_key_usage(body);
-    return r.ok() ? "{\"ok\":" + encode_key_usage_object(r.value()) + "}"
-                  : "{\"error\":" + encode_error_object(r.error()) + "}";
-  }
-  if (kind == "keys") {
-    auto r = decode_key_list(body);
-    return r.ok() ? "{\"ok\":" + encode_key_list(r.value()) + "}"
-                  : "{\"error\":" + encode_error_object(r.error()) + "}";
-  }
-  auto r = decode_key_details(body);
-  return r.ok() ? "{\"ok\":" + encode_key_details(r.value()) + "}"
-                : "{\"error\":" + encode_error_object(r.error()) + "}";
+// Decodes a response body the way a call does (tests, benchmarks): "" when it is valid, else
+// {"error": ...}. With `reencode`, {"ok": <the core's JSON of the decoded model>}: the reference
+// src/results.js is tested against.
+std::string decode_body(std::string kind, std::string body, bool reencode) {
+  auto answer = [reencode](const auto& result, auto encode) -> std::string {
+    if (!result.ok()) return "{\"error\":" + encode_error_object(result.error()) + "}";
+    return reencode ? "{\"ok\":" + encode(result.value()) + "}" : std::string();
+  };
+  if (kind == "usage") return answer(decode_key_usage(body), encode_key_usage_object);
+  if (kind == "keys") return answer(decode_key_list(body), encode_key_list);
+  return answer(decode_key_details(body), encode_key_details);
 }
 
 std::string validate(std::string what, std::string value) {
