@@ -168,8 +168,4 @@ std::int64_t Client::Impl::now_unix() const {
       .count();
 }
 
-void Client::Impl::log(const std::string& line) const {
-  if (options.logger) options.logger(redact(line, options.session_token));
-}
-
 }  // namespace keyscope

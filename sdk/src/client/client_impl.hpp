@@ -6,6 +6,7 @@
 #include <string>
 
 #include "keyscope/client.hpp"
+#include "keyscope/redact.hpp"
 #include "keyscope/transport.hpp"
 
 namespace keyscope {
@@ -24,8 +25,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   RateLimit rate_limit() const;
   double next_random();
   std::int64_t now_unix() const;
-  void log(const std::string& line) const;
-  bool logging() const { return static_cast<bool>(options.logger); }  // build lines only then
+  // Calls make_line() only when a logger is set: no line is built on the hot path otherwise.
+  template <class MakeLine>
+  void log(MakeLine make_line) const {
+    if (options.logger) options.logger(redact(make_line(), options.session_token));
+  }
 
  private:
   mutable std::mutex mutex_;

@@ -35,18 +35,20 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
     std::optional<Error> error;
     if (received) {
       client->record_rate_limit(raw);
-      if (client->logging()) {
-        client->log("keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) +
-                    " in " + std::to_string(elapsed.count()) + " ms (attempt " +
-                    std::to_string(attempt) + ")" + request_id_suffix(raw));
-      }
+      client->log([&] {
+        return "keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) + " in " +
+               std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) + ")" +
+               request_id_suffix(raw);
+      });
       if (raw.status >= 200 && raw.status < 300) return finish(std::nullopt, std::move(raw));
       error = client::error_from_response(raw);
     } else {
       error = outcome.error();
-      if (client->logging()) client->log("keyscope: GET " + redact(request.url) + " failed after " +
-                  std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
-                  "): " + redact(error->message, client->options.session_token));
+      client->log([&] {
+        return "keyscope: GET " + redact(request.url) + " failed after " +
+               std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
+               "): " + redact(error->message, client->options.session_token);
+      });
     }
     error->message = redact(error->message, client->options.session_token);
 
@@ -67,9 +69,11 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
       }
       delay = requested;
     }
-    if (client->logging()) client->log("keyscope: retrying GET " + redact(request.url) + " in " +
-                std::to_string(delay.count()) + " ms after " + error_class_name(error->kind) +
-                (raw.status ? " " + std::to_string(raw.status) : std::string()));
+    client->log([&] {
+      return "keyscope: retrying GET " + redact(request.url) + " in " + std::to_string(delay.count()) +
+             " ms after " + error_class_name(error->kind) +
+             (raw.status ? " " + std::to_string(raw.status) : std::string());
+    });
     auto self = shared_from_this();
     client->options.transport->defer(delay, [self] { self->start(); });
   }
