@@ -183,7 +183,8 @@ std::vector<Finding> detect_anomalies(const Fleet& fleet, std::int64_t now_unix,
 
 // How keys map to cost centers. Precedence: by_key[key id], then by_key[key name], then the
 // first capture group of name_pattern (an ECMAScript regular expression searched in the key
-// name, with exactly one capture group: std::regex natively, the JS RegExp in the npm package). Keys that map nowhere, or to "", go to "unallocated".
+// name, with exactly one capture group: std::regex natively, the JS RegExp in the npm package).
+// Keys that map nowhere, or to "", go to "unallocated".
 struct CostCenterMap {
   std::vector<std::pair<std::string, std::string>> by_key;  // key id or key name -> center
   std::optional<std::string> name_pattern;

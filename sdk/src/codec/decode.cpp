@@ -10,16 +10,18 @@ using codec::Tape;
 using codec::TapeReader;
 using codec::TapeValue;
 
-// Parses `body` onto `tape`, finds its `data` member and hands it to `read`.
+// Parses `body` onto a tape, finds its `data` member and hands the document and `data` to
+// `read`.
 template <class T, class Read>
 Result<T> decode_envelope(std::string_view body, Read read) {
   Tape tape;
   if (auto error = codec::parse_object(body, tape)) return std::move(*error);
-  const auto data = TapeValue(tape, 0).find("data");
+  const TapeValue document(tape, 0);
+  const auto data = document.find("data");
   if (!data || data->is_null()) return decode_error("missing required field at data", "data");
   TapeReader reader;
   T out{};
-  read(reader, *data, out);
+  read(reader, document, *data, out);
   if (auto error = reader.take_error()) return std::move(*error);
   return out;
 }
@@ -27,40 +29,34 @@ Result<T> decode_envelope(std::string_view body, Read read) {
 }  // namespace
 
 Result<KeyList> decode_key_list(std::string_view body) {
-  Tape tape;
-  if (auto error = codec::parse_object(body, tape)) return std::move(*error);
-  const TapeValue document(tape, 0);
-  const auto data = document.find("data");
-  if (!data || data->is_null()) return decode_error("missing required field at data", "data");
-  if (!data->is_array()) {
-    return decode_error("expected an array, got " + TapeReader::type_of(*data) + " at data", "data");
-  }
-  TapeReader reader;
-  KeyList out;
-  out.data.reserve(data->size());
-  reader.for_each_element_of(document, Path::root(), "data",
-                             [&](const TapeValue& element, const Path& element_path) {
-                               APIKeyInfo info;
-                               codec::read_key_info(reader, element, element_path, info);
-                               out.data.push_back(std::move(info));
-                             });
-  if (const auto meta = reader.object_member(document, Path::root(), "meta")) {
-    reader.optional(*meta, Path::root().member("meta"), "total", out.total);
-  }
-  if (auto error = reader.take_error()) return std::move(*error);
-  return out;
+  return decode_envelope<KeyList>(body, [](TapeReader& reader, const TapeValue& document,
+                                           const TapeValue& data, KeyList& out) {
+    out.data.reserve(data.size());
+    // "expected an array, got ... at data" when `data` is anything else.
+    reader.for_each_element_of(document, Path::root(), "data",
+                               [&](const TapeValue& element, const Path& element_path) {
+                                 APIKeyInfo info;
+                                 codec::read_key_info(reader, element, element_path, info);
+                                 out.data.push_back(std::move(info));
+                               });
+    if (const auto meta = reader.object_member(document, Path::root(), "meta")) {
+      reader.optional(*meta, Path::root().member("meta"), "total", out.total);
+    }
+  });
 }
 
 Result<APIKeyDetails> decode_key_details(std::string_view body) {
-  return decode_envelope<APIKeyDetails>(body, [](TapeReader& reader, const TapeValue& data, APIKeyDetails& out) {
-    codec::read_key_details(reader, data, Path::root().member("data"), out);
-  });
+  return decode_envelope<APIKeyDetails>(
+      body, [](TapeReader& reader, const TapeValue&, const TapeValue& data, APIKeyDetails& out) {
+        codec::read_key_details(reader, data, Path::root().member("data"), out);
+      });
 }
 
 Result<KeyUsage> decode_key_usage(std::string_view body) {
-  return decode_envelope<KeyUsage>(body, [](TapeReader& reader, const TapeValue& data, KeyUsage& out) {
-    codec::read_key_usage(reader, data, Path::root().member("data"), out);
-  });
+  return decode_envelope<KeyUsage>(
+      body, [](TapeReader& reader, const TapeValue&, const TapeValue& data, KeyUsage& out) {
+        codec::read_key_usage(reader, data, Path::root().member("data"), out);
+      });
 }
 
 }  // namespace keyscope

@@ -119,22 +119,10 @@ class BasicReader {
     out = d;
   }
   void value(const Value& v, const Path& path, Timestamp& out) {
-    if (kind_of(v) != JsonKind::string) {
-      return fail(path, "expected an ISO-8601 timestamp string, got " + type_of(v));
-    }
-    std::string text = string_of(v);
-    const auto seconds = parse_iso8601(text);
-    if (!seconds) return fail(path, "not an ISO-8601 timestamp");
-    out = Timestamp{std::move(text), *seconds};
+    parsed_text(v, path, "an ISO-8601 timestamp string", "not an ISO-8601 timestamp", parse_iso8601, out);
   }
   void value(const Value& v, const Path& path, Date& out) {
-    if (kind_of(v) != JsonKind::string) {
-      return fail(path, "expected a date string (YYYY-MM-DD), got " + type_of(v));
-    }
-    std::string text = string_of(v);
-    const auto days = parse_iso_date(text);
-    if (!days) return fail(path, "not a date (YYYY-MM-DD)");
-    out = Date{std::move(text), *days};
+    parsed_text(v, path, "a date string (YYYY-MM-DD)", "not a date (YYYY-MM-DD)", parse_iso_date, out);
   }
   void value(const Value& v, const Path& path, std::vector<std::string>& out) {
     if (kind_of(v) != JsonKind::array) return fail(path, "expected an array of strings, got " + type_of(v));
@@ -164,6 +152,18 @@ class BasicReader {
   }
 
  private:
+  // A string that `parse` turns into a number: Timestamp and Date keep both, {text, number}.
+  template <class Out, class Parse>
+  void parsed_text(const Value& v, const Path& path, const char* expected, const char* invalid,
+                   Parse parse, Out& out) {
+    if (kind_of(v) != JsonKind::string) {
+      return fail(path, std::string("expected ") + expected + ", got " + type_of(v));
+    }
+    std::string text = string_of(v);
+    const auto parsed = parse(text);
+    if (!parsed) return fail(path, invalid);
+    out = Out{std::move(text), *parsed};
+  }
   auto present(const Value& object, const Path& path, const char* key) -> decltype(find_member(object, key)) {
     if (!ok()) return {};
     if (!object.is_object()) {

@@ -17,6 +17,18 @@ int hex_value(char c) {
   return -1;
 }
 
+// The four hex digits of a backslash-u escape that start at `at`, or -1.
+int read_hex4(std::string_view text, std::size_t at) {
+  if (at + 4 > text.size()) return -1;
+  int out = 0;
+  for (std::size_t i = at; i < at + 4; ++i) {
+    const int digit = hex_value(text[i]);
+    if (digit < 0) return -1;
+    out = out * 16 + digit;
+  }
+  return out;
+}
+
 void append_utf8(std::string& out, std::uint32_t code_point) {
   if (code_point < 0x80) {
     out += static_cast<char>(code_point);
@@ -187,15 +199,9 @@ class TapeParser {
   }
 
   int hex4() {
-    if (pos_ + 4 > text_.size()) return -1;
-    int out = 0;
-    for (int i = 0; i < 4; ++i) {
-      const int digit = hex_value(text_[pos_ + i]);
-      if (digit < 0) return -1;
-      out = out * 16 + digit;
-    }
-    pos_ += 4;
-    return out;
+    const int unit = read_hex4(text_, pos_);
+    if (unit >= 0) pos_ += 4;
+    return unit;
   }
 
   bool utf8_sequence(unsigned char lead) {
@@ -227,24 +233,20 @@ class TapeParser {
     if (negative) ++pos_;
     if (at('0')) {
       ++pos_;
-    } else if (pos_ < text_.size() && text_[pos_] >= '1' && text_[pos_] <= '9') {
-      while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
-    } else {
+    } else if (!digits()) {  // a first digit of 1-9: '0' was taken above
       return fail();
     }
     bool integral = true;
     if (at('.')) {
       integral = false;
       ++pos_;
-      if (pos_ >= text_.size() || !is_digit(text_[pos_])) return fail();
-      while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
+      if (!digits()) return fail();
     }
     if (at('e') || at('E')) {
       integral = false;
       ++pos_;
       if (at('+') || at('-')) ++pos_;
-      if (pos_ >= text_.size() || !is_digit(text_[pos_])) return fail();
-      while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
+      if (!digits()) return fail();
     }
     const auto index = push(JsonKind::floating);
     auto& node = tape_.nodes_[index];
@@ -255,6 +257,13 @@ class TapeParser {
     node.number.floating = std::strtod(std::string(digits).c_str(), nullptr);
     if (!std::isfinite(node.number.floating)) return fail();  // "1e400": nlohmann refuses it too
     return true;
+  }
+
+  // One or more digits.
+  bool digits() {
+    const std::size_t begin = pos_;
+    while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
+    return pos_ > begin;
   }
 
   // By hand: libc's strtoull is generic and slow where it matters most (WebAssembly).
@@ -308,15 +317,12 @@ std::string Tape::string(const Node& node) const {
       case 'r': out += '\r'; break;
       case 't': out += '\t'; break;
       case 'u': {
-        auto hex4 = [&](std::size_t at) {
-          std::uint32_t v = 0;
-          for (std::size_t k = 0; k < 4; ++k) v = v * 16 + static_cast<std::uint32_t>(hex_value(raw[at + k]));
-          return v;
-        };
-        std::uint32_t code_point = hex4(i + 1);
+        // Valid and surrogates paired: the parser checked.
+        auto code_point = static_cast<std::uint32_t>(read_hex4(raw, i + 1));
         i += 4;
-        if (code_point >= 0xD800 && code_point <= 0xDBFF) {  // paired, checked by the parser
-          code_point = 0x10000 + ((code_point - 0xD800) << 10) + (hex4(i + 3) - 0xDC00);
+        if (code_point >= 0xD800 && code_point <= 0xDBFF) {
+          const auto low = static_cast<std::uint32_t>(read_hex4(raw, i + 3));
+          code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
           i += 6;
         }
         append_utf8(out, code_point);

@@ -19,11 +19,9 @@ bool needs_escaping(std::string_view text) {
 
 void JsonWriter::append_string(std::string_view text) {
   if (!needs_escaping(text)) {
-    char* at = room(text.size() + 2);
-    *at++ = '"';
-    for (const char c : text) *at++ = c;
-    *at = '"';
-    size_ += text.size() + 2;
+    put('"');
+    append(text);
+    put('"');
     return;
   }
   // Escapes, and invalid UTF-8 replaced (U+FFFD) rather than thrown: the text may have come

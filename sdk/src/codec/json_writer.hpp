@@ -47,7 +47,6 @@ class JsonWriter {
     size_ = static_cast<std::size_t>(std::to_chars(at, at + 24, n).ptr - out_.data());
   }
   void value(double d);
-  void value(bool b) { value_text(b ? "true" : "false"); }
   template <class T>
   void value(const std::optional<T>& v) {
     if (v) value(*v);
@@ -58,8 +57,6 @@ class JsonWriter {
     for (const auto& item : items) value(item);
     end_array();
   }
-  // Text that is already JSON.
-  void raw(std::string_view json_text) { value_text(json_text); }
 
  private:
   // Writes go straight into the string's storage, grown ahead: one append call per piece was

@@ -7,7 +7,7 @@
 
 namespace keyscope::codec {
 
-// Instantiated for both value types (model_read.cpp).
+// Defined in model_read.hpp; instantiated for both value types in model_read_{tape,json}.cpp.
 template <class Value>
 void read_key_info(BasicReader<Value>& reader, const Value& object, const Path& path, APIKeyInfo& out);
 template <class Value>

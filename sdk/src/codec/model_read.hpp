@@ -44,11 +44,11 @@ void read_key_details(BasicReader<Value>& reader, const Value& object, const Pat
   reader.optional(object, path, "allowed_ips", out.allowed_ips);
   if (const auto usage = reader.object_member(object, path, "usage")) {
     reader.for_each_element_of(*usage, path.member("usage"), "daily",
-                            [&](const Value& element, const Path& element_path) {
-                              DailyBucket bucket;
-                              read_daily_bucket(reader, element, element_path, bucket);
-                              out.usage_daily.push_back(std::move(bucket));
-                            });
+                               [&](const Value& element, const Path& element_path) {
+                                 DailyBucket bucket;
+                                 read_daily_bucket(reader, element, element_path, bucket);
+                                 out.usage_daily.push_back(std::move(bucket));
+                               });
   }
 }
 
@@ -68,12 +68,12 @@ void read_key_usage(BasicReader<Value>& reader, const Value& object, const Path&
   reader.optional(object, path, "rate_limit_peak_per_minute", out.rate_limit_peak_per_minute);
   reader.optional(object, path, "rate_limit_peak_per_day", out.rate_limit_peak_per_day);
   reader.for_each_element_of(object, path, "top_endpoints",
-                          [&](const Value& element, const Path& element_path) {
-                            EndpointCount endpoint;
-                            reader.required(element, element_path, "path", endpoint.path);
-                            reader.required(element, element_path, "count", endpoint.count);
-                            out.top_endpoints.push_back(std::move(endpoint));
-                          });
+                             [&](const Value& element, const Path& element_path) {
+                               EndpointCount endpoint;
+                               reader.required(element, element_path, "path", endpoint.path);
+                               reader.required(element, element_path, "count", endpoint.count);
+                               out.top_endpoints.push_back(std::move(endpoint));
+                             });
   if (const auto by_status = reader.object_member(object, path, "by_status")) {
     const Path status_path = path.member("by_status");
     for_each_member(*by_status, [&](const std::string& status, const Value& count) {
@@ -84,18 +84,18 @@ void read_key_usage(BasicReader<Value>& reader, const Value& object, const Path&
     });
   }
   reader.for_each_element_of(object, path, "daily",
-                          [&](const Value& element, const Path& element_path) {
-                            DailyBucket bucket;
-                            read_daily_bucket(reader, element, element_path, bucket);
-                            out.daily.push_back(std::move(bucket));
-                          });
+                             [&](const Value& element, const Path& element_path) {
+                               DailyBucket bucket;
+                               read_daily_bucket(reader, element, element_path, bucket);
+                               out.daily.push_back(std::move(bucket));
+                             });
   reader.for_each_element_of(object, path, "rate_limit_hits_by_hour",
-                          [&](const Value& element, const Path& element_path) {
-                            HourBucket bucket;
-                            reader.required(element, element_path, "hour", bucket.hour);
-                            reader.required(element, element_path, "count", bucket.count);
-                            out.rate_limit_hits_by_hour.push_back(std::move(bucket));
-                          });
+                             [&](const Value& element, const Path& element_path) {
+                               HourBucket bucket;
+                               reader.required(element, element_path, "hour", bucket.hour);
+                               reader.required(element, element_path, "count", bucket.count);
+                               out.rate_limit_hits_by_hour.push_back(std::move(bucket));
+                             });
 }
 
 }  // namespace keyscope::codec

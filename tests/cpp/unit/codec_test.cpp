@@ -129,6 +129,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadBody{"meta_total_string", R"({"data":[],"meta":{"total":"2"}})", "meta.total"}),
     [](const ::testing::TestParamInfo<BadBody>& info) { return std::string(info.param.name); });
 
+TEST(Codec, ListDataOfTheWrongTypeSaysWhatItGot) {
+  auto list = decode_key_list(R"({"data":{}})");
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().message, "expected an array, got an object at data");
+  EXPECT_EQ(list.error().json_path, "data");
+}
+
 TEST(Codec, UsageErrorsNameNestedPaths) {
   auto usage = decode_key_usage(
       R"({"data":{"key_id":"k","total_requests":1,"by_status":{"200":"1"}}})");
