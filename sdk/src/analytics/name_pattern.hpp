@@ -5,6 +5,7 @@
 //   name_pattern/std_regex.cpp   std::regex, native builds;
 //   name_pattern/js_regexp.cpp   the JS host's RegExp, WebAssembly builds: std::regex and the
 //                                locale machinery it drags in were ~45 KB of the package's gzip.
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,10 @@ class NamePattern {
   std::optional<std::string> first_group(const std::string& text) const;
 
  private:
+  // The errors both engines raise (name_pattern.cpp), so they read the same everywhere.
+  [[noreturn]] static void refuse_syntax(const std::string& why);
+  static void require_one_group(std::size_t groups);
+
   struct Engine;
   std::unique_ptr<Engine> engine_;
 };

@@ -5,7 +5,6 @@
 #include <cstdlib>
 
 #include "analytics/name_pattern.hpp"
-#include "keyscope/error.hpp"
 
 #ifdef EM_JS_DEPS
 EM_JS_DEPS(keyscope_name_pattern, "$UTF8ToString,$stringToUTF8,$lengthBytesUTF8");
@@ -13,8 +12,18 @@ EM_JS_DEPS(keyscope_name_pattern, "$UTF8ToString,$stringToUTF8,$lengthBytesUTF8"
 
 // Returns a handle > 0, or 0 and writes why into a malloc'ed string at *error (caller frees).
 // The group count comes from matching the empty alternative: (?:p)| always matches "".
+// The table also keeps `toHeap`, which copies a JS string into a malloc'ed C string.
 EM_JS(int, ks_regexp_compile, (const char* pattern, int* groups, char** error), {
-  const table = Module['ksRegExps'] || (Module['ksRegExps'] = { next: 1, items: new Map() });
+  const table = Module['ksRegExps'] || (Module['ksRegExps'] = {
+    next: 1,
+    items: new Map(),
+    toHeap: (text) => {
+      const size = lengthBytesUTF8(text) + 1;
+      const out = _malloc(size);
+      stringToUTF8(text, out, size);
+      return out;
+    },
+  });
   try {
     const source = UTF8ToString(pattern);
     const regexp = new RegExp(source);
@@ -23,23 +32,17 @@ EM_JS(int, ks_regexp_compile, (const char* pattern, int* groups, char** error), 
     table.items.set(id, regexp);
     return id;
   } catch (e) {
-    const text = String(e && e.message || e);
-    const size = lengthBytesUTF8(text) + 1;
-    const out = _malloc(size);
-    stringToUTF8(text, out, size);
-    HEAP32[error >> 2] = out;
+    HEAP32[error >> 2] = table.toHeap(String(e && e.message || e));
     return 0;
   }
 });
 
 // The first capture group of the first match as a malloc'ed string, or 0.
 EM_JS(char*, ks_regexp_first_group, (int id, const char* text), {
-  const match = Module['ksRegExps'].items.get(id).exec(UTF8ToString(text));
+  const table = Module['ksRegExps'];
+  const match = table.items.get(id).exec(UTF8ToString(text));
   if (!match || match[1] === undefined || match[1] === "") return 0;
-  const size = lengthBytesUTF8(match[1]) + 1;
-  const out = _malloc(size);
-  stringToUTF8(match[1], out, size);
-  return out;
+  return table.toHeap(match[1]);
 });
 
 EM_JS(void, ks_regexp_free, (int id), { Module['ksRegExps'].items.delete(id); });
@@ -60,12 +63,9 @@ NamePattern::NamePattern(const std::string& pattern) : engine_(std::make_unique<
   if (!engine_->id) {
     std::string why = error ? error : "unknown error";
     std::free(error);
-    throw_error(validation_error("name_pattern is not a valid regular expression: " + why));
+    refuse_syntax(why);
   }
-  if (groups != 1) {
-    throw_error(validation_error("name_pattern must have exactly one capture group, it has " +
-                                 std::to_string(groups)));
-  }
+  require_one_group(static_cast<std::size_t>(groups));
 }
 
 NamePattern::~NamePattern() = default;

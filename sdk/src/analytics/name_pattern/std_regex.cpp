@@ -2,7 +2,6 @@
 #include <regex>
 
 #include "analytics/name_pattern.hpp"
-#include "keyscope/error.hpp"
 
 namespace keyscope::analytics {
 
@@ -14,12 +13,9 @@ NamePattern::NamePattern(const std::string& pattern) {
   try {
     engine_ = std::make_unique<Engine>(Engine{std::regex(pattern, std::regex::ECMAScript)});
   } catch (const std::regex_error& e) {
-    throw_error(validation_error("name_pattern is not a valid regular expression: " + std::string(e.what())));
+    refuse_syntax(e.what());
   }
-  if (engine_->regex.mark_count() != 1) {
-    throw_error(validation_error("name_pattern must have exactly one capture group, it has " +
-                                 std::to_string(engine_->regex.mark_count())));
-  }
+  require_one_group(engine_->regex.mark_count());
 }
 
 NamePattern::~NamePattern() = default;
