@@ -4,8 +4,9 @@
 //
 // Data crosses the boundary as JSON text (results, errors, analytics) or raw bytes (response
 // bodies, copied once into the heap). A body the core decoded without error goes back as it came
-// and JS parses it (src/results.js); fleets and analytics come back as the core's JSON. No embind object graphs: nothing on the JS side ever needs
-// .delete(), and nothing stays allocated after a call settles.
+// and JS parses it (src/results.js); fleets and analytics come back as the core's JSON. No embind
+// object graphs: nothing on the JS side ever needs .delete(), and nothing stays allocated after a
+// call settles.
 //
 // Exceptions: the client and codec return Result<T> and never throw. The analytics JSON entry
 // points return Result<std::string> too; the build decides how C++ exceptions are compiled (see
@@ -115,6 +116,9 @@ struct ClientEntry {
 std::map<int, std::unique_ptr<ClientEntry>> g_clients;
 int g_next_client = 1;
 
+// {"error": <error object>}: how every entry point below reports a failure as JSON text.
+std::string error_json(const Error& error) { return "{\"error\":" + encode_error_object(error) + "}"; }
+
 enum Shape { kResultJson = 0, kKeyListBody = 1, kKeyDetailsBody = 2, kUsageBody = 3 };
 
 void settle(int call, bool ok, const std::string& text, Shape shape = kResultJson) {
@@ -134,7 +138,6 @@ void settle_checked_body(int call, const Result<T>& result, Shape shape) {
   if (!result.ok()) return settle_error(call, result);
   settle(call, true, result.raw().body, shape);
 }
-
 
 // Options arrive as separate scalars from JS (no JSON parsing of secrets on either side).
 std::string client_create(std::string base_url, std::string session_token, bool ambient,
@@ -159,7 +162,7 @@ std::string client_create(std::string base_url, std::string session_token, bool 
   options.transport = std::make_shared<FetchTransport>(id);
   options.user_agent_product = std::string("keyscope-js/") + kVersion;
   auto created = Client::create(std::move(options));
-  if (!created.ok()) return "{\"error\":" + encode_error_object(created.error()) + "}";
+  if (!created.ok()) return error_json(created.error());
   g_clients[id] = std::make_unique<ClientEntry>(ClientEntry{created.value()});
   return "{\"client\":" + std::to_string(id) + "}";
 }
@@ -255,7 +258,7 @@ void call_cancel(int call) {
 // {"ok": <output JSON>} or {"error": <error object>} — one JSON text either way.
 std::string wrap(const Result<std::string>& result) {
   if (result.ok()) return "{\"ok\":" + result.value() + "}";
-  return "{\"error\":" + encode_error_object(result.error()) + "}";
+  return error_json(result.error());
 }
 
 std::string run_helper(std::string helper, std::string input) {
@@ -267,7 +270,7 @@ std::string run_helper(std::string helper, std::string input) {
 // src/results.js is tested against.
 std::string decode_body(std::string kind, std::string body, bool reencode) {
   auto answer = [reencode](const auto& result, auto encode) -> std::string {
-    if (!result.ok()) return "{\"error\":" + encode_error_object(result.error()) + "}";
+    if (!result.ok()) return error_json(result.error());
     return reencode ? "{\"ok\":" + encode(result.value()) + "}" : std::string();
   };
   if (kind == "usage") return answer(decode_key_usage(body), encode_key_usage_object);
@@ -294,9 +297,9 @@ std::string guarded(Fn fn) {
   try {
     return "{\"ok\":" + fn() + "}";
   } catch (const KeyscopeError& e) {
-    return "{\"error\":" + encode_error_object(e.error()) + "}";
+    return error_json(e.error());
   } catch (const std::exception& e) {
-    return "{\"error\":" + encode_error_object(validation_error(e.what())) + "}";
+    return error_json(validation_error(e.what()));
   }
 }
 
