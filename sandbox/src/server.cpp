@@ -372,6 +372,7 @@ void Sandbox::dispatch(const Request& req, Response& res) {
 
 void Sandbox::handle_api(const Request& req, Response& res, const std::string& rid) {
   api_requests_.fetch_add(1, std::memory_order_relaxed);
+  const InFlightGauge::Scope in_flight(in_flight_);
   if (opts_.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(opts_.latency_ms));
   if (req.method == "OPTIONS" && cors_match(req)) {
     preflight(req, res);
@@ -542,13 +543,18 @@ void Sandbox::handle_control(const Request& req, Response& res, const std::strin
     return;
   }
   if (path == "/__sandbox/stats") {
-    if (req.method != "GET") {
-      send_error(res, rid, 405, "method_not_allowed", "Use GET");
+    if (req.method == "DELETE") {
+      in_flight_.reset_peak();
+    } else if (req.method != "GET") {
+      res.set_header("Allow", "GET, DELETE");
+      send_error(res, rid, 405, "method_not_allowed", "Use GET or DELETE");
       return;
     }
     ojson j;
     j["requests"] = api_requests_.load();
     j["connections"] = connections_.load();
+    j["in_flight"] = in_flight_.now();
+    j["max_in_flight"] = in_flight_.peak();
     send_json(res, 200, j.dump());
     return;
   }
@@ -614,6 +620,7 @@ int Sandbox::run() {
   auto with_body = [this](const Request& req, Response& res) { dispatch(req, res); };
   svr.Post("/__sandbox/faults", with_body);
   svr.Delete("/__sandbox/faults", with_body);
+  svr.Delete("/__sandbox/stats", with_body);
 
   svr.set_error_handler(httplib::Server::HandlerWithResponse([this](const Request& req, Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;

@@ -9,6 +9,7 @@
 
 #include "demo_data.hpp"
 #include "faults.hpp"
+#include "in_flight.hpp"
 #include "logger.hpp"
 #include "options.hpp"
 #include "rate_limit.hpp"
@@ -66,6 +67,7 @@ class Sandbox {
   std::atomic<bool> stop_requested_{false};
   std::atomic<std::uint64_t> api_requests_{0};
   std::atomic<std::uint64_t> connections_{0};
+  InFlightGauge in_flight_;
   std::atomic<std::uint64_t> rid_counter_{0};
   std::uint64_t rid_salt_ = 0;
 };

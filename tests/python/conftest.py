@@ -60,8 +60,13 @@ class Sandbox:
         self._control("DELETE", "/__sandbox/faults")
 
     def stats(self) -> Dict[str, int]:
+        """requests, connections, in_flight and max_in_flight (API requests being served at once)."""
         result: Dict[str, int] = self._control("GET", "/__sandbox/stats")
         return result
+
+    def reset_peak(self) -> None:
+        """Start max_in_flight again from what is in flight now."""
+        self._control("DELETE", "/__sandbox/stats")
 
     def stop(self) -> None:
         if self.process.poll() is None:

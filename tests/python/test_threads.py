@@ -21,6 +21,8 @@ def slow_sandbox(sandbox_factory):
 
 
 def test_threads_overlap(slow_sandbox) -> None:
+    # Overlap is counted by the server (requests it was serving at once), not timed, so the
+    # test holds on a loaded machine too.
     with keyscope.Client(base_url=slow_sandbox.base_url, session_token=slow_sandbox.token) as c:
         key_ids = [k.id for k in c.list_keys() if not k.revoked][:8]
         results: list = [None] * 8
@@ -32,8 +34,8 @@ def test_threads_overlap(slow_sandbox) -> None:
             except BaseException as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
+        slow_sandbox.reset_peak()
         threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-        t0 = time.monotonic()
         for t in threads:
             t.start()
         # the main thread keeps running Python while the calls wait
@@ -41,21 +43,21 @@ def test_threads_overlap(slow_sandbox) -> None:
         while any(t.is_alive() for t in threads):
             spins += 1
             time.sleep(0.001)
-        elapsed = time.monotonic() - t0
         assert not errors, errors
         assert all(isinstance(r, keyscope.KeyUsage) for r in results)
-        assert elapsed < 1.2, f"8 x 200 ms calls took {elapsed:.3f} s: they did not overlap"
+        assert [r.key_id for r in results] == key_ids
+        peak = slow_sandbox.stats()["max_in_flight"]
+        assert peak >= 6, f"only {peak} of 8 calls were in flight together: the GIL was held"
         assert spins > 20
 
 
 def test_usage_by_key_concurrency(slow_sandbox) -> None:
     with keyscope.Client(base_url=slow_sandbox.base_url, session_token=slow_sandbox.token) as c:
-        t0 = time.monotonic()
-        rows = c.usage_by_key(days=7, concurrency=12)
-        elapsed = time.monotonic() - t0
+        slow_sandbox.reset_peak()
+        rows = c.usage_by_key(days=7, concurrency=4)
     assert len(rows) == 12
-    # 1 list + 12 usages at 200 ms each: sequential would be 2.6 s
-    assert elapsed < 2.0, elapsed  # 13 calls of 0.2 s one after another: 2.6 s
+    peak = slow_sandbox.stats()["max_in_flight"]
+    assert peak == 4, f"{peak} usage calls were in flight together, asked for 4"
 
 
 def test_same_client_many_threads_consistent(client, keys) -> None:

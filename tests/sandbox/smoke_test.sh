@@ -242,7 +242,7 @@ try:
         envelope_ok(st, h, j, 405, "method_not_allowed", m)
 
     # --- keep-alive and stats -------------------------------------------
-    st, h, s0, _ = jget(A, "/__sandbox/stats", cookie=None)
+    st, h, s0, _ = jget(A, "/__sandbox/stats", method="DELETE", cookie=None)
     conn = http.client.HTTPConnection(A["host"], A["port"], timeout=10)
     for _ in range(20):
         st, h, b = req(A, "/api/v1/keys", conn=conn)
@@ -250,6 +250,7 @@ try:
     st, h, s1, _ = jget(A, "/__sandbox/stats", cookie=None)
     check(s1["requests"] - s0["requests"] == 20 and s1["connections"] - s0["connections"] == 2,
           "20 requests over one keep-alive connection: %s -> %s" % (s0, s1))
+    check(s1["in_flight"] == 0 and s1["max_in_flight"] == 1, "one connection: one request in flight at a time: %s" % s1)
 
     # --- robustness ------------------------------------------------------
     weird = ["/api/v1/keys/" + "a" * 100000, "/api/v1/keys?" + "&".join("x%d=%%ff%%00" % i for i in range(2000)),
@@ -326,6 +327,20 @@ try:
     t0 = time.time()
     st, h, j, _ = jget(A, usage_path)
     check(st == 200 and time.time() - t0 >= 0.39 and j["data"]["key_id"] == kid, "fault latency then normal body")
+
+    # --- in-flight peak: requests held by a latency fault overlap -----------
+    import threading
+    fault({"path_contains": "/keys", "mode": "latency", "latency_ms": 1000, "times": 4})
+    st, _, _, _ = jget(A, "/__sandbox/stats", method="DELETE", cookie=None)
+    holders = [threading.Thread(target=req, args=(A, "/api/v1/keys")) for _ in range(4)]
+    for t in holders: t.start()
+    for t in holders: t.join()
+    st2, _, s2, _ = jget(A, "/__sandbox/stats", cookie=None)
+    check(st == 200 and st2 == 200 and s2["max_in_flight"] == 4 and s2["in_flight"] == 0,
+          "4 held requests at once give max_in_flight 4: %s" % s2)
+    jget(A, "/__sandbox/stats", method="DELETE", cookie=None)
+    st, _, s3, _ = jget(A, "/__sandbox/stats", cookie=None)
+    check(s3["max_in_flight"] == 0, "DELETE /__sandbox/stats starts the peak again: %s" % s3)
     fault({"path_contains": "/usage", "mode": "wrong_type"})
     st, h, j, _ = jget(A, usage_path)
     check(st == 200 and isinstance(j["data"]["total_requests"], str), "fault wrong_type")
