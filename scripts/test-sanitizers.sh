@@ -20,6 +20,7 @@ ctest --test-dir "$build" --output-on-failure -j2 --timeout 300 -E '^(cmake_cons
 echo "==> fuzzing the codec for ${fuzz_seconds} s" >&2
 corpus=$(mktemp -d)
 cp "$root"/tests/fixtures/*.json "$corpus"/
+printf '%s' 0.1 > "$corpus/decimal"; printf '%s' -12.5e-3 > "$corpus/exponent"  # seeds for number reading
 "$build/tests/fuzz/keyscope_codec_fuzzer" -max_total_time="$fuzz_seconds" -max_len=65536 -timeout=10 \
   -artifact_prefix="$build/" "$corpus" 2>&1 | tail -n 3
 rm -rf "$corpus"

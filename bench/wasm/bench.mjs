@@ -176,9 +176,35 @@ try {
         const decode = (performance.now() - t) / 1000;
         return { usage, fleet, parse, decode };
       }, { keyId, rounds: Math.min(ROUNDS, 200) });
+      // The server 20 ms away, as for Node above: what a dashboard over a real network sees.
+      await sb.fault({ mode: 'latency', latency_ms: 20, times: -1, path_contains: '/api/v1/keys' });
+      const wan = await page.evaluate(async ({ keyId }) => {
+        const ks = await import('/keyscope/index.js');
+        const hand = await import('/hand_written.js');
+        const client = await ks.createClient({ baseUrl: location.origin });
+        const init = { credentials: 'include', headers: { accept: 'application/json' } };
+        const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+        const both = async (f, g, n, warm) => {
+          const a = []; const b = [];
+          for (let i = 0; i < warm + n; i++) {
+            let t = performance.now(); await f(); if (i >= warm) a.push(performance.now() - t);
+            t = performance.now(); await g(); if (i >= warm) b.push(performance.now() - t);
+          }
+          return [med(a), med(b)];
+        };
+        const usage = await both(() => hand.getUsage(location.origin, init, keyId, 90),
+          () => client.getUsage(keyId, { days: 90 }), 40, 3);
+        const fleet = await both(() => hand.fetchFleet(location.origin, init, 90, 8),
+          () => client.fetchFleet({ days: 90, concurrency: 8 }), 10, 1);
+        return { usage, fleet };
+      }, { keyId });
+      await sb.clearFaults();
       console.log(`  getUsage, one call:            fetch + JSON.parse ${fmt(r.usage[0]).padStart(8)}   keyscope ${fmt(r.usage[1]).padStart(8)}   ${ratio(r.usage[1], r.usage[0])}`);
       console.log(`  dashboard load (13 keys, 8 in flight): hand-written ${fmt(r.fleet[0]).padStart(8)}   keyscope ${fmt(r.fleet[1]).padStart(8)}   ${ratio(r.fleet[1], r.fleet[0])}`);
       console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(r.parse)}   keyscope ${fmt(r.decode)}   ${(r.decode / r.parse).toFixed(1)}x`);
+      console.log('  with the server 20 ms away:');
+      console.log(`    getUsage, one call:          fetch + JSON.parse ${fmt(wan.usage[0]).padStart(8)}   keyscope ${fmt(wan.usage[1]).padStart(8)}   ${ratio(wan.usage[1], wan.usage[0])}`);
+      console.log(`    dashboard load:              hand-written ${fmt(wan.fleet[0]).padStart(8)}   keyscope ${fmt(wan.fleet[1]).padStart(8)}   ${ratio(wan.fleet[1], wan.fleet[0])}`);
       await context.close();
     } finally {
       await browser.close();

@@ -1,8 +1,10 @@
 // libFuzzer target: every decoder on arbitrary bytes must return a value or a DecodeError —
 // never crash, hang or leak — and whatever decodes must survive an encode/decode round trip.
-// Differential too: the tape parser the decoders use must accept exactly what nlohmann accepts.
+// Differential too: the tape parser the decoders use must accept exactly what nlohmann accepts,
+// and read numbers as the same doubles.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +38,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool tape_ok = !keyscope::codec::Tape::parse(body, tape, keyscope::codec::kMaxDepth);
     const bool nlohmann_ok = !nlohmann::json::parse(body.begin(), body.end(), nullptr, false).is_discarded();
     if (tape_ok != nlohmann_ok) __builtin_trap();
+    // A lone number reads as the same double (bit for bit) as nlohmann's strtod-based reading.
+    if (tape_ok && keyscope::codec::TapeValue(tape, 0).kind() == keyscope::codec::JsonKind::floating) {
+      const double read = keyscope::codec::TapeValue(tape, 0).floating();
+      const double expected = nlohmann::json::parse(body.begin(), body.end()).get<double>();
+      if (std::memcmp(&read, &expected, sizeof read) != 0) __builtin_trap();
+    }
   }
   if (auto list = keyscope::decode_key_list(body); list.ok()) {
     auto again = keyscope::decode_key_list(keyscope::encode_key_list(*list));

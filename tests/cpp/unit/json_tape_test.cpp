@@ -2,7 +2,11 @@
 // the response decoders switched to it for speed, not for a different notion of JSON.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <random>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -70,6 +74,34 @@ TEST(Tape, ReadsTheSameValuesAsNlohmann) {
     if (v.kind() == JsonKind::unsigned_integer) firsts.push_back(v.unsigned_integer());
   });
   EXPECT_EQ(firsts, (std::vector<std::uint64_t>{1, 4}));
+}
+
+// Decimals take an exact fast path where one IEEE operation rounds correctly; everything else
+// goes to strtod. Either way the double must be strtod's, bit for bit.
+TEST(Tape, ReadsDecimalsExactlyAsStrtod) {
+  std::mt19937_64 random(20261130);
+  std::vector<std::string> numbers = {"0.1", "-0.0", "0.5", "99.95", "0.9876", "1e22", "1e23", "9007199254740991.5",
+                                      "9007199254740993", "123456789012345678e-5", "1.7976931348623157e308",
+                                      "4.9e-324", "2.2250738585072014e-308", "0.000000000000000000000001",
+                                      "1E-22", "1e-23", "3.14159265358979323846", "-12.5E+3"};
+  for (int i = 0; i < 20000; ++i) {
+    const int digit_count = 1 + static_cast<int>(random() % 19);
+    std::string digits = std::to_string(1 + random() % 9);
+    while (static_cast<int>(digits.size()) < digit_count) digits += static_cast<char>('0' + random() % 10);
+    const std::size_t point = random() % (digits.size() + 1);
+    std::string number = (random() % 4 == 0 ? "-" : "") + digits.substr(0, point);
+    if (point == 0) number += "0";
+    if (point < digits.size()) number += "." + digits.substr(point);
+    if (random() % 2) number += "e" + std::to_string(static_cast<int>(random() % 61) - 30);
+    numbers.push_back(number);
+  }
+  for (const std::string& number : numbers) {
+    Tape tape;
+    ASSERT_FALSE(Tape::parse(number, tape, kMaxDepth).has_value()) << number;
+    const double expected = std::strtod(number.c_str(), nullptr);
+    const double read = TapeValue(tape, 0).as_double();
+    EXPECT_EQ(std::memcmp(&read, &expected, sizeof read), 0) << number << ": " << read << " != " << expected;
+  }
 }
 
 TEST(Tape, RefusesANulByteOutsideStringsUnlikeNlohmann) {
