@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../tests/js/support/sandbox.js';
+import { compareCalls, compareDecode, median } from './contest.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = resolve(root, 'bindings/wasm/dist');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 
 // ---- 1. size -------------------------------------------------------------------------------
@@ -55,21 +55,18 @@ const hand = await import(resolve(root, 'bench/wasm/hand_written.js'));
 const staged = mkdtempSync(join(tmpdir(), 'keyscope-bench-'));
 execFileSync(process.execPath, [resolve(root, 'examples/dashboard/stage.mjs'), staged]);
 writeFileSync(join(staged, 'bench.html'), '<!doctype html><meta charset="utf-8"><title>bench</title>');
-copyFileSync(resolve(root, 'bench/wasm/hand_written.js'), join(staged, 'hand_written.js'));
+for (const f of ['hand_written.js', 'contest.js']) copyFileSync(resolve(root, 'bench/wasm', f), join(staged, f));
 const sb = await startSandbox(['--rate-limit', '0', '--static', staged]);
 const ratio = (ks, base) => `${(ks / base).toFixed(2)}x`;
+// The sandbox's latency fault on every API request: what a dashboard over a real network sees.
+const serverAway = (ms) => sb.fault({ mode: 'latency', latency_ms: ms, times: -1, path_contains: '/api/v1/keys' });
 
-// Runs each contender `rounds` times, interleaved, after `warm` unmeasured rounds; medians.
-async function sideBySide(contenders, rounds, warm) {
-  const times = contenders.map(() => []);
-  for (let i = 0; i < warm + rounds; i++) {
-    for (let c = 0; c < contenders.length; c++) {
-      const t = performance.now();
-      await contenders[c]();
-      if (i >= warm) times[c].push(performance.now() - t);
-    }
-  }
-  return times.map(median);
+function report({ usage, fleet }, indent = '  ') {
+  console.log(`${indent}getUsage, one call:            fetch + JSON.parse ${fmt(usage[0]).padStart(8)}   keyscope ${fmt(usage[1]).padStart(8)}   ${ratio(usage[1], usage[0])}`);
+  console.log(`${indent}dashboard load (13 keys, 8 in flight): hand-written ${fmt(fleet[0]).padStart(8)}   keyscope ${fmt(fleet[1]).padStart(8)}   ${ratio(fleet[1], fleet[0])}`);
+}
+function reportDecode({ parse, decode }) {
+  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (copy in, check, TextDecoder + JSON.parse, shape) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
 }
 
 try {
@@ -77,52 +74,20 @@ try {
   const keyId = (await client.listKeys())[0].id;
   const init = { headers: { cookie: `sb-access-token=${sb.token}`, accept: 'application/json' } };
   const bytes = new Uint8Array(await (await fetch(`${sb.url}/api/v1/keys/${keyId}/usage?days=90`, init)).arrayBuffer());
-  const text = new TextDecoder().decode(bytes);
   const a = await hand.getUsage(sb.url, init, keyId, 90);
   const b = await client.getUsage(keyId, { days: 90 });
   if (JSON.stringify(Object.keys(a).sort()) !== JSON.stringify(Object.keys(b).sort()) || a.daily.length !== b.daily.length) {
     throw new Error('the two contenders do not return the same payload');
   }
+  const calls = { hand, client, base: sb.url, init, keyId };
 
   console.log(`\n== Node ${process.version}, sandbox on loopback: ${bytes.length} bytes per 90-day usage payload`);
-  const [usageHand, usageKs] = await sideBySide([
-    () => hand.getUsage(sb.url, init, keyId, 90),
-    () => client.getUsage(keyId, { days: 90 }),
-  ], ROUNDS, 30);
-  console.log(`  getUsage, one call:            fetch + JSON.parse ${fmt(usageHand).padStart(8)}   keyscope ${fmt(usageKs).padStart(8)}   ${ratio(usageKs, usageHand)}`);
-
-  const [fleetHand, fleetKs] = await sideBySide([
-    () => hand.fetchFleet(sb.url, init, 90, 8),
-    () => client.fetchFleet({ days: 90, concurrency: 8 }),
-  ], 40, 5);
-  console.log(`  dashboard load (13 keys, 8 in flight): hand-written ${fmt(fleetHand).padStart(8)}   keyscope ${fmt(fleetKs).padStart(8)}   ${ratio(fleetKs, fleetHand)}`);
-
-  // Warmed up first (both sides reach their optimising tiers), then timed over many rounds.
-  const perCall = (fn, n) => {
-    for (let i = 0; i < 1000; i++) fn();
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    return (performance.now() - t) / n;
-  };
-  const parse = perCall(() => JSON.parse(new TextDecoder().decode(bytes)), 10000);
-  const decode = perCall(() => ks.__internal.decode('usage', bytes), 10000);
-  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (copy in, check, TextDecoder + JSON.parse, shape) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
-
-  // A server 20 ms away (the sandbox's latency fault on every API request): what a dashboard
-  // over a real network sees.
-  await sb.fault({ mode: 'latency', latency_ms: 20, times: -1, path_contains: '/api/v1/keys' });
-  const [wanUsageHand, wanUsageKs] = await sideBySide([
-    () => hand.getUsage(sb.url, init, keyId, 90),
-    () => client.getUsage(keyId, { days: 90 }),
-  ], 40, 3);
-  const [wanFleetHand, wanFleetKs] = await sideBySide([
-    () => hand.fetchFleet(sb.url, init, 90, 8),
-    () => client.fetchFleet({ days: 90, concurrency: 8 }),
-  ], 10, 1);
-  await sb.clearFaults();
+  report(await compareCalls({ ...calls, usageRounds: ROUNDS, fleetRounds: 40, warm: 30 }));
+  reportDecode(compareDecode(ks.__internal.decode, bytes));
+  await serverAway(20);
   console.log('  with the server 20 ms away:');
-  console.log(`    getUsage, one call:          fetch + JSON.parse ${fmt(wanUsageHand).padStart(8)}   keyscope ${fmt(wanUsageKs).padStart(8)}   ${ratio(wanUsageKs, wanUsageHand)}`);
-  console.log(`    dashboard load:              hand-written ${fmt(wanFleetHand).padStart(8)}   keyscope ${fmt(wanFleetKs).padStart(8)}   ${ratio(wanFleetKs, wanFleetHand)}`);
+  report(await compareCalls({ ...calls, usageRounds: 40, fleetRounds: 10, warm: 3 }), '    ');
+  await sb.clearFaults();
 
   // ---- 4. Chromium: instantiate and the same comparisons in a page ----------------------------
   let chromium;
@@ -151,64 +116,27 @@ try {
       }
       console.log(`\n== Chromium ${browser.version()}, same sandbox, cookie auth`);
       console.log(`  instantiate (import + fetch + instantiateStreaming + init, no cache): median ${fmt(median(times))}`);
-      const r = await page.evaluate(async ({ keyId, rounds }) => {
+      // The page's own cookie authenticates both contenders.
+      const inPage = (rounds, withDecode) => page.evaluate(async ({ keyId, rounds, withDecode }) => {
         const ks = await import('/keyscope/index.js');
+        const contest = await import('/contest.js');
         const hand = await import('/hand_written.js');
         const client = await ks.createClient({ baseUrl: location.origin });
         const init = { credentials: 'include', headers: { accept: 'application/json' } };
-        const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-        const both = async (f, g, n, warm) => {
-          const a = []; const b = [];
-          for (let i = 0; i < warm + n; i++) {
-            let t = performance.now(); await f(); if (i >= warm) a.push(performance.now() - t);
-            t = performance.now(); await g(); if (i >= warm) b.push(performance.now() - t);
-          }
-          return [med(a), med(b)];
-        };
-        const usage = await both(() => hand.getUsage(location.origin, init, keyId, 90),
-          () => client.getUsage(keyId, { days: 90 }), rounds, 20);
-        const fleet = await both(() => hand.fetchFleet(location.origin, init, 90, 8),
-          () => client.fetchFleet({ days: 90, concurrency: 8 }), 30, 3);
-        const bytes = new Uint8Array(await (await fetch(`/api/v1/keys/${keyId}/usage?days=90`, init)).arrayBuffer());
-        const perCall = (fn, n) => {
-          for (let i = 0; i < 1000; i++) fn();
-          const t = performance.now();
-          for (let i = 0; i < n; i++) fn();
-          return (performance.now() - t) / n;
-        };
-        const parse = perCall(() => JSON.parse(new TextDecoder().decode(bytes)), 10000);
-        const decode = perCall(() => ks.__internal.decode('usage', bytes), 10000);
-        return { usage, fleet, parse, decode };
-      }, { keyId, rounds: Math.min(ROUNDS, 200) });
-      // The server 20 ms away, as for Node above: what a dashboard over a real network sees.
-      await sb.fault({ mode: 'latency', latency_ms: 20, times: -1, path_contains: '/api/v1/keys' });
-      const wan = await page.evaluate(async ({ keyId }) => {
-        const ks = await import('/keyscope/index.js');
-        const hand = await import('/hand_written.js');
-        const client = await ks.createClient({ baseUrl: location.origin });
-        const init = { credentials: 'include', headers: { accept: 'application/json' } };
-        const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-        const both = async (f, g, n, warm) => {
-          const a = []; const b = [];
-          for (let i = 0; i < warm + n; i++) {
-            let t = performance.now(); await f(); if (i >= warm) a.push(performance.now() - t);
-            t = performance.now(); await g(); if (i >= warm) b.push(performance.now() - t);
-          }
-          return [med(a), med(b)];
-        };
-        const usage = await both(() => hand.getUsage(location.origin, init, keyId, 90),
-          () => client.getUsage(keyId, { days: 90 }), 40, 3);
-        const fleet = await both(() => hand.fetchFleet(location.origin, init, 90, 8),
-          () => client.fetchFleet({ days: 90, concurrency: 8 }), 10, 1);
-        return { usage, fleet };
-      }, { keyId });
-      await sb.clearFaults();
-      console.log(`  getUsage, one call:            fetch + JSON.parse ${fmt(r.usage[0]).padStart(8)}   keyscope ${fmt(r.usage[1]).padStart(8)}   ${ratio(r.usage[1], r.usage[0])}`);
-      console.log(`  dashboard load (13 keys, 8 in flight): hand-written ${fmt(r.fleet[0]).padStart(8)}   keyscope ${fmt(r.fleet[1]).padStart(8)}   ${ratio(r.fleet[1], r.fleet[0])}`);
-      console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(r.parse)}   keyscope ${fmt(r.decode)}   ${(r.decode / r.parse).toFixed(1)}x`);
+        const out = await contest.compareCalls({ hand, client, base: location.origin, init, keyId, ...rounds });
+        if (withDecode) {
+          const bytes = new Uint8Array(await (await fetch(`/api/v1/keys/${keyId}/usage?days=90`, init)).arrayBuffer());
+          out.decode = contest.compareDecode(ks.__internal.decode, bytes);
+        }
+        return out;
+      }, { keyId, rounds, withDecode });
+      const local = await inPage({ usageRounds: Math.min(ROUNDS, 200), fleetRounds: 30, warm: 20 }, true);
+      report(local);
+      reportDecode(local.decode);
+      await serverAway(20);
       console.log('  with the server 20 ms away:');
-      console.log(`    getUsage, one call:          fetch + JSON.parse ${fmt(wan.usage[0]).padStart(8)}   keyscope ${fmt(wan.usage[1]).padStart(8)}   ${ratio(wan.usage[1], wan.usage[0])}`);
-      console.log(`    dashboard load:              hand-written ${fmt(wan.fleet[0]).padStart(8)}   keyscope ${fmt(wan.fleet[1]).padStart(8)}   ${ratio(wan.fleet[1], wan.fleet[0])}`);
+      report(await inPage({ usageRounds: 40, fleetRounds: 10, warm: 3 }, false), '    ');
+      await sb.clearFaults();
       await context.close();
     } finally {
       await browser.close();
