@@ -6,6 +6,8 @@
 #include <regex>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -98,5 +100,11 @@ void SandboxProcess::add_fault(const std::string& rule_json) const {
 void SandboxProcess::clear_faults() const { control("DELETE", "/__sandbox/faults", ""); }
 
 std::string SandboxProcess::stats() const { return control("GET", "/__sandbox/stats", ""); }
+
+long long SandboxProcess::max_in_flight() const {
+  return nlohmann::json::parse(stats()).at("max_in_flight").get<long long>();
+}
+
+void SandboxProcess::reset_peak() const { control("DELETE", "/__sandbox/stats", ""); }
 
 }  // namespace keyscope::testing
