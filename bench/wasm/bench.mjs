@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../tests/js/support/sandbox.js';
-import { compareCalls, compareDecode, median } from './contest.js';
+import { compareCalls, compareDecode, compareOverhead, median } from './contest.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = resolve(root, 'bindings/wasm/dist');
@@ -68,6 +68,9 @@ function report({ usage, fleet }, indent = '  ') {
 function reportDecode({ parse, decode }) {
   console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (copy in, check, TextDecoder + JSON.parse, shape) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
 }
+function reportOverhead([handMs, ksMs]) {
+  console.log(`  CPU per getUsage, fetch answered from memory: hand-written ${fmt(handMs)}   keyscope ${fmt(ksMs)}   keyscope adds ${fmt(ksMs - handMs)} a call`);
+}
 
 try {
   const client = await ks.createClient({ baseUrl: sb.url, sessionToken: sb.token });
@@ -84,6 +87,7 @@ try {
   console.log(`\n== Node ${process.version}, sandbox on loopback: ${bytes.length} bytes per 90-day usage payload`);
   report(await compareCalls({ ...calls, usageRounds: ROUNDS, fleetRounds: 40, warm: 30 }));
   reportDecode(compareDecode(ks.__internal.decode, bytes));
+  reportOverhead(await compareOverhead(ks, bytes, keyId));
   await serverAway(20);
   console.log('  with the server 20 ms away:');
   report(await compareCalls({ ...calls, usageRounds: 40, fleetRounds: 10, warm: 3 }), '    ');
@@ -127,12 +131,14 @@ try {
         if (withDecode) {
           const bytes = new Uint8Array(await (await fetch(`/api/v1/keys/${keyId}/usage?days=90`, init)).arrayBuffer());
           out.decode = contest.compareDecode(ks.__internal.decode, bytes);
+          out.overhead = await contest.compareOverhead(ks, bytes, keyId);
         }
         return out;
       }, { keyId, rounds, withDecode });
       const local = await inPage({ usageRounds: Math.min(ROUNDS, 200), fleetRounds: 30, warm: 20 }, true);
       report(local);
       reportDecode(local.decode);
+      reportOverhead(local.overhead);
       await serverAway(20);
       console.log('  with the server 20 ms away:');
       report(await inPage({ usageRounds: 40, fleetRounds: 10, warm: 3 }, false), '    ');

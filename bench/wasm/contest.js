@@ -46,3 +46,25 @@ export function compareDecode(decode, bytes, rounds = 10000) {
     decode: perCall(() => decode('usage', bytes)),
   };
 }
+
+/**
+ * The package's own CPU cost per getUsage, with the network taken out: both contenders get the
+ * same 90-day body from a fetch that answers from memory. Returns [hand ms, keyscope ms].
+ */
+export async function compareOverhead(ks, bytes, keyId, rounds = 3000) {
+  const headers = {
+    'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef',
+    'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999', 'x-ratelimit-reset': '1790000000',
+  };
+  const memoryFetch = async () => new Response(bytes, { status: 200, headers });
+  const base = 'https://api.example.test';
+  const client = await ks.createClient({ baseUrl: base, fetch: memoryFetch, credentials: 'omit' });
+  try {
+    return await sideBySide([
+      async () => (await (await memoryFetch(`${base}/api/v1/keys/${keyId}/usage?days=90`)).json()).data,
+      () => client.getUsage(keyId, { days: 90 }),
+    ], rounds, 300);
+  } finally {
+    client.close();
+  }
+}
