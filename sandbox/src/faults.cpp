@@ -10,6 +10,7 @@ const char* fault_mode_name(FaultMode m) {
     case FaultMode::Html: return "html";
     case FaultMode::Latency: return "latency";
     case FaultMode::WrongType: return "wrong_type";
+    case FaultMode::Oversize: return "oversize";
   }
   return "status";
 }
@@ -56,16 +57,26 @@ std::optional<std::int64_t> FaultRegistry::add(const nlohmann::json& spec, std::
   else if (mode == "html") r.mode = FaultMode::Html, r.status = 502;
   else if (mode == "latency") r.mode = FaultMode::Latency;
   else if (mode == "wrong_type") r.mode = FaultMode::WrongType;
+  else if (mode == "oversize") r.mode = FaultMode::Oversize;
   else {
-    error = "mode must be one of status, drop, malformed, html, latency, wrong_type";
+    error = "mode must be one of status, drop, malformed, html, latency, wrong_type, oversize";
     return std::nullopt;
   }
-  std::optional<std::int64_t> status, times, retry_after, latency_ms;
+  std::optional<std::int64_t> status, times, retry_after, latency_ms, bytes;
   if (!get_int(spec, "status", 100, 599, status, error) ||
       !get_int(spec, "times", -1, 1000000000, times, error) ||
       !get_int(spec, "retry_after", 0, 86400, retry_after, error) ||
-      !get_int(spec, "latency_ms", 0, 600000, latency_ms, error))
+      !get_int(spec, "latency_ms", 0, 600000, latency_ms, error) ||
+      !get_int(spec, "bytes", 16, std::int64_t{1} << 30, bytes, error))
     return std::nullopt;
+  if (spec.contains("chunked")) {
+    if (!spec["chunked"].is_boolean()) {
+      error = "chunked must be true or false";
+      return std::nullopt;
+    }
+    r.chunked = spec["chunked"].get<bool>();
+  }
+  if (bytes) r.bytes = *bytes;
   if (status) r.status = static_cast<int>(*status);
   if (times) r.times = *times;
   r.retry_after = retry_after;
@@ -99,6 +110,7 @@ nlohmann::json FaultRegistry::list() const {
     nlohmann::json j = {{"id", r.id}, {"path_contains", r.path_contains},
                         {"mode", fault_mode_name(r.mode)}, {"status", r.status},
                         {"times", r.times}, {"latency_ms", r.latency_ms}};
+    if (r.mode == FaultMode::Oversize) j["bytes"] = r.bytes, j["chunked"] = r.chunked;
     j["retry_after"] = r.retry_after ? nlohmann::json(*r.retry_after) : nlohmann::json(nullptr);
     arr.push_back(j);
   }

@@ -11,7 +11,7 @@
 
 namespace sandbox {
 
-enum class FaultMode { Status, Drop, Malformed, Html, Latency, WrongType };
+enum class FaultMode { Status, Drop, Malformed, Html, Latency, WrongType, Oversize };
 
 struct FaultRule {
   std::int64_t id = 0;
@@ -20,6 +20,8 @@ struct FaultRule {
   int status = 503;
   std::optional<std::int64_t> retry_after;
   std::int64_t latency_ms = 1000;
+  std::int64_t bytes = 40 << 20;  // oversize: body length
+  bool chunked = false;           // oversize: no Content-Length, chunked transfer encoding
   std::int64_t times = 1;  // <= 0: every matching request until cleared
 };
 

@@ -173,6 +173,41 @@ void send_json(Response& res, int status, const std::string& body) {
   res.set_content(body, "application/json; charset=utf-8");
 }
 
+constexpr std::size_t kOversizeChunk = 64 * 1024;
+
+// A 200 JSON body of exactly `bytes` bytes ({"data":{"pad":"xxx..."}}), streamed rather than
+// built: with a Content-Length, or chunked without one.
+void send_oversize(Response& res, std::size_t bytes, bool chunked) {
+  static const std::string head = "{\"data\":{\"pad\":\"";
+  static const std::string tail = "\"}}";
+  bytes = std::max(bytes, head.size() + tail.size());
+  auto byte_at = [bytes](std::size_t i) {
+    if (i < head.size()) return head[i];
+    if (i >= bytes - tail.size()) return tail[i - (bytes - tail.size())];
+    return 'x';
+  };
+  auto write = [byte_at](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+    std::string chunk(length, 'x');
+    for (std::size_t i = 0; i < length; ++i) chunk[i] = byte_at(offset + i);
+    return sink.write(chunk.data(), chunk.size());
+  };
+  res.status = 200;
+  const char* type = "application/json; charset=utf-8";
+  if (!chunked) {
+    res.set_content_provider(bytes, type, [write](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+      return write(offset, std::min(length, kOversizeChunk), sink);
+    });
+    return;
+  }
+  res.set_chunked_content_provider(type, [write, bytes](std::size_t offset, httplib::DataSink& sink) {
+    if (offset >= bytes) {
+      sink.done();
+      return true;
+    }
+    return write(offset, std::min(bytes - offset, kOversizeChunk), sink);
+  });
+}
+
 void send_error(Response& res, const std::string& rid, int status, const std::string& code,
                 const std::string& message, const ojson& details = nullptr) {
   ojson err;
@@ -492,6 +527,10 @@ bool Sandbox::apply_fault(const FaultRule& rule, const Request& req, Response& r
           "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
           "</body>\r\n</html>\r\n",
           "text/html");
+      return true;
+    case FaultMode::Oversize:
+      rate_headers(res, limiter_.peek(token_));
+      send_oversize(res, static_cast<std::size_t>(rule.bytes), rule.chunked);
       return true;
     case FaultMode::WrongType: {
       rate_headers(res, limiter_.peek(token_));

@@ -271,6 +271,30 @@ describe('errors', () => {
     await sb.clearFaults();
   });
 
+  test('a body over maxResponseBytes is a ConnectionError, not retried, with or without a length', async () => {
+    const small = await ks.createClient({ baseUrl: sb.url, sessionToken: TOKEN, maxResponseBytes: 64 * 1024 });
+    try {
+      for (const chunked of [false, true]) {
+        await sb.fault({ path_contains: '/usage', mode: 'oversize', bytes: 8 << 20, chunked, times: 3 });
+        const before = (await sb.stats()).requests;
+        await rejects(small.getUsage(keys[0].id), ks.ConnectionError, (e) => {
+          assert.equal(e.code, 'response_too_large');
+          assert.match(e.message, /larger than 65536 bytes/);
+        });
+        assert.equal((await sb.stats()).requests - before, 1, 'a too-large response is not fetched again');
+        await sb.clearFaults();
+      }
+      // Under the limit the same client works, and the default limit takes an 8 MiB body to the decoder.
+      assert.equal((await small.getUsage(keys[0].id, { days: 7 })).key_id, keys[0].id);
+      await sb.fault({ path_contains: '/usage', mode: 'oversize', bytes: 8 << 20, chunked: true, times: 1 });
+      await rejects(client.getUsage(keys[0].id, { maxRetries: 0 }), ks.DecodeError);
+      await rejects(ks.createClient({ maxResponseBytes: 0 }), ks.ValidationError);
+    } finally {
+      small.close();
+      await sb.clearFaults();
+    }
+  });
+
   test('an HTML error page from a proxy is a ServerError, never a crash', async () => {
     await sb.fault({ path_contains: '/keys', mode: 'html', times: 3 });
     await rejects(client.listKeys(), ks.ServerError, (e) => assert.equal(e.status, 502));

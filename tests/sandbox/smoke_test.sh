@@ -341,6 +341,12 @@ try:
     jget(A, "/__sandbox/stats", method="DELETE", cookie=None)
     st, _, s3, _ = jget(A, "/__sandbox/stats", cookie=None)
     check(s3["max_in_flight"] == 0, "DELETE /__sandbox/stats starts the peak again: %s" % s3)
+    for chunked in (False, True):
+        fault({"path_contains": "/usage", "mode": "oversize", "bytes": 300000, "chunked": chunked})
+        st, h, b = req(A, usage_path)
+        framed = h.get("transfer-encoding") == "chunked" if chunked else h.get("content-length") == "300000"
+        check(st == 200 and framed and len(b) == 300000 and len(json.loads(b)["data"]["pad"]) == 300000 - 19,
+              "fault oversize (chunked=%s): %d bytes, %s" % (chunked, len(b), h.get("transfer-encoding")))
     fault({"path_contains": "/usage", "mode": "wrong_type"})
     st, h, j, _ = jget(A, usage_path)
     check(st == 200 and isinstance(j["data"]["total_requests"], str), "fault wrong_type")

@@ -29,6 +29,8 @@ export interface ClientOptions extends InitOptions {
   retry?: RetryOptions;
   /** A fetch implementation; default globalThis.fetch. */
   fetch?: typeof fetch;
+  /** A larger response body is a ConnectionError with code 'response_too_large' (not retried); default 32 MiB. */
+  maxResponseBytes?: number;
 }
 
 export interface CallOptions {

@@ -158,7 +158,13 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
   Promise.resolve()
     .then(() => config.fetch(url, init))
     .then(async (response) => {
-      const body = new Uint8Array(await response.arrayBuffer());
+      const body = await readBody(response, config.maxResponseBytes);
+      if (body === null) {
+        finish(instance, request, entry, 4, 0, '', null,
+          `response larger than ${config.maxResponseBytes} bytes`);
+        entry.controller.abort(); // stop the download
+        return;
+      }
       let headerText = '';
       response.headers.forEach((value, name) => { headerText += `${name}\n${value}\n`; });
       finish(instance, request, entry, 0, response.status, headerText, body, null);
@@ -173,6 +179,39 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
     });
 }
 
+// The body's bytes, or null when it is larger than `limit`. A declared length is trusted only
+// to refuse early: what arrives is counted either way, and a body without a declared length is
+// read piece by piece so that an endless one stops at the limit.
+async function readBody(response, limit) {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) return null;
+  if (declared !== null || !response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return bytes.length > limit ? null : bytes;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.length;
+  }
+  return body;
+}
+
+// kind: 0 a response, 1 timeout, 2 connection failure, 3 cancelled, 4 response too large.
 function finish(instance, request, entry, kind, status, headerText, body, message) {
   clearTimeout(entry.timer);
   if (inflight.get(request) !== entry) return;
@@ -183,6 +222,12 @@ function finish(instance, request, entry, kind, status, headerText, body, messag
   const headersPtr = instance._malloc(headerBytes.length + 1);
   const bodyPtr = instance._malloc(bodyLength + 1);
   const messagePtr = messageBytes ? instance._malloc(messageBytes.length) : 0;
+  if (!headersPtr || !bodyPtr || (messageBytes && !messagePtr)) {
+    // The wasm memory cannot grow that far: a too-large response, not a write to address 0.
+    for (const ptr of [headersPtr, bodyPtr, messagePtr]) if (ptr) instance._free(ptr);
+    instance._ks_complete(request, 4, 0, 0, 0, 0, 0, 0);
+    return;
+  }
   const heap = instance.HEAPU8; // after the mallocs: memory may have grown
   heap.set(headerBytes, headersPtr);
   if (body) heap.set(body, bodyPtr);
@@ -198,6 +243,9 @@ function finish(instance, request, entry, kind, status, headerText, body, messag
 }
 
 // ---- the client -----------------------------------------------------------------------------
+
+// As the native transport: a larger body is a ConnectionError "response_too_large".
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 const OP = { listKeys: 0, getKey: 1, getUsage: 2, fetchFleet: 3, usageByKey: 4 };
 
@@ -340,6 +388,7 @@ class Client {
  *   maxRetries    retries of 429/5xx/timeouts/connection failures (default 2)
  *   retry         { initialBackoffMs, maxBackoffMs, maxServerWaitMs }
  *   fetch         a fetch implementation (default globalThis.fetch)
+ *   maxResponseBytes  a larger body is a ConnectionError "response_too_large" (default 32 MiB)
  *   wasmUrl, wasmBinary   passed to init()
  */
 export async function createClient(options = {}) {
@@ -350,6 +399,7 @@ export async function createClient(options = {}) {
   const instance = requireCore();
   const {
     credentials = 'include', sessionToken = '', timeoutMs = 30000, maxRetries = 2, retry = {},
+    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
   } = options;
   let baseUrl = options.baseUrl ?? 'https://socdefenders.ai';
   if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) {
@@ -371,6 +421,9 @@ export async function createClient(options = {}) {
       'Sign in so the browser holds the sb-access-token cookie, and use credentials: "include".',
     { code: 'invalid_session_token' });
   }
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new ValidationError('maxResponseBytes must be a positive integer', { code: 'invalid_argument' });
+  }
   const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof fetchImpl !== 'function') {
     throw new ValidationError('no fetch() available: pass options.fetch', { code: 'missing_transport' });
@@ -389,7 +442,7 @@ export async function createClient(options = {}) {
     ms(retry.maxBackoffMs, 'retry.maxBackoffMs', -1),
     ms(retry.maxServerWaitMs, 'retry.maxServerWaitMs', -1)));
   if (created.error) throw errorFromObject(created.error);
-  clientConfigs.set(created.client, { fetch: fetchImpl, credentials, browser: isBrowserPage });
+  clientConfigs.set(created.client, { fetch: fetchImpl, credentials, browser: isBrowserPage, maxResponseBytes });
   return new Client(created.client);
 }
 

@@ -414,6 +414,10 @@ EMSCRIPTEN_KEEPALIVE void ks_complete(int request, int kind, int status, const c
     error.kind = ErrorKind::timeout;
     error.code = "timeout";
     error.message = message ? message : "the request timed out";
+  } else if (kind == 4) {
+    error.kind = ErrorKind::connection;
+    error.code = "response_too_large";
+    error.message = message ? message : "the response was too large";
   } else {
     error.kind = ErrorKind::connection;
     error.code = "connection_failed";

@@ -12,7 +12,8 @@ namespace keyscope {
 struct CurlTransportOptions {
   std::size_t max_concurrent_requests = 16;        // more are queued
   std::size_t max_connections_per_host = 16;
-  std::size_t max_response_bytes = 32u << 20;      // larger bodies fail as a connection error
+  // A larger body fails as a ConnectionError with code "response_too_large" (not retried).
+  std::size_t max_response_bytes = 32u << 20;
   std::string ca_bundle_path;                      // empty: the system's CA store
   bool verify_tls = true;                          // never turn off outside tests
   // Proxies come from the environment (http_proxy, https_proxy, no_proxy) as libcurl reads them.

@@ -118,8 +118,9 @@ bool is_retryable(const Error& error) {
     case ErrorKind::server:
       return error.status != 501;
     case ErrorKind::timeout:
-    case ErrorKind::connection:
       return true;
+    case ErrorKind::connection:
+      return error.code != "response_too_large";  // it would be as large again
     default:
       return false;
   }

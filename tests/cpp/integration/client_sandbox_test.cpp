@@ -6,6 +6,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+
 #include "keyscope/client.hpp"
 #include "keyscope/curl_transport.hpp"
 #include "support/sandbox_process.hpp"
@@ -202,6 +204,27 @@ TEST_F(SandboxTest, FiftyConcurrentRequestsOverlap) {
   EXPECT_EQ(ok, 50);
   // Counted by the sandbox, not timed: the transport runs up to 16 requests at once.
   EXPECT_GE(sandbox_->max_in_flight(), 8);
+}
+
+TEST_F(SandboxTest, AnOversizedBodyIsAConnectionErrorAndNotFetchedAgain) {
+  const std::string key = first_active_key();
+  CurlTransportOptions small;
+  small.max_response_bytes = 64 * 1024;
+  ClientOptions options = options_for(*sandbox_);
+  options.transport = std::make_shared<CurlTransport>(small);
+  Client c(options);
+  for (const char* chunked : {"false", "true"}) {
+    sandbox_->add_fault(std::string(R"({"path_contains":"/usage","mode":"oversize","bytes":8388608,"times":3,"chunked":)") +
+                        chunked + "}");
+    const auto before = nlohmann::json::parse(sandbox_->stats()).at("requests").get<long long>();
+    auto usage = c.get_usage(key, 7);
+    ASSERT_FALSE(usage.ok());
+    EXPECT_EQ(usage.error().kind, ErrorKind::connection);
+    EXPECT_EQ(usage.error().code, "response_too_large") << to_string(usage.error());
+    EXPECT_EQ(nlohmann::json::parse(sandbox_->stats()).at("requests").get<long long>() - before, 1);
+    sandbox_->clear_faults();
+  }
+  EXPECT_TRUE(c.get_usage(key, 7).ok());
 }
 
 TEST_F(SandboxTest, FetchFleetReturnsUsageForEveryActiveKey) {

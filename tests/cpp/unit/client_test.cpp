@@ -181,6 +181,17 @@ TEST_F(ClientFixture, RetriesTimeoutsAndConnectionFailures) {
   EXPECT_EQ(transport->requests.size(), 1u);
 }
 
+TEST_F(ClientFixture, AResponseTooLargeIsNotRetried) {
+  // The same request brings the same oversized body back: retrying only downloads it again.
+  Error too_large = transport_failure(ErrorKind::connection, "response larger than 33554432 bytes");
+  too_large.code = "response_too_large";
+  transport->script.push_back(too_large);
+  auto list = make().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().code, "response_too_large");
+  EXPECT_EQ(transport->requests.size(), 1u);
+}
+
 TEST_F(ClientFixture, DecodeErrorsAreTypedAndNotRetried) {
   transport->script.push_back(response(200, "<html>maintenance</html>", {{"X-Request-Id", "req_h"}}));
   auto list = make().list_keys();

@@ -30,7 +30,7 @@ await init();
 const retry: RetryOptions = { initialBackoffMs: 100, maxBackoffMs: 2000, maxServerWaitMs: 60000 };
 const clientOptions: ClientOptions = {
   baseUrl: 'https://socdefenders.ai', credentials: 'include', sessionToken: 'token', timeoutMs: 5000,
-  maxRetries: 2, retry, fetch: globalThis.fetch, wasmUrl: 'x.wasm',
+  maxRetries: 2, retry, fetch: globalThis.fetch, wasmUrl: 'x.wasm', maxResponseBytes: 1 << 20,
 };
 await createClient({ baseUrl: new URL('https://socdefenders.ai/prefix'), credentials: 'same-origin' });
 await createClient({ credentials: 'omit' });
