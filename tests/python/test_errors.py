@@ -159,6 +159,17 @@ def test_connection_dropped(sandbox, client, keys) -> None:
     assert info.value.status == 0
 
 
+@pytest.mark.parametrize("chunked", [False, True])
+def test_oversized_response(sandbox, client, keys, chunked) -> None:
+    # 40 MiB against the transport's 32 MiB cap: a typed error, and the body is not fetched again
+    sandbox.fault(path_contains="/usage", mode="oversize", bytes=40 << 20, chunked=chunked, times=3)
+    before = sandbox.stats()["requests"]
+    with pytest.raises(keyscope.ConnectionError) as info:
+        client.get_usage(_busy_id(keys))
+    assert info.value.code == "response_too_large", info.value
+    assert sandbox.stats()["requests"] - before == 1
+
+
 def test_connection_refused() -> None:
     with keyscope.Client(base_url="http://127.0.0.1:9", session_token="T", max_retries=0) as c:
         with pytest.raises(keyscope.ConnectionError):
