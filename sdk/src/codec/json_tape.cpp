@@ -1,5 +1,6 @@
 #include "codec/json_tape.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -68,9 +69,11 @@ class TapeParser {
   std::optional<Tape::Failure> run() {
     tape_.text_ = text_;
     tape_.nodes_.clear();
-    // Real documents spend 7 to 13 bytes a node (a 90-day usage, a key list), so this rarely
-    // has to grow, and growing copies the whole tape.
-    tape_.nodes_.reserve(text_.size() / 5 + 8);
+    // Real documents spend 7 to 13 bytes a node (a 90-day usage, a key list), so a body of
+    // ordinary size never has to grow its tape (growing copies it); a huge one grows by doubling
+    // rather than reserving 6x its size up front.
+    constexpr std::size_t kMostNodesReserved = std::size_t{1} << 16;
+    tape_.nodes_.reserve(std::min(text_.size() / 5 + 8, kMostNodesReserved));
     if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 BOM
     skip_space();
     if (!value(0)) return failure_;
