@@ -167,9 +167,10 @@ class TapeParser {
     const auto index = push(JsonKind::string);
     const std::size_t begin = ++pos_;
     bool escaped = false;
-    while (pos_ < text_.size()) {
+    for (;;) {
       while (pos_ < text_.size() && is_plain_string_byte(text_[pos_])) ++pos_;
-      if (pos_ >= text_.size()) break;
+      if (pos_ >= text_.size()) return fail();  // no closing quote
+      // Past the plain bytes: a quote, a backslash, a control byte or a non-ASCII lead byte.
       const auto c = static_cast<unsigned char>(text_[pos_]);
       if (c == '"') {
         auto& node = tape_.nodes_[index];
@@ -180,17 +181,13 @@ class TapeParser {
         close(index);
         return true;
       }
-      if (c < 0x20) return fail();
       if (c == '\\') {
         escaped = true;
         if (!escape()) return fail();
-      } else if (c < 0x80) {
-        ++pos_;
-      } else if (!utf8_sequence(c)) {
+      } else if (c < 0x20 || !utf8_sequence(c)) {
         return fail();
       }
     }
-    return fail();
   }
 
   bool escape() {
