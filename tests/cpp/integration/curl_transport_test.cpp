@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "keyscope/curl_transport.hpp"
+#include "sandbox/src/in_flight.hpp"
 
 namespace keyscope {
 namespace {
@@ -383,14 +384,10 @@ TEST(CurlTransportTest, SequentialRequestsReuseTheConnection) {
 TEST(CurlTransportTest, ConcurrentRequestsOverlap) {
   LocalServer server;
   // Overlap is counted by the server (requests it holds at once), not timed.
-  std::atomic<int> in_flight{0};
-  std::atomic<int> peak{0};
+  sandbox::InFlightGauge in_flight;
   server.routes().Get("/slow", [&](const httplib::Request&, httplib::Response& response) {
-    const int now = ++in_flight;
-    for (int seen = peak.load(); now > seen && !peak.compare_exchange_weak(seen, now);) {
-    }
+    const sandbox::InFlightGauge::Scope held(in_flight);
     server.pause(100ms);
-    --in_flight;
     response.set_content("done", "text/plain");
   });
   server.start();
@@ -406,8 +403,8 @@ TEST(CurlTransportTest, ConcurrentRequestsOverlap) {
     EXPECT_EQ(result->body, "done");
   }
   // 50 requests of 100 ms, at most max_concurrent_requests (16) at a time.
-  EXPECT_GE(peak.load(), 8);
-  EXPECT_LE(peak.load(), static_cast<int>(options.max_concurrent_requests));
+  EXPECT_GE(in_flight.peak(), 8u);
+  EXPECT_LE(in_flight.peak(), options.max_concurrent_requests);
   EXPECT_LE(transport.connections_opened(), options.max_connections_per_host);
 }
 

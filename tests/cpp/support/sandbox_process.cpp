@@ -101,8 +101,8 @@ void SandboxProcess::clear_faults() const { control("DELETE", "/__sandbox/faults
 
 std::string SandboxProcess::stats() const { return control("GET", "/__sandbox/stats", ""); }
 
-long long SandboxProcess::max_in_flight() const {
-  return nlohmann::json::parse(stats()).at("max_in_flight").get<long long>();
+long long SandboxProcess::stat(const std::string& name) const {
+  return nlohmann::json::parse(stats()).at(name).get<long long>();
 }
 
 void SandboxProcess::reset_peak() const { control("DELETE", "/__sandbox/stats", ""); }

@@ -23,9 +23,9 @@ class SandboxProcess {
   void add_fault(const std::string& rule_json) const;
   void clear_faults() const;
   std::string stats() const;  // GET /__sandbox/stats body
-  // The most API requests the sandbox has served at once since start or since reset_peak().
-  long long max_in_flight() const;
-  void reset_peak() const;
+  // One number of /__sandbox/stats: "requests", "connections", "in_flight", "max_in_flight".
+  long long stat(const std::string& name) const;
+  void reset_peak() const;  // max_in_flight starts again from in_flight
 
  private:
   std::string control(const std::string& method, const std::string& path,
