@@ -17,8 +17,8 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}"
 fi
 if [[ ! -d node_modules/playwright-core || ! -d node_modules/uplot || ! -d node_modules/vite || ! -d node_modules/typescript ]]; then
-  # npm ci refuses a lock whose optional platform packages (rollup's) this registry does not
-  # list; npm install then resolves from the same lock without them.
+  # The lock lists rollup's optional platform packages (npm ci failed on a lock without them);
+  # npm install stays as the fallback for an npm that resolves them differently.
   npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
 
