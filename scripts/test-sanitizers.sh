@@ -19,7 +19,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktra
 ctest --test-dir "$build" --output-on-failure -j2 --timeout 300 -E '^(cmake_consumer|sandbox_smoke|cli)'
 echo "==> fuzzing the codec for ${fuzz_seconds} s" >&2
 corpus=$(mktemp -d)
-cp "$root"/tests/fixtures/*.json "$corpus"/
+cp "$root"/tests/fixtures/*.json "$root"/tests/fuzz/corpus/* "$corpus"/
 printf '%s' 0.1 > "$corpus/decimal"; printf '%s' -12.5e-3 > "$corpus/exponent"  # seeds for number reading
 "$build/tests/fuzz/keyscope_codec_fuzzer" -max_total_time="$fuzz_seconds" -max_len=65536 -timeout=10 \
   -artifact_prefix="$build/" "$corpus" 2>&1 | tail -n 3

@@ -11,6 +11,7 @@ const char* fault_mode_name(FaultMode m) {
     case FaultMode::Latency: return "latency";
     case FaultMode::WrongType: return "wrong_type";
     case FaultMode::Oversize: return "oversize";
+    case FaultMode::Body: return "body";
   }
   return "status";
 }
@@ -58,8 +59,9 @@ std::optional<std::int64_t> FaultRegistry::add(const nlohmann::json& spec, std::
   else if (mode == "latency") r.mode = FaultMode::Latency;
   else if (mode == "wrong_type") r.mode = FaultMode::WrongType;
   else if (mode == "oversize") r.mode = FaultMode::Oversize;
+  else if (mode == "body") r.mode = FaultMode::Body, r.status = 200;
   else {
-    error = "mode must be one of status, drop, malformed, html, latency, wrong_type, oversize";
+    error = "mode must be one of status, drop, malformed, html, latency, wrong_type, oversize, body";
     return std::nullopt;
   }
   std::optional<std::int64_t> status, times, retry_after, latency_ms, bytes;
@@ -75,6 +77,13 @@ std::optional<std::int64_t> FaultRegistry::add(const nlohmann::json& spec, std::
       return std::nullopt;
     }
     r.chunked = spec["chunked"].get<bool>();
+  }
+  if (r.mode == FaultMode::Body) {
+    if (!spec.contains("body") || !spec["body"].is_string()) {
+      error = "body must be a string (the response body, served verbatim)";
+      return std::nullopt;
+    }
+    r.body = spec["body"].get<std::string>();
   }
   if (bytes) r.bytes = *bytes;
   if (status) r.status = static_cast<int>(*status);
@@ -111,6 +120,7 @@ nlohmann::json FaultRegistry::list() const {
                         {"mode", fault_mode_name(r.mode)}, {"status", r.status},
                         {"times", r.times}, {"latency_ms", r.latency_ms}};
     if (r.mode == FaultMode::Oversize) j["bytes"] = r.bytes, j["chunked"] = r.chunked;
+    if (r.mode == FaultMode::Body) j["body_bytes"] = r.body.size();
     j["retry_after"] = r.retry_after ? nlohmann::json(*r.retry_after) : nlohmann::json(nullptr);
     arr.push_back(j);
   }

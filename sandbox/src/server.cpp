@@ -532,6 +532,10 @@ bool Sandbox::apply_fault(const FaultRule& rule, const Request& req, Response& r
       rate_headers(res, limiter_.peek(token_));
       send_oversize(res, static_cast<std::size_t>(rule.bytes), rule.chunked);
       return true;
+    case FaultMode::Body:
+      rate_headers(res, limiter_.peek(token_));
+      send_json(res, rule.status, rule.body);
+      return true;
     case FaultMode::WrongType: {
       rate_headers(res, limiter_.peek(token_));
       Response inner;

@@ -16,6 +16,7 @@ import time
 import urllib.request
 
 NOW = "2026-05-17T12:00:00Z"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOKEN = "sess_cli_test_6f1d2c9a7b3e4f5a"  # long enough that "not in the output" means something
 
 PLANTED = {  # key name (before " [center]") -> the finding kind it must produce
@@ -237,6 +238,12 @@ def main():
         sb.fault(path_contains="/keys", mode="wrong_type", times=1)
         err = expect("wrong type", 6, "keys", "list", "--max-retries", "0")
         check("wrong type: DecodeError names the path", "DecodeError" in err and " at " in err, err)
+        sb.clear()
+        # Was SIGSEGV (exit 139) in the Release CLI: tests/fuzz/corpus/error_code_object.json.
+        with open(os.path.join(REPO, "tests", "fuzz", "corpus", "error_code_object.json")) as f:
+            sb.fault(path_contains="/keys", mode="body", status=400, body=f.read(), times=1)
+        err = expect("400 whose error code is an object", 2, "keys", "list", "--max-retries", "0")
+        check("object error code: BadRequestError with the request id", "BadRequestError" in err and "req_abc124" in err, err)
         sb.clear()
         sb.fault(path_contains="/keys", mode="drop", times=1)
         expect("dropped connection", 6, "keys", "list", "--max-retries", "0")

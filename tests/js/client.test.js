@@ -1,6 +1,7 @@
 // The npm package in Node against keyscope-sandbox over real HTTP.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as ks from '../../bindings/wasm/dist/index.js';
 import { startSandbox, TOKEN } from './support/sandbox.js';
 
@@ -203,6 +204,21 @@ describe('errors', () => {
       }
     });
   }
+
+  // A server-controlled SIGSEGV in the native client (tests/fuzz/corpus/error_code_object.json).
+  test('a 400 whose error code is an object is a BadRequestError with its request id', async () => {
+    const body = readFileSync(new URL('../fuzz/corpus/error_code_object.json', import.meta.url), 'utf8');
+    await sb.fault({ path_contains: '/usage', mode: 'body', status: 400, body, times: 1 });
+    try {
+      await rejects(client.getUsage(keys[0].id), ks.BadRequestError, (e) => {
+        assert.equal(e.status, 400);
+        assert.equal(e.requestId, 'req_abc124');
+        assert.equal(e.code, 'http_400');
+      });
+    } finally {
+      await sb.clearFaults();
+    }
+  });
 
   test('ServerError after the retries run out (500 x3 with maxRetries 2)', async () => {
     await sb.fault({ path_contains: '/usage', mode: 'status', status: 500, times: 3 });

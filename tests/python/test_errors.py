@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import builtins
 import pickle
+from pathlib import Path
 import time
 
 import pytest
 
 import keyscope
+
+REPO = Path(__file__).resolve().parents[2]
 
 MISSING = "00000000-0000-4000-8000-00000000dead"
 
@@ -108,6 +111,17 @@ def test_status_faults_not_retried(sandbox, client, keys, status, cls) -> None:
         client.get_usage(_busy_id(keys))
     assert info.value.status == status
     assert sandbox.stats()["requests"] - before == 1  # 4xx and 501 are never retried
+
+
+def test_error_code_object_is_bad_request_not_crash(sandbox, client, keys) -> None:
+    """Was a SIGSEGV in the native client: tests/fuzz/corpus/error_code_object.json."""
+    body = (REPO / "tests" / "fuzz" / "corpus" / "error_code_object.json").read_text()
+    sandbox.fault(path_contains="/usage", mode="body", status=400, body=body, times=1)
+    with pytest.raises(keyscope.BadRequestError) as info:
+        client.get_usage(_busy_id(keys))
+    assert info.value.status == 400
+    assert info.value.request_id == "req_abc124"
+    assert info.value.code == "http_400"
 
 
 def test_server_error_retried_then_raised(sandbox, client, keys) -> None:

@@ -21,16 +21,17 @@ bool decode_error_envelope(std::string_view body, Error& out) {
   if (codec::parse_object(body, document)) return false;
   const auto error = document.find("error");
   if (error == document.end() || !error->is_object()) return false;
-  codec::Reader reader;
-  std::string code, message, request_id;
-  const codec::Path error_path = codec::Path::root().member("error");
-  reader.optional(*error, error_path, "code", code);
-  reader.optional(*error, error_path, "message", message);
-  reader.optional(*error, error_path, "request_id", request_id);
-  if (!reader.ok()) return false;
-  out.code = std::move(code);
-  out.message = std::move(message);
-  if (!request_id.empty()) out.request_id = std::move(request_id);
+  // Each member on its own: a server that sends an object for `code` still gets its message
+  // and request id through. A member of another type than string is left out.
+  auto text_of = [&](const char* key) -> std::string {
+    const auto member = error->find(key);
+    return member != error->end() && member->is_string() ? member->get<std::string>() : std::string();
+  };
+  out.code = text_of("code");
+  out.message = text_of("message");
+  if (std::string request_id = text_of("request_id"); !request_id.empty()) {
+    out.request_id = std::move(request_id);
+  }
   const auto details = error->find("details");
   if (details != error->end() && details->is_object()) out.details_json = dump(*details);
   return true;

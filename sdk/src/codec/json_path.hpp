@@ -1,6 +1,13 @@
 #pragma once
 // A JSON path ("data[3].total_requests") that costs nothing until an error needs its text:
 // each level lives on the stack of the reader call and points at its parent.
+//
+// Because a level points at its parent, a Path must never outlive the Path it was made from.
+// The type enforces what it can of that: a child can only be made from a named Path (or the
+// static root), never from a temporary, and a Path cannot be copied or moved, so it cannot be
+// stored away from the frame that made it. `Path::root().member("error")` once gave a Path
+// whose parent was a destroyed temporary root (a server-controlled SIGSEGV, see
+// tests/fuzz/corpus/error_code_object.json).
 #include <cstddef>
 #include <string>
 
@@ -8,9 +15,21 @@ namespace keyscope::codec {
 
 class Path {
  public:
-  static Path root() { return Path(nullptr, nullptr, 0); }
-  Path member(const char* key) const { return Path(this, key, 0); }
-  Path element(std::size_t index) const { return Path(this, nullptr, index); }
+  static const Path& root() {
+    static const Path instance(nullptr, nullptr, 0);
+    return instance;
+  }
+  Path member(const char* key) const& { return Path(this, key, 0); }
+  Path element(std::size_t index) const& { return Path(this, nullptr, index); }
+  // The key is not copied: it must outlive the Path (a string literal, or a string that lives
+  // in the caller's frame).
+  // A child of a temporary would point at a destroyed parent: name the parent first.
+  Path member(const char* key) const&& = delete;
+  Path element(std::size_t index) const&& = delete;
+
+  Path(const Path&) = delete;
+  Path& operator=(const Path&) = delete;
+
   std::string str() const {
     if (!parent_) return key_ ? key_ : "$";
     std::string out = parent_->parent_ || parent_->key_ ? parent_->str() : std::string();

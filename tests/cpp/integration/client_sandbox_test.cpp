@@ -173,6 +173,20 @@ TEST_F(SandboxTest, MalformedBodiesAreDecodeErrors) {
   EXPECT_FALSE(wrong.error().json_path.empty());
 }
 
+// Served with 400 this body made the Release CLI die with SIGSEGV (a dangling JSON path in the
+// error envelope reader): now a BadRequestError that keeps the request id.
+TEST_F(SandboxTest, AnErrorEnvelopeWithAnObjectCodeIsABadRequestNotACrash) {
+  sandbox_->add_fault(
+      R"({"path_contains":"/api/v1/keys","mode":"body","status":400,"times":1,)"
+      R"("body":"{\"error\": {\"code\": {\"param\": \"days\"}, \"request_id\": \"req_abc124\"}}"})");
+  auto list = client().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::bad_request);
+  EXPECT_EQ(list.error().status, 400);
+  EXPECT_EQ(list.error().code, "http_400");
+  EXPECT_EQ(list.error().request_id, "req_abc124");
+}
+
 TEST_F(SandboxTest, ProxyHtmlPagesAreServerErrorsNotCrashes) {
   sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"html","times":3})");
   auto list = client().list_keys();

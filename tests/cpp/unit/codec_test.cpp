@@ -179,5 +179,34 @@ TEST(Codec, ErrorEnvelopeCarriesCodeMessageRequestIdAndDetails) {
   EXPECT_TRUE(untouched.code.empty());
 }
 
+// A fuzzer-found SIGSEGV: the reader's error path pointed at a destroyed temporary root
+// (tests/fuzz/corpus/error_code_object.json).
+TEST(Codec, ErrorEnvelopeWithAnObjectCodeKeepsTheOtherMembers) {
+  Error error;
+  error.code = "before";
+  ASSERT_TRUE(decode_error_envelope(read_test_file("fuzz/corpus/error_code_object.json"), error));
+  EXPECT_EQ(error.code, "");
+  EXPECT_EQ(error.request_id, "req_abc124");
+  Error typed;
+  ASSERT_TRUE(decode_error_envelope(R"({"error":{"code":7,"message":["x"],"request_id":{"a":1}}})", typed));
+  EXPECT_EQ(typed.code, "");
+  EXPECT_EQ(typed.message, "");
+  EXPECT_EQ(typed.request_id, "");
+}
+
+// Every path level below a named parent: the message names the full path, read after the
+// reader returned (a dangling parent shows up here under ASan and as garbage without it).
+TEST(Codec, ErrorPathsOfNestedMembersSurviveTheirReaders) {
+  auto usage = decode_key_usage(R"({"data":{"key_id":"k","total_requests":1,"by_status":{"200":"x"}}})");
+  ASSERT_FALSE(usage.ok());
+  EXPECT_EQ(usage.error().json_path, "data.by_status.200");
+  auto list = decode_key_list(R"({"data":[],"meta":{"total":"many"}})");
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().json_path, "meta.total");
+  auto details = decode_key_details(R"({"data":{"id":"k","key_prefix":"p","name":"n","usage":{"daily":[{"date":"2026-01-01","requests":{}}]}}})");
+  ASSERT_FALSE(details.ok());
+  EXPECT_EQ(details.error().json_path, "data.usage.daily[0].requests");
+}
+
 }  // namespace
 }  // namespace keyscope
