@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <cctype>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -74,7 +75,6 @@ void append_utf8(std::string& out, char32_t cp) {
 
 std::string csv_field(const std::string& value) {
   // RFC 4180: quote fields containing a comma, a quote, CR or LF; double the quotes.
-  // A leading =, +, -, @ is left alone (numbers are negative), but such text fields are rare.
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {
@@ -85,7 +85,30 @@ std::string csv_field(const std::string& value) {
   return out;
 }
 
+// The whole text is one decimal number ("-12", "0.5", "1e-05"), as raw_number and to_string write.
+bool is_number_text(const std::string& text) {
+  if (text.empty()) return false;
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  std::strtod(begin, &end);
+  return end == begin + text.size() && std::isdigit(static_cast<unsigned char>(text.back()));
+}
+
 }  // namespace
+
+// CSV formula injection (OWASP "CSV Injection"): a spreadsheet evaluates a cell that starts
+// with =, +, -, @, tab or CR, so `=HYPERLINK(...)` in a key name would become a live formula in
+// the report of whoever opens it. Such a text cell (ids, names, prefixes, dates, cost centers,
+// reasons: anything a server or a map file supplies) is written with a leading '. A number
+// column's cells (counts, rates, latencies, money: text the CLI formats itself) are written
+// as they are when they are numbers, so "-3" stays a number a spreadsheet can sum; a number
+// column holding anything else is guarded like text.
+static std::string csv_cell(const std::string& value, bool number) {
+  const bool risky = !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' ||
+                                        value[0] == '@' || value[0] == '\t' || value[0] == '\r');
+  if (risky && !(number && is_number_text(value))) return csv_field("'" + value);
+  return csv_field(value);
+}
 
 std::size_t display_width(const std::string& text) {
   std::size_t width = 0;
@@ -137,7 +160,7 @@ std::string render_table(const Table& table, const std::string& indent) {
     for (std::size_t c = 0; c < n; ++c) {
       const std::size_t pad = widths[c] - display_width(line[c]);
       const bool last = c + 1 == n;
-      if (table.columns[c].right) {
+      if (table.columns[c].number) {
         text.append(pad, ' ');
         text += line[c];
       } else {
@@ -160,13 +183,13 @@ std::string render_csv(const Table& table) {
   std::string out;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     if (c) out += ',';
-    out += csv_field(table.columns[c].key);
+    out += csv_cell(table.columns[c].key, false);
   }
   out += "\r\n";
   for (const auto& row : table.rows) {
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
       if (c) out += ',';
-      if (c < row.size()) out += csv_field(row[c].raw);
+      if (c < row.size()) out += csv_cell(row[c].raw, table.columns[c].number);
     }
     out += "\r\n";
   }

@@ -13,12 +13,14 @@
 namespace keyscope_cli {
 
 struct Column {
-  std::string key;     // CSV header / JSON field: the SDK's snake_case name
-  std::string header;  // table header
-  bool right = false;  // numbers align right
+  std::string key;      // CSV header / JSON field: the SDK's snake_case name
+  std::string header;   // table header
+  bool number = false;  // a number the CLI formats itself: aligned right, CSV without formula guard
 };
 
 // A cell shows `display` in tables and `raw` in CSV (e.g. "1.2%" vs "0.0123").
+// In CSV a text cell starting with = + - @ tab or CR gets a leading ' (formula injection, see
+// csv_cell in output.cpp); a number column's numeric cells are written as they are.
 struct Cell {
   std::string display;
   std::string raw;

@@ -192,6 +192,47 @@ def main():
         cb = json.loads(out) if rc == 0 else {"rows": []}
         check("chargeback --map CSV: centers soc, qa, unallocated", {r["cost_center"] for r in cb["rows"]} == {"soc", "qa", "unallocated"} and sum(r["cost_cents"] for r in cb["rows"]) == 1000, out[:400] + err)
 
+        # ---- CSV formula injection (OWASP) -------------------------------------------------
+        # A server (or a map file) supplies names that a spreadsheet would run as formulas; the
+        # sandbox serves its own list with those names once (fault mode body), real ids kept so
+        # the usage calls of report/anomalies still succeed.
+        evil = ['=HYPERLINK("http://x","y")', "@SUM(1+1)", "+1+2", "-2+3", "\tcmd", "\rcmd"]
+        req = urllib.request.Request(sb.url + "/api/v1/keys", headers={"Cookie": "sb-access-token=" + TOKEN})
+        listed = json.loads(urllib.request.urlopen(req, timeout=5).read())
+        for k, name in zip(listed["data"], evil):
+            k["name"] = name
+        evil_by_id = {k["id"]: k["name"] for k in listed["data"][:len(evil)]}
+
+        def with_evil_list(*args):  # bytes, not text mode: a CR inside a quoted cell must stay a CR
+            sb.fault(mode="body", status=200, path_contains="/api/v1/keys", body=json.dumps(listed), times=1)
+            p = subprocess.run([cli, *args], capture_output=True, timeout=60,
+                               env={**base_env, "KEYSCOPE_BASE_URL": sb.url, "KEYSCOPE_SESSION": TOKEN})
+            sb.clear()
+            out = p.stdout.decode()
+            return p.returncode, list(csv.reader(io.StringIO(out, newline=""))), out + p.stderr.decode()
+
+        rc, rows, detail = with_evil_list("keys", "list", "--csv")
+        got = {r[0]: r[1] for r in rows[1:]}
+        check("keys list --csv: formula-like names get a leading quote",
+              rc == 0 and all(got.get(i) == "'" + n for i, n in evil_by_id.items()), detail[:600])
+        check("keys list --csv: other names and the request counts are untouched",
+              rc == 0 and got.get(by_name["SOAR playbooks"]["id"]) == "SOAR playbooks [secops]"
+              and all(re.fullmatch(r"\d+", r[5]) for r in rows[1:]), detail[:600])
+        rc, rows, detail = with_evil_list("report", "--csv", "--now", NOW)
+        got = {r[0]: r[1] for r in rows[1:]}
+        check("report --csv: formula-like names get a leading quote",
+              rc == 0 and all(got.get(i) == "'" + n for i, n in evil_by_id.items() if i in got) and len(got) == 12, detail[:600])
+        rc, rows, detail = with_evil_list("anomalies", "--csv", "--now", NOW)
+        got = {r[2]: r[3] for r in rows[1:]}
+        check("anomalies --csv: formula-like key names get a leading quote",
+              rc == 0 and any(i in got for i in evil_by_id) and all(got[i] == "'" + n for i, n in evil_by_id.items() if i in got), detail[:600])
+        with open(map_json, "w") as f:
+            json.dump({by_name["Production SIEM"]["id"]: "=1+1", "Partner feed [partners]": "@team"}, f)
+        rc, out, err = run("chargeback", "--bill", "10", "--map", map_json, "--csv")
+        centers = [r[0] for r in csv.reader(io.StringIO(out))][1:]
+        check("chargeback --csv: formula-like cost centers get a leading quote",
+              rc == 0 and sorted(centers) == ["'=1+1", "'@team", "unallocated"], out + err)
+
         # ---- exit codes ---------------------------------------------------------------------
         def expect(name, code, *args, **kw):
             rc, out, err = run(*args, **kw)
