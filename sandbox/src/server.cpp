@@ -292,6 +292,16 @@ bool drop_connection(const Request& req) {
   return false;
 }
 
+// RFC 9110 token characters (a method name is a token).
+bool is_token(const std::string& s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) != 0) continue;
+    if (std::string("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string::npos) return false;
+  }
+  return true;
+}
+
 bool expects_body(const Request& req) {
   return req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
          req.method == "PRI" || (req.method == "DELETE" && req.has_header("Content-Length"));
@@ -329,8 +339,10 @@ void Sandbox::stop() {
   if (svr_->is_running()) svr_->stop();
 }
 
+std::int64_t Sandbox::clock_now() const { return opts_.now ? *opts_.now : unix_now(); }
+
 std::shared_ptr<const Sandbox::Snapshot> Sandbox::snapshot() {
-  const std::int64_t now = opts_.now ? *opts_.now : unix_now();
+  const std::int64_t now = clock_now();
   const std::int64_t day = day_of(now);
   std::lock_guard<std::mutex> lock(snap_mu_);
   if (!snap_ || snap_day_ != day) {
@@ -354,6 +366,13 @@ std::string Sandbox::new_request_id() {
 bool Sandbox::is_api_path(const std::string& path) const {
   const std::string api = opts_.base_path + "/api";
   return path == api || starts_with(path, api + "/");
+}
+
+bool Sandbox::unknown_method_on_api_path(const Request& req) const {
+  // Only the request line was read: method, target and version are set, the path is not.
+  if (!req.path.empty() || !is_token(req.method)) return false;
+  if (req.version != "HTTP/1.1" && req.version != "HTTP/1.0") return false;
+  return is_api_path(req.target.substr(0, req.target.find('?')));
 }
 
 bool Sandbox::cors_match(const Request& req) const {
@@ -671,6 +690,17 @@ int Sandbox::run() {
       dispatch(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (res.status == 400 && unknown_method_on_api_path(req)) {
+      // httplib refuses a method it does not know (QUERY, ...) as a malformed request line,
+      // before parsing the path; on an API path that is a method other than GET: 405.
+      const std::string rid = new_request_id();
+      res.set_header("X-Request-Id", rid);
+      apply_cors(req, res);
+      rate_headers(res, limiter_.peek(token_));
+      res.set_header("Allow", "GET");
+      send_error(res, rid, 405, "method_not_allowed", "Only GET is supported on this endpoint");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     const std::string rid = new_request_id();
     res.set_header("X-Request-Id", rid);
     apply_cors(req, res);
@@ -683,6 +713,11 @@ int Sandbox::run() {
     const std::string rid = new_request_id();
     res.set_header("X-Request-Id", rid);
     send_error(res, rid, 500, "internal_error", "Internal server error");
+  });
+  // Every response (API, control, static files, errors) is dated by the sandbox's clock, so a
+  // client that takes "now" from the Date header agrees with --now.
+  svr.set_post_routing_handler([this](const Request&, Response& res) {
+    if (!res.has_header("Date")) res.set_header("Date", format_http_date(clock_now()));
   });
   svr.set_logger([this](const Request& req, const Response& res) {
     if (!logger_.enabled()) return;

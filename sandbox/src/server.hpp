@@ -39,6 +39,8 @@ class Sandbox {
     std::string list_body;
   };
   std::shared_ptr<const Snapshot> snapshot();
+  // The sandbox's clock: --now when pinned, else the real UTC time (unix seconds).
+  std::int64_t clock_now() const;
 
   void dispatch(const httplib::Request& req, httplib::Response& res);
   void handle_api(const httplib::Request& req, httplib::Response& res, const std::string& rid);
@@ -49,6 +51,7 @@ class Sandbox {
                    const std::string& rid);
 
   bool is_api_path(const std::string& path) const;
+  bool unknown_method_on_api_path(const httplib::Request& req) const;
   bool cors_match(const httplib::Request& req) const;
   void apply_cors(const httplib::Request& req, httplib::Response& res) const;
   void preflight(const httplib::Request& req, httplib::Response& res) const;

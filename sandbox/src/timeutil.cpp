@@ -51,6 +51,23 @@ std::string format_timestamp(std::int64_t s) {
   return buf;
 }
 
+std::string format_http_date(std::int64_t s) {
+  static const char* const weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::int64_t day = day_of(s);
+  const std::int64_t sod = s - day * kSecondsPerDay;
+  std::int64_t y;
+  unsigned m, d;
+  civil_from_days(day, y, m, d);
+  const std::int64_t weekday = ((day % 7) + 7 + 4) % 7;  // 1970-01-01 was a Thursday
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04lld %02d:%02d:%02d GMT", weekdays[weekday], d,
+                months[m - 1], static_cast<long long>(y), static_cast<int>(sod / 3600),
+                static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
+  return buf;
+}
+
 namespace {
 bool digits(const std::string& t, size_t pos, size_t n, int& out) {
   if (pos + n > t.size()) return false;

@@ -19,6 +19,8 @@ std::int64_t day_of(std::int64_t unix_seconds);
 std::string format_timestamp(std::int64_t unix_seconds);
 // "YYYY-MM-DD"
 std::string format_date(std::int64_t day);
+// IMF-fixdate of RFC 9110 (the HTTP Date header): "Sun, 17 May 2026 12:00:00 GMT"
+std::string format_http_date(std::int64_t unix_seconds);
 
 // Accepts "YYYY-MM-DDTHH:MM:SSZ" (optionally with fractional seconds, "+00:00"
 // instead of "Z", or a space instead of "T") and "YYYY-MM-DD".

@@ -237,9 +237,21 @@ try:
     envelope_ok(st, h, j, 404, "not_found", "unknown API path")
     st, h, j, _ = jget(A, "/elsewhere")
     envelope_ok(st, h, j, 404, "not_found", "unknown path")
-    for m in ("POST", "DELETE", "PUT", "PATCH"):
-        st, h, j, _ = jget(A, "/api/v1/keys", method=m, body=b"{}" if m != "DELETE" else None)
-        envelope_ok(st, h, j, 405, "method_not_allowed", m)
+    for m in ("POST", "DELETE", "PUT", "PATCH", "QUERY", "FOO"):
+        st, h, j, _ = jget(A, "/api/v1/keys", method=m, body=b"{}" if m in ("POST", "PUT", "PATCH") else None)
+        if envelope_ok(st, h, j, 405, "method_not_allowed", m):
+            check(h.get("allow") == "GET", "%s: Allow: GET" % m)
+
+    # --- Date header: the sandbox's clock (--now when pinned), IMF-fixdate -------------
+    pinned = "Sun, 17 May 2026 12:00:00 GMT"
+    for what, path, kw in (("200", "/api/v1/keys", {}), ("401", "/api/v1/keys", {"cookie": None}),
+                           ("404", "/api/v1/keys/00000000-0000-4000-8000-000000000000", {}),
+                           ("405", "/api/v1/keys", {"method": "QUERY"}),
+                           ("control", "/__sandbox/stats", {"cookie": None})):
+        st, h, _ = req(A, path, **kw)
+        check(h.get("date") == pinned, "Date follows --now on a %s response: %r" % (what, h.get("date")))
+    out = curl(["-b", "sb-access-token=" + A["token"], A["url"] + "/api/v1/keys"])
+    check("\nDate: %s\n" % pinned in out, "curl sees Date: %s" % pinned)
 
     # --- keep-alive and stats -------------------------------------------
     st, h, s0, _ = jget(A, "/__sandbox/stats", method="DELETE", cookie=None)
@@ -390,7 +402,18 @@ try:
     j11 = json.loads(b11)
     check(j11["error"]["code"] == "rate_limit_exceeded" and h11.get("x-request-id") == j11["error"]["request_id"], "429 envelope")
     conn.close()
-    G = start("--rate-limit", "0", "--now", NOW)
+    G = start("--rate-limit", "0")  # no --now: the real clock
+    before = time.time()
+    h = req(G, "/api/v1/keys")[1]
+    after = time.time()
+    try:
+        from email.utils import parsedate_to_datetime
+        dated = parsedate_to_datetime(h.get("date", "")).timestamp()
+    except (TypeError, ValueError):
+        dated = None
+    check(dated is not None and int(before) - 1 <= dated <= after + 1
+          and re.fullmatch(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT", h["date"]) is not None,
+          "without --now, Date is the real time (IMF-fixdate): %r" % h.get("date"))
     sts = [req(G, "/api/v1/keys")[0] for _ in range(30)]
     h = req(G, "/api/v1/keys")[1]
     check(set(sts) == {200} and int(h["x-ratelimit-limit"]) >= 1000000, "--rate-limit 0 disables limiting")
