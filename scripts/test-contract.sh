@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The contract's checks: lints api/openapi.yaml with Redocly (npm devDependency @redocly/cli),
+# then runs Schemathesis against keyscope-sandbox (tests/contract, pytest): every operation of
+# the contract, its documented error responses included. Installs what is missing (npm ci when
+# node_modules lacks Redocly; a venv build/contract-venv with tests/contract/requirements.txt,
+# re-installed when that file changes). Ends with pytest's summary line ("N passed ... in Ns");
+# exits non-zero on any failure.
+# Env: KEYSCOPE_SANDBOX (sandbox binary; built into build/native if absent), PYTHON (default
+# python3), KEYSCOPE_CONTRACT_EXAMPLES (Schemathesis examples per operation, default 100).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="${PYTHON:-python3}"
+VENV="$ROOT/build/contract-venv"
+REQUIREMENTS="$ROOT/tests/contract/requirements.txt"
+log() { printf '== test-contract: %s\n' "$*"; }
+
+# 1. Redocly, from the repo's package-lock.json.
+if [ ! -x node_modules/.bin/redocly ]; then
+  log "npm ci (node_modules has no @redocly/cli)"
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+fi
+
+# 2. Schemathesis and pytest in a venv of their own, installed again only when the pins change.
+stamp="$VENV/.requirements.sha256"
+want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "installing tests/contract/requirements.txt into build/contract-venv"
+  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  echo "$want" > "$stamp"
+else
+  log "build/contract-venv is up to date ($("$VENV/bin/python" -m pip show schemathesis 2>/dev/null | sed -n 's/^Version: /schemathesis /p'))"
+fi
+
+# 3. The sandbox the contract is checked against.
+SANDBOX="${KEYSCOPE_SANDBOX:-$ROOT/build/native/sandbox/keyscope-sandbox}"
+if [ ! -x "$SANDBOX" ]; then
+  log "building keyscope-sandbox"
+  cmake -S "$ROOT" -B "$ROOT/build/native" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$ROOT/build/native" --target keyscope-sandbox
+  SANDBOX="$ROOT/build/native/sandbox/keyscope-sandbox"
+fi
+export KEYSCOPE_SANDBOX="$(cd "$(dirname "$SANDBOX")" && pwd)/$(basename "$SANDBOX")"
+
+status=0
+# 4. Lint (redocly.yaml: the recommended rules, strict).
+log "redocly lint api/openapi.yaml"
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+if node_modules/.bin/redocly lint api/openapi.yaml; then
+  log "redocly lint: ok"
+else
+  log "redocly lint: FAILED"
+  status=1
+fi
+
+# 5. Schemathesis against the sandbox.
+log "pytest tests/contract (Schemathesis against $KEYSCOPE_SANDBOX)"
+"$VENV/bin/python" -m pytest tests/contract -q -p no:cacheprovider || status=1
+exit $status
