@@ -1,4 +1,4 @@
-// The keyscope error taxonomy (DESIGN.md "Errors"), as subclasses of Error.
+// The keyscope error taxonomy (docs/DESIGN.md "Errors"), as subclasses of Error.
 // Every error carries status (0 when no response), code, requestId, details; RateLimitError also
 // retryAfter (seconds, or null). Messages never contain a token: the core redacts them.
 

@@ -1,5 +1,5 @@
 #pragma once
-// Analytics over the API models (DESIGN.md "Analytics"): pure, deterministic functions with no
+// Analytics over the API models (docs/DESIGN.md "Analytics"): pure, deterministic functions with no
 // I/O. The same input always gives the same output, in the same order.
 //
 // Invalid arguments (an empty sample set, q outside [0, 1], a malformed bill, a bad regex)

@@ -1,5 +1,5 @@
 #pragma once
-// One error taxonomy for every front door (DESIGN.md "Errors").
+// One error taxonomy for every front door (docs/DESIGN.md "Errors").
 #include <optional>
 #include <stdexcept>
 #include <string>

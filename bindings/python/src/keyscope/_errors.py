@@ -1,4 +1,4 @@
-"""The keyscope exception taxonomy (DESIGN.md "Errors"), shared by every front door.
+"""The keyscope exception taxonomy (docs/DESIGN.md "Errors"), shared by every front door.
 
 Every exception carries ``status`` (HTTP status, 0 when no response was received), ``code``
 (API or SDK error code), ``message``, ``request_id``, ``details`` (dict) and, for
