@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "log_emitter.hpp"
 #include "options.hpp"
 #include "server.hpp"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   auto opts = sandbox::parse_options(argc, argv, exit_code);
   if (!opts) return exit_code;
+  if (!opts->emit_logs_dir.empty()) return sandbox::emit_logs(*opts);  // writes logs, never serves
 
   std::signal(SIGPIPE, SIG_IGN);  // peers that hang up must not kill us
   // SIGINT/SIGTERM go to a dedicated thread (blocked in every other thread).

@@ -28,6 +28,10 @@ std::string usage_text() {
   --port-file PATH     also write the bound port number to PATH
   --no-control         disable the /__sandbox/* test control endpoints
   --quiet              no request log on stderr
+  --emit-logs DIR      write the demo organisation's egress logs to DIR and exit
+                       (does not serve; honours --now, --seed and --keys)
+  --log-format F       jsonl|nginx|csv (default jsonl): DIR/egress.jsonl|.log|.csv
+  --log-days N         days of logs ending on --now's day, 1..90 (default 7)
   --help, --version
 )";
 }
@@ -55,6 +59,7 @@ bool token_ok(const std::string& t) {
 
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   Options o;
+  bool log_option = false;  // --log-format/--log-days need --emit-logs
   std::vector<std::string> args(argv + 1, argv + argc);
   auto fail = [&](const std::string& msg) -> std::optional<Options> {
     std::cerr << "keyscope-sandbox: " << msg << "\n" << usage_text();
@@ -141,10 +146,23 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     } else if (name == "--port-file") {
       if (!need() || value.empty()) return fail("--port-file needs a path");
       o.port_file = value;
+    } else if (name == "--emit-logs") {
+      if (!need() || value.empty()) return fail("--emit-logs needs a directory");
+      o.emit_logs_dir = value;
+    } else if (name == "--log-format") {
+      if (!need() || (value != "jsonl" && value != "nginx" && value != "csv"))
+        return fail("--log-format needs jsonl, nginx or csv");
+      o.log_format = value;
+      log_option = true;
+    } else if (name == "--log-days") {
+      if (!need() || !parse_int(value, 1, 90, n)) return fail("--log-days needs 1..90");
+      o.log_days = static_cast<int>(n);
+      log_option = true;
     } else {
       return fail("unknown option " + name);
     }
   }
+  if (log_option && o.emit_logs_dir.empty()) return fail("--log-format and --log-days need --emit-logs DIR");
   return o;
 }
 

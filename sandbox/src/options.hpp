@@ -22,6 +22,10 @@ struct Options {
   std::string port_file;
   bool quiet = false;
   bool control = true;
+  // --emit-logs DIR: write the demo organisation's egress logs and exit (log_emitter.hpp).
+  std::string emit_logs_dir;
+  std::string log_format = "jsonl";  // jsonl | nginx | csv
+  int log_days = 7;                  // 1..90
 
   std::int64_t per_minute_limit() const {
     if (rate_limit) return *rate_limit;

@@ -15,6 +15,8 @@ ojson nullable_ts(const std::optional<std::int64_t>& t) {
   return t ? ojson(format_timestamp(*t)) : ojson(nullptr);
 }
 
+}  // namespace
+
 // Largest-remainder split of `total` by weights; exact sum.
 std::array<std::int64_t, kEndpointCount> split_endpoints(const KeyProfile& k, std::int64_t total) {
   std::array<std::int64_t, kEndpointCount> out{};
@@ -34,7 +36,16 @@ std::array<std::int64_t, kEndpointCount> split_endpoints(const KeyProfile& k, st
   return out;
 }
 
-}  // namespace
+std::vector<DayBucket> window_days(const Fleet& fleet, const KeyProfile& k, int days) {
+  std::vector<DayBucket> out;
+  for (int i = 0; i < days; ++i) {
+    const std::int64_t day = fleet.today() - i;
+    DayStats s = fleet.day_stats(k, day);
+    if (s.requests == 0) continue;
+    out.push_back({day, s});
+  }
+  return out;
+}
 
 ojson key_info_json(const KeyProfile& k) {
   ojson j;
@@ -53,12 +64,10 @@ ojson key_info_json(const KeyProfile& k) {
 
 ojson daily_json(const Fleet& fleet, const KeyProfile& k, int days) {
   ojson arr = ojson::array();
-  for (int i = 0; i < days; ++i) {
-    const std::int64_t day = fleet.today() - i;
-    const DayStats s = fleet.day_stats(k, day);
-    if (s.requests == 0) continue;
+  for (const DayBucket& w : window_days(fleet, k, days)) {
+    const DayStats& s = w.stats;
     ojson b;
-    b["date"] = format_date(day);
+    b["date"] = format_date(w.day);
     b["requests"] = s.requests;
     b["errors"] = s.errors();
     arr.push_back(std::move(b));
@@ -90,10 +99,9 @@ ojson key_usage_json(const Fleet& fleet, const KeyProfile& k, int days) {
   std::int64_t total = 0, peak_day = 0;
   ojson daily = ojson::array();
   std::vector<HourHits> hits;
-  for (int i = 0; i < days; ++i) {
-    const std::int64_t day = fleet.today() - i;
-    const DayStats s = fleet.day_stats(k, day);
-    if (s.requests == 0) continue;
+  for (const DayBucket& w : window_days(fleet, k, days)) {
+    const std::int64_t day = w.day;
+    const DayStats& s = w.stats;
     total += s.requests;
     peak_day = std::max(peak_day, s.requests);
     for (size_t c = 0; c < kStatusCount; ++c) by_status[c] += s.by_status[c];
