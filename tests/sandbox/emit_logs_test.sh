@@ -13,13 +13,20 @@ if [ ! -x "$BIN" ]; then
   exit 1
 fi
 exec python3 - "$BIN" <<'PY'
-import collections, csv, datetime, filecmp, http.client, json, os, re, subprocess, sys, tempfile
+import atexit, collections, csv, datetime, filecmp, http.client, json, os, re, subprocess, sys, tempfile
 
 BIN = sys.argv[1]
 NOW = "2026-05-17T12:00:00Z"
 passed = failed = 0
 procs = []
 tmp = tempfile.TemporaryDirectory(prefix="ks-emit-")
+
+@atexit.register
+def stop_servers():  # also when a check raises
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+            p.wait(timeout=10)
 
 def check(cond, what):
     global passed, failed
@@ -250,9 +257,7 @@ bad7 = [(k["name"], usage7[k["id"]]["total_requests"], c7.get(k["key_prefix"], 0
 check(rs.returncode == 0 and len(keys7) == 20 and not bad7 and pl7["seed"] == 7 and pl7["keys"] == 20,
       "--seed 7 --keys 20: logs agree with that sandbox: %s" % bad7[:3])
 
-for p in procs:
-    p.terminate()
-    p.wait(timeout=10)
+stop_servers()
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY
