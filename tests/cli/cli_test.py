@@ -307,6 +307,24 @@ def main():
         rc, out, err = run("--verbose", "report", "--now", NOW)
         check("--verbose report: no token, one line per request", rc == 0 and TOKEN not in err and err.count("\n") >= 13, err[-300:])
 
+        # Secrets inside log and error lines: a proxy path that carries the session token and an
+        # API key is in every request, retry and failure line; only redaction keeps them out.
+        leaky = Sandbox(sandbox_bin, "--base-path", "/s/" + TOKEN + "/sk_live_abcdefghijklmnop1234")
+        try:
+            leaky.fault(path_contains="/usage", mode="status", status=503, times=1)
+            rc, out, err = run("--verbose", "usage", key_id, "--days", "7", url=leaky.url)
+            check("--verbose: the URL's token and API key are redacted in request and retry lines",
+                  rc == 0 and "retrying" in err and err.count("/s/[redacted]/sk_live_abcd[redacted]/api/v1/keys/") >= 3
+                  and TOKEN not in err + out and "abcdefghijklmnop1234" not in err + out, err)
+            leaky.fault(path_contains="/keys", mode="drop", times=1)
+            rc, out, err = run("--verbose", "keys", "list", "--max-retries", "0", url=leaky.url)
+            check("dropped connection: failure line and error line name the URL with its secrets redacted",
+                  rc == 6 and "failed after" in err and "ConnectionError" in err
+                  and err.count("/s/[redacted]/sk_live_abcd[redacted]/api/v1/keys") >= 3 and TOKEN not in err
+                  and "abcdefghijklmnop1234" not in err, err)
+        finally:
+            leaky.stop()
+
         # Free tier: 10 requests/minute; a report needs 13.
         free = Sandbox(sandbox_bin, "--tier", "free")
         rc, out, err = run("report", "--max-retries", "0", "--concurrency", "1", url=free.url)

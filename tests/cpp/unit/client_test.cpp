@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <vector>
 
 #include "fake_transport.hpp"
 #include "keyscope/client.hpp"
@@ -95,6 +96,34 @@ TEST_F(ClientFixture, RetriesServerErrorsWithJitteredExponentialBackoff) {
   ASSERT_EQ(transport->delays.size(), 2u);
   EXPECT_EQ(transport->delays[0].count(), 125);
   EXPECT_EQ(transport->delays[1].count(), 250);
+}
+
+TEST_F(ClientFixture, BackoffIsCappedAtMaxBackoff) {
+  ClientOptions options;
+  options.base_url = "http://127.0.0.1:9/";
+  options.session_token = kToken;
+  options.transport = transport;
+  options.random = [] { return 0.999; };  // the top of each jitter range
+  options.retry.max_retries = 6;
+  options.retry.initial_backoff = std::chrono::milliseconds(100);
+  options.retry.max_backoff = std::chrono::milliseconds(450);
+  for (int i = 0; i < 7; ++i) transport->script.push_back(response(503, ""));
+  ASSERT_FALSE(Client(options).list_keys().ok());
+  EXPECT_EQ(transport->requests.size(), 7u);
+  // Uncapped the ranges are 100, 200, 400, 800, 1600, 3200 ms; the cap holds them at 450.
+  std::vector<long long> delays;
+  for (auto d : transport->delays) delays.push_back(d.count());
+  EXPECT_EQ(delays, (std::vector<long long>{99, 199, 399, 449, 449, 449}));
+}
+
+TEST_F(ClientFixture, DefaultBaseUrlIsSocDefenders) {
+  ClientOptions options;
+  options.session_token = kToken;
+  options.transport = transport;
+  transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json")));
+  ASSERT_TRUE(Client(options).list_keys().ok());
+  ASSERT_EQ(transport->requests.size(), 1u);
+  EXPECT_EQ(transport->requests[0].url, "https://socdefenders.ai/api/v1/keys");
 }
 
 TEST_F(ClientFixture, GivesUpAfterMaxRetriesWithTheLastError) {
@@ -214,11 +243,21 @@ TEST_F(ClientFixture, TracksTheLastRateLimitStateEvenOnErrors) {
 }
 
 TEST_F(ClientFixture, LogsNeverContainTheToken) {
-  transport->script.push_back(response(503, "token session-TOKEN-value-123 leaked by server"));
+  // Secrets reach every kind of log line: the URL (a proxy that routes by session and an API key
+  // in the path) is in the response, failure and retry lines; a transport failure's message
+  // echoes the cookie. Only the redaction stands between them and the log.
+  transport->script.push_back(transport_failure(
+      ErrorKind::connection, std::string("proxy refused Cookie: sb-access-token=") + kToken + " for " + kToken));
+  transport->script.push_back(response(503, "busy"));
   transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json")));
-  ASSERT_TRUE(make().list_keys().ok());
-  ASSERT_GE(log_lines.size(), 3u);
-  for (const auto& line : log_lines) EXPECT_EQ(line.find(kToken), std::string::npos) << line;
+  ASSERT_TRUE(make(std::string("http://127.0.0.1:9/s/") + kToken + "/sk_live_abcdefghijklmnop/").list_keys().ok());
+  ASSERT_EQ(log_lines.size(), 5u);  // failed, retrying, 503, retrying, 200
+  for (const auto& line : log_lines) {
+    EXPECT_EQ(line.find(kToken), std::string::npos) << line;
+    EXPECT_EQ(line.find("abcdefghijklmnop"), std::string::npos) << line;
+    EXPECT_NE(line.find("/s/[redacted]/sk_live_abcd[redacted]/api/v1/keys"), std::string::npos) << line;
+  }
+  EXPECT_NE(log_lines[0].find("sb-access-token=[redacted]"), std::string::npos) << log_lines[0];
 }
 
 TEST_F(ClientFixture, ErrorMessagesNeverContainTheToken) {
