@@ -14,7 +14,7 @@ int concurrency_option(const ParsedArgs& args) {
   const auto it = args.options.find("--concurrency");
   if (it == args.options.end()) return 8;
   const long long n = parse_integer("--concurrency", it->second);
-  if (n < 1 || n > 256) throw UsageError("--concurrency must be between 1 and 256, got " + std::to_string(n));
+  if (auto error = keyscope::validate_concurrency(n)) throw UsageError("--" + error->message);
   return static_cast<int>(n);
 }
 

@@ -16,9 +16,14 @@ import { startSandbox, NOW } from './support/sandbox.js';
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const srcDts = resolve(root, 'bindings/wasm/src/index.d.ts');
 const distDts = resolve(root, 'bindings/wasm/dist/index.d.ts');
+// The result models' interfaces, generated from schema/models.json.
+const srcModelsDts = resolve(root, 'bindings/wasm/src/models.d.ts');
+const distModelsDts = resolve(root, 'bindings/wasm/dist/models.d.ts');
 
-test('dist/index.d.ts is the built copy of src/index.d.ts', () => {
+test('dist/index.d.ts and dist/models.d.ts are the built copies of src/', () => {
   assert.equal(readFileSync(distDts, 'utf8'), readFileSync(srcDts, 'utf8'),
+    'dist is stale: run npm run build:wasm');
+  assert.equal(readFileSync(distModelsDts, 'utf8'), readFileSync(srcModelsDts, 'utf8'),
     'dist is stale: run npm run build:wasm');
 });
 
@@ -42,8 +47,8 @@ test('usage.ts imports every runtime export of the package', () => {
 // ---- declared fields of the .d.ts interfaces, read with the TypeScript compiler API
 
 const interfaces = new Map(); // name -> { fields: Map(name -> optional), extends: [names] }
-{
-  const source = ts.createSourceFile(srcDts, readFileSync(srcDts, 'utf8'), ts.ScriptTarget.Latest, true);
+for (const file of [srcDts, srcModelsDts]) {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   for (const node of source.statements) {
     if (!ts.isInterfaceDeclaration(node)) continue;
     const fields = new Map();
@@ -59,7 +64,7 @@ const interfaces = new Map(); // name -> { fields: Map(name -> optional), extend
 
 function declared(name) {
   const entry = interfaces.get(name);
-  assert.ok(entry, `interface ${name} is not declared in index.d.ts`);
+  assert.ok(entry, `interface ${name} is not declared in index.d.ts or models.d.ts`);
   const fields = new Map();
   for (const base of entry.bases) for (const [k, v] of declared(base)) fields.set(k, v);
   for (const [k, v] of entry.fields) fields.set(k, v);

@@ -47,47 +47,8 @@ export interface FleetOptions extends UsageOptions {
   concurrency?: number;
 }
 
-export interface APIKeyInfo {
-  id: string;
-  key_prefix: string;
-  name: string;
-  tier: 'free' | 'pro' | string;
-  scopes: string[];
-  rate_limit_per_minute?: number | null;
-  rate_limit_per_day?: number | null;
-  total_requests: number;
-  last_used_at: string | null;
-  created_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-export interface DailyBucket { date: string; requests: number; errors: number; }
-export interface APIKeyDetails extends APIKeyInfo {
-  allowed_ips: string[] | null;
-  /** Always present (`daily` is empty when the API sent none); not `usage_daily`. */
-  usage: { daily: DailyBucket[] };
-}
-export interface EndpointCount { path: string; count: number; }
-export interface HourBucket { hour: string; count: number; }
-export interface KeyUsage {
-  key_id: string;
-  window_days: number;
-  total_requests: number;
-  successful: number;
-  client_errors: number;
-  server_errors: number;
-  success_rate: number | null;
-  avg_response_time_ms: number | null;
-  latency_p50_ms: number | null;
-  latency_p95_ms: number | null;
-  latency_p99_ms: number | null;
-  rate_limit_peak_per_minute: number | null;
-  rate_limit_peak_per_day: number | null;
-  top_endpoints: EndpointCount[];
-  by_status: Record<string, number>;
-  daily: DailyBucket[];
-  rate_limit_hits_by_hour: HourBucket[];
-}
+import type { APIKeyInfo, APIKeyDetails, DailyBucket, EndpointCount, HourBucket, KeyList, KeyUsage } from './models.js';
+export type { APIKeyInfo, APIKeyDetails, DailyBucket, EndpointCount, HourBucket, KeyList, KeyUsage } from './models.js';
 export interface Fleet { keys: APIKeyInfo[]; usages: KeyUsage[]; window_days: number; }
 export interface RateLimit {
   limit: number | null;

@@ -407,21 +407,13 @@ EMSCRIPTEN_KEEPALIVE void ks_complete(int request, int kind, int status, const c
   }
   Error error;
   if (kind == 3 || (pending.cancellation && pending.cancellation->cancelled())) {
-    error.kind = ErrorKind::cancelled;
-    error.code = "cancelled";
-    error.message = "the call was cancelled";
+    error = cancelled_error();
   } else if (kind == 1) {
-    error.kind = ErrorKind::timeout;
-    error.code = "timeout";
-    error.message = message ? message : "the request timed out";
+    error = timeout_error(message ? message : "the request timed out");
   } else if (kind == 4) {
-    error.kind = ErrorKind::connection;
-    error.code = "response_too_large";
-    error.message = message ? message : "the response was too large";
+    error = connection_error(message ? message : "the response was too large", "response_too_large");
   } else {
-    error.kind = ErrorKind::connection;
-    error.code = "connection_failed";
-    error.message = message ? message : "the connection failed";
+    error = connection_error(message ? message : "the connection failed");
   }
   pending.done(Result<HttpResponse>(std::move(error)));
 }

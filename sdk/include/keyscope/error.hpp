@@ -76,5 +76,11 @@ KEYSCOPE_ERROR_CLASS(CancelledError)
 // Convenience constructors used across the SDK.
 Error validation_error(std::string message, std::string code = "invalid_argument");
 Error decode_error(std::string message, std::string json_path);
+// A transport that got no response: ConnectionError "connection_failed" (or a more precise code),
+// TimeoutError "timeout", CancelledError "cancelled". Every transport (curl, fetch, a Python
+// object) builds its failures with these, so the codes are the same in every front door.
+Error connection_error(std::string message, std::string code = "connection_failed");
+Error timeout_error(std::string message);
+Error cancelled_error(std::string message = "the call was cancelled");
 
 }  // namespace keyscope

@@ -15,5 +15,8 @@ std::optional<Error> validate_base_url(std::string_view base_url);    // http(s)
 std::optional<Error> validate_session_token(std::string_view token);
 std::optional<Error> validate_max_retries(long long max_retries);     // 0..10
 std::optional<Error> validate_timeout_ms(long long timeout_ms);       // 1 ms .. 1 hour
+// Usage requests in flight at once for a fleet fetch, 1..kMaxConcurrency.
+constexpr int kMaxConcurrency = 256;
+std::optional<Error> validate_concurrency(long long concurrency);
 
 }  // namespace keyscope

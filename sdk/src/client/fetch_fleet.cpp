@@ -71,9 +71,8 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
 void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
                                CallOptions call, FleetProgress progress) const {
   if (auto error = validate_days(days)) return done(std::move(*error));
-  if (concurrency < 1 || concurrency > 256) {
-    return done(validation_error("concurrency must be between 1 and 256, got " +
-                                 std::to_string(concurrency), "invalid_concurrency"));
+  if (auto error = validate_concurrency(concurrency)) {
+    return done(std::move(*error));
   }
   auto fetch = std::make_shared<FleetFetch>(*this);
   fetch->days = days;

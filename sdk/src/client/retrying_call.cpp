@@ -83,13 +83,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
     return id ? " request_id " + *id : std::string();
   }
 
-  static Error cancelled() {
-    Error error;
-    error.kind = ErrorKind::cancelled;
-    error.code = "cancelled";
-    error.message = "the call was cancelled";
-    return error;
-  }
+  static Error cancelled() { return cancelled_error(); }
 
   // On success the response is the value (raw() stays empty: the caller makes it the raw of
   // its own Result, so the body is never copied).

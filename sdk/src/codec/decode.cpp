@@ -33,15 +33,7 @@ Result<KeyList> decode_key_list(std::string_view body) {
                                            const TapeValue& data, KeyList& out) {
     out.data.reserve(data.size());
     // "expected an array, got ... at data" when `data` is anything else.
-    reader.for_each_element_of(document, Path::root(), "data",
-                               [&](const TapeValue& element, const Path& element_path) {
-                                 APIKeyInfo info;
-                                 codec::read_key_info(reader, element, element_path, info);
-                                 out.data.push_back(std::move(info));
-                               });
-    if (const auto meta = reader.object_member(document, Path::root(), "meta")) {
-      reader.optional(*meta, Path::root().member("meta"), "total", out.total);
-    }
+    codec::read_key_list(reader, document, Path::root(), out);
   });
 }
 

@@ -7,16 +7,7 @@ namespace keyscope {
 
 std::string encode_key_list(const KeyList& list) {
   codec::JsonWriter out(64 + 400 * list.data.size());
-  out.begin_object();
-  out.key("data").begin_array();
-  for (const auto& info : list.data) codec::write(out, info);
-  out.end_array();
-  if (list.total) {
-    out.key("meta").begin_object();
-    out.key("total").value(*list.total);
-    out.end_object();
-  }
-  out.end_object();
+  codec::write(out, list);
   return out.take();
 }
 

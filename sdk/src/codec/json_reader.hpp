@@ -137,6 +137,19 @@ class BasicReader {
     });
   }
 
+  void value(const Value& v, const Path& path, std::vector<std::int64_t>& out) {
+    if (kind_of(v) != JsonKind::array) return fail(path, "expected an array of integers, got " + type_of(v));
+    out.clear();
+    out.reserve(size_of(v));
+    std::size_t index = 0;
+    for_each_element(v, [&](const Value& element) {
+      if (!ok()) return;
+      std::int64_t item = 0;
+      value(element, path.element(index++), item);
+      if (ok()) out.push_back(item);
+    });
+  }
+
   // Calls each(element, element_path) for every element of an optional array member.
   template <class Each>
   void for_each_element_of(const Value& object, const Path& path, const char* key, Each each) {

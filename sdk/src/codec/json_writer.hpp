@@ -57,6 +57,11 @@ class JsonWriter {
     for (const auto& item : items) value(item);
     end_array();
   }
+  void value(const std::vector<std::int64_t>& items) {
+    begin_array();
+    for (const auto& item : items) value(item);
+    end_array();
+  }
 
  private:
   // Writes go straight into the string's storage, grown ahead: one append call per piece was

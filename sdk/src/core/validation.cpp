@@ -105,4 +105,13 @@ std::optional<Error> validate_timeout_ms(long long timeout_ms) {
                           "invalid_timeout");
 }
 
+std::optional<Error> validate_concurrency(long long concurrency) {
+  if (concurrency < 1 || concurrency > kMaxConcurrency) {
+    return validation_error("concurrency must be between 1 and " + std::to_string(kMaxConcurrency) +
+                                ", got " + std::to_string(concurrency),
+                            "invalid_concurrency");
+  }
+  return std::nullopt;
+}
+
 }  // namespace keyscope

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "convert_models.hpp"
 #include "keyscope/keyscope.hpp"
 
 namespace py = pybind11;
@@ -18,12 +19,9 @@ py::object make_exception(const keyscope::Error& error);
 // C++ exceptions leaving a binding become keyscope.* exceptions, never RuntimeError.
 void register_exception_translator();
 
-// convert.cpp: C++ models -> the frozen dataclasses of keyscope._models.
-py::object to_py(const keyscope::KeyList& list);
-py::object to_py(const keyscope::APIKeyDetails& details);
-py::object to_py(const keyscope::KeyUsage& usage);
+// convert.cpp: the models that are not payloads -> the frozen dataclasses of keyscope._models.
+// The payload models' to_py are generated (convert_models.hpp).
 py::object to_py(const keyscope::RateLimit& rate_limit);
-py::object to_py(const keyscope::APIKeyInfo& info);
 py::object response_to_py(const keyscope::HttpResponse& response);
 
 // py_transport.cpp: a keyscope::Transport calling a Python object's send() on worker threads.

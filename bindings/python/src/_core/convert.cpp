@@ -1,7 +1,7 @@
-// C++ models -> the frozen dataclasses of keyscope._models, built positionally (field order is
-// the dataclasses' declaration order). Datetimes are made with the CPython datetime C API as
-// timezone-aware UTC datetimes; dates as datetime.date.
-#include "binding.hpp"  // Python.h first: datetime.h needs it
+// The value conversions the generated model converters use (convert_values.hpp), and the models
+// that are not payloads (RateLimit, Response). Datetimes are made with the CPython datetime C API
+// as timezone-aware UTC datetimes; dates as datetime.date.
+#include "convert_values.hpp"  // Python.h first: datetime.h needs it
 
 #include <datetime.h>
 
@@ -49,6 +49,13 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
+template <class T>
+py::object opt(const std::optional<T>& value) {
+  return value ? py::cast(*value) : py::none();
+}
+
+}  // namespace
+
 py::object utc_datetime(std::int64_t unix_seconds) {
   ensure_datetime();
   const std::int64_t days = floor_div(unix_seconds, 86400);
@@ -71,85 +78,51 @@ py::object date_of(const keyscope::Date& date) {
   return py::reinterpret_steal<py::object>(obj);
 }
 
-py::object opt_ts(const std::optional<keyscope::Timestamp>& ts) {
-  return ts ? utc_datetime(ts->unix_seconds) : py::none();
-}
-template <class T>
-py::object opt(const std::optional<T>& value) {
-  return value ? py::cast(*value) : py::none();
-}
-
 py::tuple strings(const std::vector<std::string>& items) {
   py::tuple out(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) out[i] = py::str(items[i]);
   return out;
 }
 
-py::tuple daily(const std::vector<keyscope::DailyBucket>& buckets) {
-  py::object& cls = cached_attr("keyscope._models", "DailyBucket");
-  py::tuple out(buckets.size());
-  for (std::size_t i = 0; i < buckets.size(); ++i)
-    out[i] = cls(date_of(buckets[i].date), buckets[i].requests, buckets[i].errors);
+py::tuple ints(const std::vector<std::int64_t>& items) {
+  py::tuple out(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) out[i] = py::int_(items[i]);
   return out;
 }
 
-py::tuple info_fields(const keyscope::APIKeyInfo& k, std::size_t extra) {
-  py::tuple t(12 + extra);
-  t[0] = py::str(k.id);
-  t[1] = py::str(k.key_prefix);
-  t[2] = py::str(k.name);
-  t[3] = py::str(k.tier);
-  t[4] = strings(k.scopes);
-  t[5] = opt(k.rate_limit_per_minute);
-  t[6] = opt(k.rate_limit_per_day);
-  t[7] = py::int_(k.total_requests);
-  t[8] = opt_ts(k.last_used_at);
-  t[9] = opt_ts(k.created_at);
-  t[10] = opt_ts(k.expires_at);
-  t[11] = opt_ts(k.revoked_at);
-  return t;
+py::dict int_dict(const std::map<std::string, std::int64_t>& counts) {
+  py::dict out;
+  for (const auto& [name, count] : counts) out[py::str(name)] = py::int_(count);
+  return out;
 }
 
-}  // namespace
-
-py::object to_py(const keyscope::APIKeyInfo& info) {
-  static py::object& cls = cached_attr("keyscope._models", "APIKeyInfo");
-  return cls(*info_fields(info, 0));
+FieldNames::FieldNames(std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    PyObject* interned = PyUnicode_InternFromString(name);
+    if (!interned) throw py::error_already_set();
+    interned_.push_back(interned);
+  }
 }
 
-py::object to_py(const keyscope::KeyList& list) {
-  static py::object& cls = cached_attr("keyscope._models", "KeyList");
-  py::tuple data(list.data.size());
-  for (std::size_t i = 0; i < list.data.size(); ++i) data[i] = to_py(list.data[i]);
-  return cls(data, opt(list.total));
+ModelBuilder::ModelBuilder(const py::object& cls, const FieldNames& names) : names_(names) {
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  py::tuple no_args;
+  // object.__new__: the dataclass defines no __new__ of its own, so this is what cls() would do
+  // before running __init__.
+  instance_ = py::reinterpret_steal<py::object>(PyBaseObject_Type.tp_new(type, no_args.ptr(), nullptr));
+  if (!instance_) throw py::error_already_set();
+  dict_ = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(instance_.ptr(), nullptr));
+  if (!dict_) throw py::error_already_set();
 }
 
-py::object to_py(const keyscope::APIKeyDetails& details) {
-  static py::object& cls = cached_attr("keyscope._models", "APIKeyDetails");
-  py::tuple t = info_fields(details, 2);
-  t[12] = details.allowed_ips ? py::object(strings(*details.allowed_ips)) : py::none();
-  t[13] = daily(details.usage_daily);
-  return cls(*t);
+void ModelBuilder::set(std::size_t index, const py::object& value) {
+  if (PyDict_SetItem(dict_.ptr(), names_[index], value.ptr()) != 0) throw py::error_already_set();
+  ++set_;
 }
 
-py::object to_py(const keyscope::KeyUsage& u) {
-  static py::object& cls = cached_attr("keyscope._models", "KeyUsage");
-  static py::object& endpoint_cls = cached_attr("keyscope._models", "EndpointCount");
-  static py::object& hour_cls = cached_attr("keyscope._models", "HourBucket");
-  py::tuple endpoints(u.top_endpoints.size());
-  for (std::size_t i = 0; i < u.top_endpoints.size(); ++i)
-    endpoints[i] = endpoint_cls(u.top_endpoints[i].path, u.top_endpoints[i].count);
-  py::dict by_status;
-  for (const auto& [status, count] : u.by_status) by_status[py::str(status)] = py::int_(count);
-  py::tuple hours(u.rate_limit_hits_by_hour.size());
-  for (std::size_t i = 0; i < u.rate_limit_hits_by_hour.size(); ++i)
-    hours[i] = hour_cls(utc_datetime(u.rate_limit_hits_by_hour[i].hour.unix_seconds),
-                        u.rate_limit_hits_by_hour[i].count);
-  return cls(u.key_id, u.window_days, u.total_requests, u.successful, u.client_errors,
-             u.server_errors, opt(u.success_rate), opt(u.avg_response_time_ms),
-             opt(u.latency_p50_ms), opt(u.latency_p95_ms), opt(u.latency_p99_ms),
-             opt(u.rate_limit_peak_per_minute), opt(u.rate_limit_peak_per_day), endpoints,
-             by_status, daily(u.daily), hours);
+py::object ModelBuilder::take() {
+  if (set_ != names_.size()) throw std::logic_error("a generated model converter left a field unset");
+  return std::move(instance_);
 }
 
 py::object to_py(const keyscope::RateLimit& r) {

@@ -27,6 +27,9 @@ PYBIND11_MODULE(_core, m) {
     if (!result.ok()) keyscope_python::raise_error(result.error());
     return keyscope_python::to_py(result.value());
   }, py::arg("body"));
+  m.def("validate_concurrency", [](long long concurrency) {
+    if (auto error = keyscope::validate_concurrency(concurrency)) keyscope_python::raise_error(*error);
+  });
   m.def("validate_key_id", [](const std::string& key_id) {
     if (auto error = keyscope::validate_key_id(key_id)) keyscope_python::raise_error(*error);
   }, py::arg("key_id"));

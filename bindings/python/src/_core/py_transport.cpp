@@ -40,14 +40,12 @@ struct State {
   }
 
   keyscope::Result<keyscope::HttpResponse> exchange(const keyscope::HttpRequest& request) {
-    auto failure = [&](keyscope::ErrorKind kind, std::string message) {
-      keyscope::Error error;
-      error.kind = kind;
-      error.message = keyscope::redact(message, secret);
-      error.code = kind == keyscope::ErrorKind::timeout      ? "timeout"
-                   : kind == keyscope::ErrorKind::cancelled ? "cancelled"
-                                                             : "connection_error";
-      return keyscope::Result<keyscope::HttpResponse>(std::move(error));
+    auto failure = [&](keyscope::ErrorKind kind, const std::string& message) {
+      std::string safe = keyscope::redact(message, secret);
+      return keyscope::Result<keyscope::HttpResponse>(
+          kind == keyscope::ErrorKind::timeout     ? keyscope::timeout_error(std::move(safe))
+          : kind == keyscope::ErrorKind::cancelled ? keyscope::cancelled_error(std::move(safe))
+                                                   : keyscope::connection_error(std::move(safe)));
     };
     if (request.cancellation && request.cancellation->cancelled())
       return failure(keyscope::ErrorKind::cancelled, "the call was cancelled");

@@ -171,6 +171,8 @@ def _check_days(days: Any) -> int:
 
 
 def _check_concurrency(concurrency: Any) -> int:
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= 64:
-        raise ValidationError("concurrency must be an integer in 1..64", code="invalid_argument")
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+        raise ValidationError(f"concurrency must be an integer, not {type(concurrency).__name__}",
+                              code="invalid_concurrency")
+    _core.validate_concurrency(min(max(concurrency, -(2**31)), 2**31))  # the core's rule: 1..256
     return int(concurrency)

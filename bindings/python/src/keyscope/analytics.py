@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
-from ._models import DailyBucket, Fleet, KeyUsage, _parse_date, _parse_ts, _ts_text
+from ._model_behaviour import _parse_date, _parse_ts, _ts_text
+from ._models import DailyBucket, Fleet, KeyUsage
 
 __all__ = [
     "EndpointShare",

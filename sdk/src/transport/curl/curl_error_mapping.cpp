@@ -46,10 +46,6 @@ std::string curl_detail(CURLcode code, const CurlTransfer& transfer) {
   return redact(trim(detail));
 }
 
-Error connection_error(std::string message, std::string code) {
-  return transport_error(ErrorKind::connection, std::move(message), std::move(code));
-}
-
 Error response_too_large_error(const CurlTransfer& transfer, const std::string& where) {
   return connection_error(
       "response larger than " + std::to_string(transfer.max_response_bytes) + " bytes" + where,

@@ -1,0 +1,116 @@
+"""What the generated models (_api_models.py) add to plain data: a few derived properties, kept
+here so that schema/models.json stays data, and the value readers their ``from_dict`` uses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Iterator, Optional, TypeVar
+
+from ._errors import DecodeError
+
+_UTC = timezone.utc
+T = TypeVar("T")
+
+
+class KeyInfoBehaviour:
+    """Properties of :class:`APIKeyInfo` (and so of :class:`APIKeyDetails`)."""
+
+    revoked_at: Optional[datetime]
+    key_prefix: str
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def environment(self) -> str:
+        """``"live"``, ``"test"`` or ``"unknown"``, from the prefix."""
+        if self.key_prefix.startswith("sk_live_"):
+            return "live"
+        if self.key_prefix.startswith("sk_test_"):
+            return "test"
+        return "unknown"
+
+
+class KeyListBehaviour:
+    """:class:`KeyList` is iterable, sized and indexable like a tuple of :class:`APIKeyInfo`."""
+
+    data: tuple
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.data[index]
+
+
+class KeyUsageBehaviour:
+    client_errors: int
+    server_errors: int
+
+    @property
+    def error_count(self) -> int:
+        return self.client_errors + self.server_errors
+
+
+def _ts_text(value: Optional[datetime]) -> Optional[str]:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(_UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_ts(value: Any) -> Optional[datetime]:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=_UTC)
+    text = str(value)
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_UTC)
+    return parsed.astimezone(_UTC)
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None else int(value)
+
+
+def _float(value: Any) -> float:
+    return 0.0 if value is None else float(value)
+
+
+def _opt(value: Any, convert: Callable[[Any], T]) -> Optional[T]:
+    return None if value is None else convert(value)
+
+
+def _first(*values: Any) -> Any:
+    """The first value that is neither missing nor empty (a field and its aliases)."""
+    for value in values:
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _required(value: Any, path: str) -> Any:
+    if value is None:
+        raise DecodeError(f"missing required field at {path}", code="decode_error", json_path=path)
+    return value
