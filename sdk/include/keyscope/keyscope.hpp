@@ -13,6 +13,7 @@
 #include "keyscope/options.hpp"
 #include "keyscope/client.hpp"
 #include "keyscope/analytics.hpp"
+#include "keyscope/logs.hpp"
 #ifndef __EMSCRIPTEN__
 #include "keyscope/curl_transport.hpp"
 #endif
