@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build-native.sh" keyscope-cli keyscope-sandbox
 
 sandbox="$root/build/native/sandbox/keyscope-sandbox"
-cli="$root/build/native/examples/cli/keyscope"
+cli="$root/build/native/cli/keyscope"
 workdir=$(mktemp -d)
 trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -rf "$workdir"' EXIT
 

@@ -35,17 +35,18 @@ run_stage() {  # name, command... (a script path runs through bash: a lost exec 
 
 run_stage native-build "$root/scripts/build-native.sh"
 export KEYSCOPE_SANDBOX="$root/build/native/sandbox/keyscope-sandbox"
-export KEYSCOPE_CLI="$root/build/native/examples/cli/keyscope"
+export KEYSCOPE_CLI="$root/build/native/cli/keyscope"
 run_stage cpp ctest --test-dir "$root/build/native" --output-on-failure -j2 --timeout 300
 run_stage sanitizers "$root/scripts/test-sanitizers.sh"
 run_stage wasm "$root/scripts/test-wasm.sh"
 run_stage python "$root/scripts/test-python.sh"
+run_stage contract "$root/scripts/test-contract.sh"
 
 # One total over every runner's own summary line, which runner counted what printed above it.
 # The stage logs each runner writes, by summary format (add a stage's name to its list):
 CTEST_STAGES=(cpp sanitizers)   # "N% tests passed, F tests failed out of T"
 NODE_STAGES=(wasm)              # node --test: "# pass N" / "# fail N" per run
-PYTEST_STAGES=(python)          # pytest: "N passed, F failed, E errors in S s"
+PYTEST_STAGES=(python contract) # pytest: "N passed, F failed, E errors in S s"
 passed=0; failed=0
 count() {  # stage, passed, failed
   printf '==>   %-12s %6d passed, %d failed\n' "$1" "$2" "$3" >&2

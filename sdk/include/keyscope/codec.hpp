@@ -28,6 +28,9 @@ std::string encode_key_usage(const KeyUsage& usage);
 // Bare objects (no {"data": ...}), for bindings and --json output.
 std::string encode_key_info_object(const APIKeyInfo& info);
 std::string encode_key_usage_object(const KeyUsage& usage);
+// The log-reconciliation models as bare JSON objects (schema/models.json's field names).
+std::string encode_log_summary_object(const LogSummary& summary);
+std::string encode_reconciliation_object(const Reconciliation& reconciliation);
 std::string encode_error_object(const Error& error);  // {"type","message","status",...}
 std::string encode_rate_limit_object(const RateLimit& rate_limit);
 

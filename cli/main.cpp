@@ -81,6 +81,40 @@ const std::vector<Command>& commands() {
        "                   default \\[(\\w[\\w-]*)\\] so that \"Production SIEM [secops]\" -> secops\n"
        "Keys that map nowhere are charged to \"unallocated\".\n",
        run_chargeback},
+      {"logs summarize", "usage per key from your own traffic logs (offline)",
+       "Usage: keyscope logs summarize FILE... [--format jsonl|csv|nginx] [--nginx-format STR]\n"
+       "                               [--field NAME=SOURCE]... [--latency-unit s|ms|us]\n"
+       "                               [--days N] [--now ISO] [--json|--csv]\n\n"
+       "Reads your egress proxy's, gateway's or web server's access logs (FILE.gz read directly,\n"
+       "- for stdin) and computes each key's usage in the API's shape: totals, status breakdown,\n"
+       "errors, latency p50/p95/p99 (exact up to 10,000 samples per key, then a DDSketch with 1%\n"
+       "relative error), rate-limit peaks per minute and per day, top endpoints, the daily series.\n"
+       "Lines outside the N days (default 30) ending on --now's UTC day (default: today) are\n"
+       "counted as out_of_window. No network, no session needed.\n"
+       "  --format           jsonl (default: one JSON object a line), csv (with a header), nginx\n"
+       "  --nginx-format STR your nginx log_format string, verbatim (implies --format nginx)\n"
+       "  --field NAME=SRC   where time, key, path, status or latency is: a JSON member (dots walk\n"
+       "                     into objects), a CSV column or an nginx $variable; common names are\n"
+       "                     detected (timestamp, authorization, path, status, duration_ms, ...)\n"
+       "  --latency-unit     of the latency field (default: from its name; $request_time is s)\n"
+       "A key field may hold a full secret key (Bearer sk_live_...): it is cut to its 12-character\n"
+       "prefix as it is read and never printed. Bad lines are counted by kind with line numbers.\n",
+       run_logs_summarize},
+      {"reconcile", "hold the API's usage against your logs: leaks, drift",
+       "Usage: keyscope reconcile --logs FILE... [log options of logs summarize] [--days N]\n"
+       "                          [--tolerance 2%] [--min-diff 5] [--now ISO] [--concurrency N]\n"
+       "                          [--json|--csv]\n\n"
+       "Fetches the key list and every active key's usage for N days (default 30), reads your\n"
+       "logs for the same UTC days, and compares them per key and day. A day agrees when\n"
+       "|api - logs| <= max(tolerance x api, min-diff), for requests and for errors. Findings:\n"
+       "  api_exceeds_logs    the API counted traffic your infrastructure did not send: the key\n"
+       "                      may have leaked (critical)\n"
+       "  logs_exceed_api     you sent more than the API counted: dropped counts, billing drift\n"
+       "  unknown_key         a key prefix in your logs that your key list does not have\n"
+       "  revoked_key_in_use  your services still call a revoked key (expired_key_in_use alike)\n"
+       "  key_silent_in_logs  API traffic on a key your logs never saw\n"
+       "Exit code 1 when there is a finding (like diff), 0 when every key agrees.\n",
+       run_reconcile},
   };
   return list;
 }
@@ -92,7 +126,7 @@ std::string overview() {
       "Usage: keyscope COMMAND [options]\n\nCommands:\n";
   for (const auto& c : commands()) {
     std::string path = c.path;
-    path.resize(12, ' ');
+    path.resize(16, ' ');
     text += "  " + path + c.summary + "\n";
   }
   text += "\n";
@@ -158,6 +192,11 @@ int run(int argc, char** argv) {
       if (args.global.help) return emit(help);
       if (args.words.size() == 1) return report_usage_error("keys needs a subcommand: list or show (see keyscope keys --help)");
       return report_usage_error("unknown subcommand 'keys " + sanitize(args.words[1]) + "' (expected list or show)");
+    }
+    if (args.words[0] == "logs") {
+      const std::string help = "Usage: keyscope logs summarize FILE... (see keyscope logs summarize --help)\n";
+      if (args.global.help) return emit(help);
+      return report_usage_error("logs needs a subcommand: summarize (see keyscope logs summarize --help)");
     }
     return report_usage_error("unknown command '" + sanitize(args.words[0]) + "' (see keyscope --help)");
   }

@@ -31,6 +31,7 @@ struct ParsedArgs {
   GlobalOptions global;
   std::vector<std::string> words;                     // command words and positionals
   std::map<std::string, std::string> options;         // command options: "--days" -> "7"
+  std::map<std::string, std::vector<std::string>> repeated;  // "--field" -> {"time=ts", ...}
 };
 
 // Throws UsageError. Refuses --token/--session (and similar) with an explanation.

@@ -25,6 +25,8 @@ int run_usage(const ParsedArgs& args, Context& ctx);
 int run_report(const ParsedArgs& args, Context& ctx);
 int run_anomalies(const ParsedArgs& args, Context& ctx);
 int run_chargeback(const ParsedArgs& args, Context& ctx);
+int run_logs_summarize(const ParsedArgs& args, Context& ctx);
+int run_reconcile(const ParsedArgs& args, Context& ctx);
 
 // Shared helpers.
 // Builds the client; on failure prints the one error line and returns its exit code.

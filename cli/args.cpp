@@ -9,7 +9,10 @@ namespace {
 
 // Command options that take a value. Flags of commands (none yet) would go in a second set.
 const std::set<std::string> kValueOptions = {"--days", "--concurrency", "--bill", "--map",
-                                             "--pattern", "--now"};
+                                             "--pattern", "--now", "--format", "--nginx-format",
+                                             "--tolerance", "--min-diff", "--latency-unit"};
+// Command options that may be given several times ("--field time=ts --field key=auth").
+const std::set<std::string> kRepeatedOptions = {"--field", "--logs"};
 
 // Names that would put a credential on the command line.
 const std::set<std::string> kRefused = {"--token", "--session", "--session-token", "--cookie",
@@ -78,6 +81,8 @@ ParsedArgs parse_args(int argc, char** argv) {
         throw UsageError("--json and --csv cannot be combined");
       }
       out.global.format = wanted;
+    } else if (kRepeatedOptions.count(name)) {
+      out.repeated[name].push_back(take_value());
     } else if (kValueOptions.count(name)) {
       if (out.options.count(name)) throw UsageError(name + " given more than once");
       out.options[name] = take_value();
@@ -90,7 +95,10 @@ ParsedArgs parse_args(int argc, char** argv) {
 
 void require_only(const ParsedArgs& args, const std::string& command,
                   const std::vector<std::string>& allowed) {
-  for (const auto& [name, value] : args.options) {
+  std::vector<std::string> given;
+  for (const auto& [name, value] : args.options) given.push_back(name);
+  for (const auto& [name, values] : args.repeated) given.push_back(name);
+  for (const auto& name : given) {
     bool ok = false;
     for (const auto& a : allowed) ok = ok || a == name;
     if (!ok) {
