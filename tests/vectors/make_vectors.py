@@ -334,3 +334,121 @@ cases = [
     {"name": "bad now", "input": {"now": "yesterday", "keys": [], "usages": []}, "expected_error": {"type": "ValidationError"}},
 ]
 write("detect_anomalies", cases)
+
+
+# --- reconcile_logs ---------------------------------------------------------------------------
+# A user's own JSON-lines egress log with field names of its own, read and reconciled against
+# the API over 3 days (2026-05-15..17). Expected figures are the scenario's design, by hand:
+# Payments agrees on 15th and 16th and the API counts 200 requests the log lacks on the 17th
+# (a leak); Search has 10 more requests in the log than the API on the 16th (drift); the
+# revoked key is still called (401s) on the 16th; sk_live_ZZZZ is not in the key list; three
+# bad lines (unparseable, bad status, outside the window).
+SECRET = {"A": "sk_live_AAAA" + "x" * 28, "B": "sk_live_BBBB" + "y" * 28, "C": "sk_live_CCCC" + "z" * 28,
+          "Z": "sk_live_ZZZZ" + "q" * 28}
+
+
+def log_line(day, hhmm, who, url, code, took_s):
+    return json.dumps({"at": f"2026-05-{day}T{hhmm}:00Z", "credentials": {"api_key": f"Bearer {SECRET[who]}"},
+                       "req": {"method": "GET", "url": url}, "resp": {"code": code}, "took_s": took_s},
+                      separators=(",", ":"))
+
+
+def api_usage(i, per_day):
+    daily = [{"date": f"2026-05-{d}", "requests": r, "errors": e} for d, r, e in per_day]
+    total = sum(r for _, r, _ in per_day)
+    errors = sum(e for _, _, e in per_day)
+    return usage(i, total, 0, errors, daily, window_days=3)
+
+
+RECONCILE_READER = {"format": "jsonl", "fields": {"time": "at", "key": "credentials.api_key", "path": "req.url",
+                                                  "status": "resp.code", "latency": "took_s"}}
+RECONCILE_LOG = [
+    [99, log_line(15, "08:00", "A", "https://api.socdefenders.ai/api/v1/iocs?q=evil.com", 200, 0.040)],
+    [1, log_line(15, "08:01", "A", "/api/v1/iocs", 503, 0.500)],
+    [99, log_line(16, "09:00", "A", "/api/v1/iocs", 200, 0.040)],
+    [1, log_line(16, "09:01", "A", "/api/v1/feeds", 500, 0.500)],
+    [100, log_line(17, "10:00", "A", "/api/v1/iocs", 200, 0.040)],
+    [50, log_line(15, "11:00", "C", "/api/v1/search", 200, 0.010)],
+    [60, log_line(16, "11:00", "C", "/api/v1/search", 200, 0.010)],
+    [3, log_line(16, "12:00", "B", "/api/v1/iocs", 401, 0.002)],
+    [7, log_line(17, "13:00", "Z", "/api/v1/iocs", 200, 0.020)],
+    [1, "{not json"],
+    [1, log_line(16, "14:00", "C", "/api/v1/search", "OK", 0.010)],
+    [1, log_line(10, "14:00", "C", "/api/v1/search", 200, 0.010)],
+]
+RECONCILE_KEYS = [key(1, "Payments [fin]", prefix="sk_live_AAAA"),
+                  key(2, "Old integration [partners]", prefix="sk_live_BBBB", revoked_at="2026-05-14T10:00:00Z"),
+                  key(3, "Search [intel]", prefix="sk_live_CCCC")]
+RECONCILE_API = [api_usage(1, [(15, 100, 1), (16, 100, 1), (17, 300, 0)]),
+                 api_usage(3, [(15, 50, 0), (16, 50, 0), (17, 0, 0)])]
+reconcile_input = {"log_lines": RECONCILE_LOG, "reader": RECONCILE_READER, "keys": RECONCILE_KEYS,
+                   "api_usages": RECONCILE_API, "window_days": 3, "end_date": "2026-05-17",
+                   "options": {"tolerance": 0.02, "min_diff": 5, "now": "2026-05-17T18:00:00Z"}}
+cases = [
+    {"name": "a JSON-lines log with its own field names", "input": reconcile_input,
+     "expected": {
+         "summary": {
+             "lines": 423, "records": 420, "full_keys_seen": 422,  # the two bad lines after the first held keys too
+             "bad_lines": [{"kind": "bad_status", "count": 1, "first_lines": [422]},
+                           {"kind": "out_of_window", "count": 1, "first_lines": [423]},
+                           {"kind": "unparseable", "count": 1, "first_lines": [421]}],
+             "usages": [
+                 {"key_id": kid(1), "total_requests": 300, "successful": 298, "server_errors": 2,
+                  "client_errors": 0, "by_status": {"200": 298, "500": 1, "503": 1},
+                  "top_endpoints": [{"path": "/api/v1/iocs", "count": 299}, {"path": "/api/v1/feeds", "count": 1}],
+                  "latency_p50_ms": 40, "rate_limit_peak_per_minute": 100, "rate_limit_peak_per_day": 100,
+                  "daily": [{"date": "2026-05-15", "requests": 100, "errors": 1},
+                            {"date": "2026-05-16", "requests": 100, "errors": 1},
+                            {"date": "2026-05-17", "requests": 100, "errors": 0}]},
+                 {"key_id": kid(2), "total_requests": 3, "client_errors": 3},
+                 {"key_id": kid(3), "total_requests": 110, "latency_p99_ms": 10},
+                 {"key_id": "sk_live_ZZZZ", "total_requests": 7}]},
+         "reconciliation": {
+             "api_requests": 600, "log_requests": 420,
+             "findings": [
+                 {"kind": "api_exceeds_logs", "severity": "critical", "key_id": kid(1), "key_prefix": "sk_live_AAAA",
+                  "day": "2026-05-17", "api_requests": 300, "log_requests": 100},
+                 {"kind": "revoked_key_in_use", "severity": "warning", "key_id": kid(2), "day": "2026-05-16",
+                  "log_requests": 3, "log_errors": 3},
+                 {"kind": "logs_exceed_api", "severity": "warning", "key_id": kid(3), "day": "2026-05-16",
+                  "api_requests": 50, "log_requests": 60},
+                 {"kind": "unknown_key", "severity": "warning", "key_id": "", "key_prefix": "sk_live_ZZZZ",
+                  "day": "2026-05-17", "log_requests": 7}],
+             "keys": [{"key_id": kid(1), "api_requests": 500, "log_requests": 300, "days_compared": 3,
+                       "days_agreeing": 2},
+                      {"key_id": kid(3), "api_requests": 100, "log_requests": 110, "days_compared": 2,
+                       "days_agreeing": 1, "drift": 0.1}]}}},
+    {"name": "the same log agrees within a 25% tolerance except the leak",
+     "input": {**reconcile_input, "options": {"tolerance": 0.25, "min_diff": 5, "now": "2026-05-17T18:00:00Z"}},
+     "expected": {"reconciliation": {"findings": [{"kind": "api_exceeds_logs"}, {"kind": "revoked_key_in_use"},
+                                                  {"kind": "unknown_key"}]}}},
+    {"name": "nginx log_format", "input": {
+        "log": ('10.0.0.1 - - [17/May/2026:10:00:00 +0000] "GET /api/v1/iocs?q=1 HTTP/1.1" 200 12 "-" "curl" 0.040 '
+                f'"Bearer {SECRET["A"]}"\n') * 3 +
+               '10.0.0.1 - - [17/May/2026:10:00:00 +0000] "GET /api/v1/iocs HTTP/1.1" 200 12 "-" "curl" 0.040 "-"\n',
+        "reader": {"format": "nginx", "nginx_format": '$remote_addr - $remote_user [$time_local] "$request" $status '
+                   '$body_bytes_sent "$http_referer" "$http_user_agent" $request_time "$http_authorization"'},
+        "keys": RECONCILE_KEYS, "window_days": 3, "end_date": "2026-05-17",
+        "api_usages": [api_usage(1, [(17, 3, 0)])], "options": {"now": "2026-05-17T18:00:00Z"}},
+     "expected": {"summary": {"records": 3, "bad_lines": [{"kind": "missing_field", "count": 1, "first_lines": [4]}],
+                              "usages": [{"key_id": kid(1), "total_requests": 3, "latency_p50_ms": 40,
+                                          "top_endpoints": [{"path": "/api/v1/iocs", "count": 3}]}]},
+                  "reconciliation": {"findings": []}}},
+    {"name": "CSV with its own column names", "input": {
+        "log": "when,who,what,code,ms\r\n" + "".join(
+            f"2026-05-16T0{i}:00:00Z,{SECRET['C']},\"/api/v1/search?q=a,b\",{200 if i else 404},{i}\r\n" for i in range(5)),
+        "reader": {"format": "csv", "fields": {"time": "when", "key": "who", "path": "what", "status": "code",
+                                               "latency": "ms"}},
+        "keys": RECONCILE_KEYS, "window_days": 3, "end_date": "2026-05-17",
+        "api_usages": [api_usage(3, [(16, 5, 1)])], "options": {"now": "2026-05-17T18:00:00Z"}},
+     "expected": {"summary": {"records": 5, "usages": [{"key_id": kid(3), "client_errors": 1, "latency_p50_ms": 2,
+                                                         "top_endpoints": [{"path": "/api/v1/search", "count": 5}]}]},
+                  "reconciliation": {"findings": []}}},
+    {"name": "an nginx format without a time variable", "input": {
+        "log": "", "reader": {"format": "nginx", "nginx_format": '"$request" $status "$http_authorization"'},
+        "window_days": 3, "end_date": "2026-05-17", "api_usages": []},
+     "expected_error": {"type": "ValidationError"}},
+    {"name": "a tolerance given as a percentage", "input": {**reconcile_input, "options": {"tolerance": 2}},
+     "expected_error": {"type": "ValidationError"}},
+]
+write("reconcile_logs", cases)

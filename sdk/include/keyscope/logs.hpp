@@ -162,4 +162,17 @@ Result<Reconciliation> reconcile(const std::vector<APIKeyInfo>& keys,
 // True when any finding is beyond tolerance (what makes `keyscope reconcile` exit 1).
 bool has_discrepancy(const Reconciliation& reconciliation);
 
+// ---------------------------------------------------------------------------------------------
+// JSON entry points (the bindings and tests/vectors/reconcile_logs.json), also reachable through
+// analytics::run_helper_json as "summarize_logs" and "reconcile_logs". Input:
+//   {"log": "<text>"} or {"log_lines": [[count, "line"], ...]},
+//   "reader": {"format": "jsonl|csv|nginx", "nginx_format": "...", "latency_unit": "s|ms|us",
+//              "fields": {"time": "...", "key": "...", ...}},               (optional)
+//   "keys": [APIKeyInfo...] (optional), "window_days": 30, "end_date": "2026-05-17",
+//   reconcile only: "api_usages": [KeyUsage...],
+//                   "options": {"tolerance": 0.02, "min_diff": 5, "now": "<ISO>"}
+// Output: a LogSummary object; for reconcile {"summary": LogSummary, "reconciliation": ...}.
+Result<std::string> summarize_logs_json(std::string_view input);
+Result<std::string> reconcile_logs_json(std::string_view input);
+
 }  // namespace keyscope::logs

@@ -7,6 +7,7 @@
 #include "analytics/validation.hpp"
 #include "codec/model_json.hpp"
 #include "keyscope/analytics.hpp"
+#include "keyscope/logs.hpp"
 #include "keyscope/time.hpp"
 
 namespace keyscope::analytics {
@@ -405,7 +406,8 @@ Result<std::string> run_helper_json(std::string_view helper, std::string_view in
       {"environment_of", environment_of_json}, {"usage_by_key", usage_by_key_json},
       {"detect_anomalies", detect_anomalies_json}, {"chargeback", chargeback_json},
       {"check_usage", check_usage_json}, {"gap_fill", gap_fill_json},
-      {"percentiles", percentiles_json}, {"ddsketch", ddsketch_json}};
+      {"percentiles", percentiles_json}, {"ddsketch", ddsketch_json},
+      {"summarize_logs", logs::summarize_logs_json}, {"reconcile_logs", logs::reconcile_logs_json}};
   const auto it = kHelpers.find(helper);
   if (it == kHelpers.end()) {
     return validation_error("unknown analytics helper \"" + std::string(helper) + "\"");
