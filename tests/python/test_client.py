@@ -51,7 +51,9 @@ def test_get_key(client: keyscope.Client, keys: keyscope.KeyList) -> None:
     assert details.allowed_ips is None or isinstance(details.allowed_ips, tuple)
     for b in details.usage_daily:
         assert isinstance(b.date, date) and not isinstance(b.date, datetime)
-    assert details.rate_limit_per_minute in (10, 1000, None) or details.rate_limit_per_minute > 0
+    # The sandbox's tiers (sandbox/README.md): free 10/min and 1000/day, pro 1000/min and 1000000/day.
+    limits = {"free": (10, 1000), "pro": (1000, 1000000)}[details.tier]
+    assert (details.rate_limit_per_minute, details.rate_limit_per_day) == limits
 
 
 def test_get_usage(client: keyscope.Client, keys: keyscope.KeyList) -> None:

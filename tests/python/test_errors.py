@@ -217,9 +217,12 @@ def test_timeout(sandbox, client, keys) -> None:
 
 
 def test_timeout_retried_then_succeeds(sandbox, client, keys) -> None:
+    key_id = _busy_id(keys)
     sandbox.fault(path_contains="/usage", mode="latency", latency_ms=2000, times=1)
-    usage = client.get_usage(_busy_id(keys), timeout=0.5, max_retries=2)
+    before = sandbox.stats()["requests"]
+    usage = client.get_usage(key_id, timeout=0.5, max_retries=2)
     assert usage.total_requests > 0
+    assert sandbox.stats()["requests"] - before == 2  # the timed-out try, then one retry
 
 
 def test_errors_pickle_and_str(client) -> None:
@@ -250,4 +253,5 @@ def test_analytics_bad_input_is_typed() -> None:
         keyscope.analytics.run_helper("percentiles", "not json")
     with pytest.raises(keyscope.KeyscopeError) as info2:
         keyscope.DDSketch.from_json("{}")
-    assert type(info2.value) is not RuntimeError
+    assert type(info2.value) is keyscope.DecodeError, type(info2.value)
+    assert info2.value.json_path == "max_buckets"

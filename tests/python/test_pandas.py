@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import date
 
 import pytest
@@ -83,3 +86,57 @@ def test_keys_frame(keys) -> None:
     assert len(df) == 13 and str(df["created_at"].dtype) == "datetime64[ns, UTC]"
     assert df["last_used_at"].isna().sum() >= 1  # the never-used key
     assert df["revoked"].sum() == 1 and str(df["revoked"].dtype) == "bool"
+
+
+# ---- CSV formula injection (OWASP) ---------------------------------------------------------
+EVIL = ['=HYPERLINK("http://x","y")', "@SUM(1+1)", "+1+2", "-2+3", "\tcmd", "\rcmd"]
+
+
+def _evil_fleet():
+    keys = [{"id": f"00000000-0000-4000-8000-{i:012d}", "key_prefix": "sk_live_ab12", "name": name,
+             "tier": "pro", "scopes": ["read:iocs"], "total_requests": 0, "last_used_at": None,
+             "created_at": "2026-01-01T00:00:00Z", "expires_at": None, "revoked_at": None}
+            for i, name in enumerate(EVIL, 1)]
+    usages = [{"key_id": k["id"], "window_days": 30, "total_requests": 0, "successful": 0,
+               "client_errors": 0, "server_errors": 0, "top_endpoints": [], "by_status": {},
+               "daily": [], "rate_limit_hits_by_hour": []} for k in keys]
+    return keys, usages
+
+
+def _csv_rows(text: str) -> list:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_to_csv_neutralises_formulas_in_text_cells() -> None:
+    keys, usages = _evil_fleet()
+    guarded = ["'" + name for name in EVIL]
+
+    rows = _csv_rows(kpd.to_csv(kpd.usage_frame(keyscope.usage_by_key(keys, usages)), index=False))
+    assert rows[0][:2] == ["key_id", "name"]
+    assert sorted(r[1] for r in rows[1:]) == sorted(guarded)
+    assert all(r[5] == "0" for r in rows[1:])  # request_count: still a number
+
+    key_list = keyscope.decode_key_list(json.dumps({"data": keys, "meta": {"total": len(keys)}}).encode())
+    rows = _csv_rows(kpd.to_csv(kpd.keys_frame(key_list), index=False))
+    assert [r[1] for r in rows[1:]] == guarded
+
+    findings = keyscope.detect_anomalies(keys, usages, now=NOW)
+    rows = _csv_rows(kpd.to_csv(kpd.anomalies_frame(findings), index=False))
+    assert len(rows) > 1 and {r[2] for r in rows[1:]} <= set(guarded)
+
+    lines = keyscope.chargeback(keyscope.usage_by_key(keys, usages), "10.00",
+                                by_key={keys[0]["id"]: "=1+1", keys[1]["id"]: "@team"})
+    rows = _csv_rows(kpd.to_csv(kpd.chargeback_frame(lines), index=False))
+    assert {"'=1+1", "'@team"} <= {r[0] for r in rows[1:]}
+
+    usage = keyscope.KeyUsage.from_dict(usages[0])
+    header = _csv_rows(kpd.to_csv(kpd.daily_frames({EVIL[0]: usage}, end_date="2026-05-17")))[0]
+    assert guarded[0] in header and EVIL[0] not in header  # key names as column labels
+
+
+def test_to_csv_leaves_numbers_numbers() -> None:
+    frame = pd.DataFrame({"name": pd.array(["-5", "ok"], dtype="string"), "delta": [-5, 3],
+                          "rate": [-0.25, 1.0]})
+    rows = _csv_rows(kpd.to_csv(frame, index=False))
+    assert rows[1:] == [["'-5", "-5", "-0.25"], ["ok", "3", "1.0"]]
+    assert frame["name"].tolist() == ["-5", "ok"]  # the caller's frame is not modified

@@ -110,15 +110,24 @@ def test_custom_transport_fake_server() -> None:
 
 
 def test_custom_transport_retry_then_success_with_retry_after() -> None:
-    t = Recording([
+    class Timed(Recording):
+        def send(self, request: keyscope.HttpRequest) -> keyscope.HttpResponse:
+            sent_at.append(time.monotonic())
+            return super().send(request)
+
+    sent_at: List[float] = []
+    t = Timed([
         keyscope.HttpResponse(503, {}, b""),
-        keyscope.HttpResponse(429, [("Retry-After", "0")], '{"error":{"code":"rate_limit_exceeded","message":"slow down","request_id":"r1"}}'),
+        keyscope.HttpResponse(429, [("Retry-After", "2")], '{"error":{"code":"rate_limit_exceeded","message":"slow down","request_id":"r1"}}'),
         keyscope.HttpResponse(200, {}, LIST_BODY),
     ])
     with keyscope.Client(base_url="https://api.example.test", session_token="sess-token-1", transport=t,
                          max_retries=3) as c:
         assert len(c.list_keys()) == 1
     assert len(t.requests) == 3
+    # The wait after the 429 is the server's 2 s (a backoff at this attempt is at most 0.5 s).
+    # A lower bound only: a slow machine can wait longer, never shorter.
+    assert sent_at[2] - sent_at[1] >= 2.0 - 0.01, sent_at
 
 
 @pytest.mark.parametrize("exc, cls", [
@@ -195,3 +204,11 @@ def test_transport_closed_with_client() -> None:
     with keyscope.Client(base_url="https://api.example.test", session_token="sess-token-1", transport=T()) as c:
         c.list_keys()
     assert closed == [True]
+
+
+def test_default_base_url_is_socdefenders(monkeypatch) -> None:
+    monkeypatch.delenv("KEYSCOPE_BASE_URL", raising=False)
+    t = Recording([keyscope.HttpResponse(200, {}, LIST_BODY)])
+    with keyscope.Client(session_token="sess-123", transport=t) as c:
+        c.list_keys()
+    assert [r.url for r in t.requests] == ["https://socdefenders.ai/api/v1/keys"]

@@ -9,6 +9,8 @@
 * :func:`anomalies_frame` - findings, ``severity`` as an ordered categorical.
 * :func:`chargeback_frame` - chargeback lines with ``cost`` as Decimal-exact float and cents.
 * :func:`keys_frame` - the key list.
+* :func:`to_csv` / :func:`csv_safe` - CSV without formula injection: use ``kp.to_csv(frame, path)``
+  rather than ``frame.to_csv(path)`` for any frame holding key names, ids or cost centers.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ._models import APIKeyInfo, KeyList, KeyUsage
 from .analytics import ChargebackRow, Finding, UsageRow, gap_fill
 
 __all__ = ["daily_frame", "daily_frames", "status_frame", "usage_frame", "anomalies_frame",
-           "chargeback_frame", "keys_frame"]
+           "chargeback_frame", "keys_frame", "csv_safe", "to_csv"]
 
 _SEVERITIES = ["info", "warning", "critical"]
 
@@ -153,3 +155,51 @@ def keys_frame(keys: Union[KeyList, Sequence[APIKeyInfo]]) -> "pd.DataFrame":
         "last_used_at": _ts_series(k.last_used_at for k in items).array,
         "expires_at": _ts_series(k.expires_at for k in items).array,
     })
+
+
+# CSV formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts with
+# =, +, -, @, tab or CR as a formula, so a key named =HYPERLINK(...) would become a live formula
+# in the CSV of whoever opens it. Text cells (and text column labels, e.g. daily_frames' key
+# names) that start with one get a leading '. Number, boolean and datetime columns are left as
+# they are, so -3 stays a number a spreadsheet can sum.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _guard(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def _guard_labels(index: "pd.Index") -> "pd.Index":
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples([tuple(_guard(v) for v in t) for t in index],
+                                         names=index.names)
+    if _is_text(index.dtype):
+        return pd.Index([_guard(v) for v in index], name=index.name, dtype=object)
+    return index
+
+
+def _is_text(dtype: Any) -> bool:
+    return (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype))
+
+
+def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """A copy of ``frame`` whose text cells and text labels cannot run as spreadsheet formulas:
+    a string starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'``. Numeric,
+    boolean and datetime columns are unchanged."""
+    out = frame.copy()
+    for position, dtype in enumerate(frame.dtypes):
+        if _is_text(dtype):
+            out.isetitem(position, frame.iloc[:, position].astype(object).map(_guard))
+    out.columns = _guard_labels(frame.columns)
+    out.index = _guard_labels(frame.index)
+    return out
+
+
+def to_csv(frame: "pd.DataFrame", path_or_buf: Any = None, **kwargs: Any) -> Optional[str]:
+    """``frame.to_csv(path_or_buf, **kwargs)`` of :func:`csv_safe` ``(frame)``: the same
+    arguments and return value as pandas' own, with formula-like text neutralised. Lines end
+    with CRLF (RFC 4180) unless ``lineterminator`` is given: with ``"\n"`` Python's csv writer
+    leaves a CR inside a cell unquoted, and a reader would start a new row there."""
+    kwargs.setdefault("lineterminator", "\r\n")
+    return csv_safe(frame).to_csv(path_or_buf, **kwargs)
