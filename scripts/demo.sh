@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, builds, starts the sandbox on a free loopback port, runs
-# `keyscope report` against it, and stops the sandbox.
+# `keyscope report` against it, then reconciles the API's usage with the egress log the demo
+# organisation's own services wrote (emitted by the sandbox, with planted incidents), and stops
+# the sandbox.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh" native
@@ -12,7 +14,9 @@ workdir=$(mktemp -d)
 trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -rf "$workdir"' EXIT
 
 echo "==> starting keyscope-sandbox on a free loopback port" >&2
-"$sandbox" --port 0 --seed 42 >"$workdir/sandbox.out" 2>"$workdir/sandbox.err" &
+# One clock for the API and the emitted log: the sandbox's day and time are pinned to now.
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+"$sandbox" --port 0 --seed 42 --now "$now" >"$workdir/sandbox.out" 2>"$workdir/sandbox.err" &
 sandbox_pid=$!
 for _ in $(seq 1 100); do
   grep -q "listening on" "$workdir/sandbox.out" 2>/dev/null && break
@@ -28,3 +32,17 @@ export KEYSCOPE_SESSION
 KEYSCOPE_SESSION=$(sed -n 's/.*token=\([^ ]*\).*/\1/p' <<<"$line")
 echo "==> keyscope report --days 90" >&2
 "$cli" report --days 90
+
+echo >&2
+echo "==> keyscope-sandbox --emit-logs: the demo organisation's own egress log, 7 days (planted: a leaked" >&2
+echo "    key, a revoked key still called, an unknown key prefix, a day of billing drift)" >&2
+"$sandbox" --emit-logs "$workdir/logs" --seed 42 --now "$now" --log-days 7 2>&1 | sed -n '1,3p' >&2
+echo "==> keyscope reconcile --logs egress.jsonl --days 7" >&2
+set +e
+"$cli" reconcile --logs "$workdir/logs/egress.jsonl" --days 7
+rc=$?
+"$cli" reconcile --logs "$workdir/logs/egress.jsonl" --days 7 --json >"$workdir/reconcile.json"
+set -e
+echo >&2
+echo "==> keyscope reconcile exited $rc (1: discrepancies found, like diff)" >&2
+python3 "$root/scripts/compare_planted.py" "$workdir/logs/planted.json" "$workdir/reconcile.json"
