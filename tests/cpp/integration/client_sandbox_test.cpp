@@ -5,9 +5,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "keyscope/analytics.hpp"
 #include "keyscope/client.hpp"
 #include "keyscope/curl_transport.hpp"
+#include "keyscope/time.hpp"
 #include "support/sandbox_process.hpp"
 
 namespace keyscope {
@@ -128,17 +133,52 @@ TEST_F(SandboxTest, EveryErrorStatusMapsToItsClass) {
 
 TEST_F(SandboxTest, RetriesServerErrorsUntilSuccess) {
   sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"status","status":503,"times":2})");
+  const long long before = sandbox_->stat("requests");
   auto list = client().list_keys();
   ASSERT_TRUE(list.ok()) << to_string(list.error());
   EXPECT_EQ(list->data.size(), 13u);
+  EXPECT_EQ(sandbox_->stat("requests") - before, 3);  // two 503s, then the answer
 }
 
 TEST_F(SandboxTest, HonoursRetryAfterOnA429) {
   sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"status","status":429,"times":1,"retry_after":1})");
+  const long long before = sandbox_->stat("requests");
   const auto start = Clock::now();
   auto list = client().list_keys();
   ASSERT_TRUE(list.ok()) << to_string(list.error());
   EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(950));
+  EXPECT_EQ(sandbox_->stat("requests") - before, 2);
+}
+
+// A 429 without Retry-After: the wait comes from X-RateLimit-Reset (the sandbox's window end,
+// ~60 s away, real HTTP headers). The client's clock is moved 58 s ahead so the wait it
+// derives is about 2 s instead of the 20 ms backoff; the retry line of the log names the wait.
+TEST_F(SandboxTest, HonoursXRateLimitResetWhenThereIsNoRetryAfter) {
+  sandbox_->add_fault(
+      R"({"path_contains":"/api/v1/keys","mode":"body","status":429,"times":1,)"
+      R"("body":"{\"error\":{\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\",\"request_id\":\"req_1\"}}"})");
+  ClientOptions options = options_for(*sandbox_);
+  options.now_unix = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 58;
+  };
+  std::vector<std::string> lines;
+  std::mutex lines_mutex;
+  options.logger = [&](std::string_view line) {
+    std::lock_guard<std::mutex> lock(lines_mutex);
+    lines.emplace_back(line);
+  };
+  const long long before = sandbox_->stat("requests");
+  auto list = Client(options).list_keys();
+  ASSERT_TRUE(list.ok()) << to_string(list.error());
+  EXPECT_EQ(sandbox_->stat("requests") - before, 2);
+  long long waited_ms = -1;
+  for (const auto& line : lines) {
+    const auto at = line.find(" in ");
+    if (line.rfind("keyscope: retrying", 0) == 0 && at != std::string::npos) waited_ms = std::stoll(line.substr(at + 4));
+  }
+  // reset = ceil(real now + 60), the client's now = real now + 58 (whole seconds): 2..3 s.
+  EXPECT_GE(waited_ms, 1000) << ::testing::PrintToString(lines);
+  EXPECT_LE(waited_ms, 3000) << ::testing::PrintToString(lines);
 }
 
 TEST_F(SandboxTest, TimeoutIsATimeoutError) {
@@ -151,13 +191,25 @@ TEST_F(SandboxTest, TimeoutIsATimeoutError) {
   EXPECT_EQ(list.error().kind, ErrorKind::timeout);
 }
 
+// Each call on a transport of its own: libcurl itself resends a request once when a reused
+// keep-alive connection turns out dead, so over the shared transport's pooled connection the
+// first drop was retried by curl, not by the client, and the counts below proved nothing.
 TEST_F(SandboxTest, DroppedConnectionIsRetriedThenReported) {
+  const auto fresh_client = [] {
+    ClientOptions options = options_for(*sandbox_);
+    options.transport = std::make_shared<CurlTransport>();
+    return Client(options);
+  };
   sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"drop","times":1})");
-  EXPECT_TRUE(client().list_keys().ok());
+  long long before = sandbox_->stat("requests");
+  EXPECT_TRUE(fresh_client().list_keys().ok());
+  EXPECT_EQ(sandbox_->stat("requests") - before, 2);
   sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"drop","times":5})");
-  auto list = client().list_keys();
+  before = sandbox_->stat("requests");
+  auto list = fresh_client().list_keys();
   ASSERT_FALSE(list.ok());
   EXPECT_EQ(list.error().kind, ErrorKind::connection);
+  EXPECT_EQ(sandbox_->stat("requests") - before, 3);  // the first try and max_retries (2) more
 }
 
 TEST_F(SandboxTest, MalformedBodiesAreDecodeErrors) {
@@ -244,6 +296,23 @@ TEST_F(SandboxTest, FetchFleetReturnsUsageForEveryActiveKey) {
   ASSERT_TRUE(fleet.ok()) << to_string(fleet.error());
   EXPECT_EQ(fleet->keys.size(), 13u);
   EXPECT_EQ(fleet->usages.size(), 12u);
+}
+
+// The planted incidents of sandbox/README.md's roster, found over real HTTP (the unit test
+// DetectAnomalies.DemoRosterBuiltInCode... runs the same rules on a copy built in code).
+TEST_F(SandboxTest, SandboxFleetGivesExactlyThePlantedFindings) {
+  auto fleet = client().fetch_fleet(90, 8);
+  ASSERT_TRUE(fleet.ok()) << to_string(fleet.error());
+  const auto findings = analytics::detect_anomalies(fleet->keys, fleet->usages, *parse_iso8601("2026-05-17T12:00:00Z"));
+  std::set<std::string> found;
+  for (const auto& f : findings) found.insert(f.key_name.substr(0, f.key_name.find(" [")) + " " + analytics::to_string(f.kind));
+  const std::set<std::string> planted = {
+      "Threat hunting notebook spike",          "Legacy ingest dormant_reactivated",
+      "Partner feed error_burst",               "CI load tests test_key_production_traffic",
+      "Browser extension rate_limit_pressure",  "Contractor access expired_not_revoked",
+      "New automation never_used",              "Quarterly audit expiring_soon",
+      "Archive export stale"};
+  EXPECT_EQ(found, planted);
 }
 
 TEST(SandboxBasePath, WorksBehindAPathPrefix) {
