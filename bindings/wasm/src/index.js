@@ -51,7 +51,12 @@ async function instantiate({ wasmUrl, wasmBinary } = {}) {
   } else if (isNode && String(url).startsWith('file:')) {
     const fsName = 'node:fs/promises'; // kept out of bundlers' static analysis
     const { readFile } = await import(/* @vite-ignore */ fsName);
-    moduleArg.wasmBinary = await readFile(url);
+    try {
+      moduleArg.wasmBinary = await readFile(url);
+    } catch (error) {  // a missing file fails like a broken one: KeyscopeError wasm_load_failed
+      throw new KeyscopeError(`could not load the keyscope WebAssembly core: ${error?.message ?? error}`,
+        { code: 'wasm_load_failed', cause: error });
+    }
   } else {
     moduleArg.instantiateWasm = (imports, receive) => {
       const response = fetch(url, { credentials: 'same-origin' });
@@ -64,15 +69,17 @@ async function instantiate({ wasmUrl, wasmBinary } = {}) {
       const streaming = typeof WebAssembly.instantiateStreaming === 'function'
         ? WebAssembly.instantiateStreaming(response, imports).catch(() => viaBytes())
         : viaBytes();
-      streaming.then((result) => receive(result.instance, result.module), (error) => {
-        moduleArg.loadError = error;
-      });
+      // The glue's promise never settles when instantiateWasm fails: reject the load ourselves
+      // (a broken or missing .wasm at wasmUrl used to leave init() pending forever).
+      streaming.then((result) => receive(result.instance, result.module), failLoad);
       return {};
     };
   }
+  let failLoad;
+  const loadFailed = new Promise((resolve, reject) => { failLoad = reject; });
   let instance;
   try {
-    instance = await KeyscopeCore(moduleArg);
+    instance = await Promise.race([KeyscopeCore(moduleArg), loadFailed]);
   } catch (error) {
     throw new KeyscopeError(`could not load the keyscope WebAssembly core: ${error?.message ?? error}`,
       { code: 'wasm_load_failed', cause: error });
@@ -506,6 +513,8 @@ export const __internal = {
     return result.ok;
   },
   heapBytes() { return requireCore().HEAPU8.length; },
+  // Bytes in live allocations of the core's malloc (falls when memory is freed; heapBytes never does).
+  heapInUse() { return requireCore()._ks_heap_in_use(); },
   compiledPatterns() { return requireCore().ksRegExps?.items.size ?? 0; },
   pendingCount() { return requireCore()._ks_pending_count() + calls.size + inflight.size; },
 };

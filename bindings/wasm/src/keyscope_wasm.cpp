@@ -11,6 +11,7 @@
 // Exceptions: the client and codec return Result<T> and never throw. The analytics JSON entry
 // points return Result<std::string> too; the build decides how C++ exceptions are compiled (see
 // CMakeLists.txt), the boundary itself never lets one through.
+#include <malloc.h>
 #include <emscripten.h>
 #include <emscripten/bind.h>
 
@@ -428,6 +429,12 @@ EMSCRIPTEN_KEEPALIVE void ks_timer_fire(int timer) {
 
 EMSCRIPTEN_KEEPALIVE int ks_pending_count() {
   return static_cast<int>(g_requests.size() + g_timers.size() + g_calls.size());
+}
+
+// Bytes in live malloc allocations (dlmalloc's mallinfo().uordblks), for the package's leak
+// tests: unlike the wasm memory size, it falls again when memory is freed.
+EMSCRIPTEN_KEEPALIVE int ks_heap_in_use() {
+  return static_cast<int>(mallinfo().uordblks);
 }
 
 }  // extern "C"
