@@ -244,7 +244,7 @@ def gen_cpp_model_read(models: List[Model]) -> str:
                 out += cpp_read_field(f, index, f"*{parent}", f"{parent}_path", "    ")
             out.append("  }")
         for check in m.checks:
-            out.append(f"  if (reader.ok() && out.{check['field']} > out.{check['at_most']}) {{")
+            out.append(f"  if (reader.ok() && reader.strict() && out.{check['field']} > out.{check['at_most']}) {{")
             out.append(f"    reader.fail(path.member(\"{check['field']}\"), \"{check['message']}\");")
             out.append("  }")
         out.append("}")

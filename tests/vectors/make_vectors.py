@@ -236,7 +236,7 @@ good = usage(1, 100, 8, 2, success_rate=0.9,
              by_status={"200": 90, "404": 5, "429": 3, "500": 2},
              daily=[{"date": "2026-05-16", "requests": 60, "errors": 6}, {"date": "2026-05-15", "requests": 40, "errors": 4}])
 all_ok = [{"check": c, "ok": True} for c in ["non_negative", "totals", "by_status_sum", "status_2xx", "status_4xx",
-          "status_5xx", "success_rate", "daily_order", "daily_duplicates", "daily_window", "daily_length",
+          "status_5xx", "status_codes", "success_rate", "daily_order", "daily_duplicates", "daily_window", "daily_length",
           "daily_errors_le_requests", "daily_requests_sum", "daily_errors_sum"]]
 bad = json.loads(json.dumps(good))
 bad["total_requests"] = 101

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "keyscope/error.hpp"
 #include "keyscope/models.hpp"
 
 namespace keyscope::analytics {
@@ -228,11 +229,18 @@ struct IntegrityCheck {
 
 // Checks, in this order (the by_status ones only when by_status is present, success_rate only
 // when sent): non_negative, totals (total = successful + client + server), by_status_sum,
-// status_2xx / status_4xx / status_5xx (vs successful / client / server), success_rate
+// status_2xx / status_4xx / status_5xx (vs successful / client / server), status_codes (every
+// by_status key a three-digit HTTP status 100..599), success_rate
 // (|rate - successful/total| <= 1e-4, the API rounds it), daily_order (consistently
 // ascending or descending), daily_duplicates, daily_window (every date within window_days of
 // end_day, or of the newest date when end_day is not given), daily_length (<= window_days),
 // daily_errors_le_requests, daily_requests_sum (= total), daily_errors_sum (= client + server).
+//
+// The first failed check of check_usage as a DecodeError naming the payload field it concerns
+// ("data.total_requests", "data.by_status", "data.daily"), or nothing when every check passes:
+// what the client's strict mode returns instead of the usage.
+std::optional<Error> implausible_usage(const KeyUsage& usage);
+
 std::vector<IntegrityCheck> check_usage(const KeyUsage& usage,
                                         std::optional<std::int64_t> end_day = std::nullopt);
 

@@ -1,7 +1,8 @@
 #pragma once
 // JSON <-> models. Tolerant reader (unknown fields ignored, `key_preview` accepted for
-// `key_prefix`, nulls where the contract allows them), strict about types: anything else is a
-// DecodeError naming the JSON path, e.g. "data[3].total_requests".
+// `key_prefix`, nulls where the contract allows them, any 64-bit integer), strict about types:
+// what cannot be represented is a DecodeError naming the JSON path, e.g.
+// "data[3].total_requests". Strict on request (DecodeOptions).
 #include <string>
 #include <string_view>
 
@@ -10,10 +11,16 @@
 
 namespace keyscope {
 
+struct DecodeOptions {
+  // Also refuse type-valid but implausible integers: negative ones and ones beyond 2^53 - 1.
+  // (The client's strict mode adds analytics::check_usage on usage payloads.)
+  bool strict = false;
+};
+
 // Whole response bodies ({"data": ...}).
-Result<KeyList> decode_key_list(std::string_view body);
-Result<APIKeyDetails> decode_key_details(std::string_view body);
-Result<KeyUsage> decode_key_usage(std::string_view body);
+Result<KeyList> decode_key_list(std::string_view body, const DecodeOptions& options = {});
+Result<APIKeyDetails> decode_key_details(std::string_view body, const DecodeOptions& options = {});
+Result<KeyUsage> decode_key_usage(std::string_view body, const DecodeOptions& options = {});
 
 // The error envelope {"error": {code, message, request_id, details}} of a non-2xx response.
 // Returns false (and leaves `out` alone) when the body is not such an envelope.

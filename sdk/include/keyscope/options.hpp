@@ -36,6 +36,10 @@ struct ClientOptions {
   std::string user_agent_product;
   // Receives one redacted line per request, response and retry. Null: silent.
   std::function<void(std::string_view line)> logger;
+  // Strict decoding: a type-valid but implausible response (a negative count, an integer past
+  // 2^53 - 1, more errors than requests on a day, a usage payload failing analytics::check_usage)
+  // is a DecodeError instead of a value. Default: tolerant, the oddities are check_usage findings.
+  bool strict = false;
   // Injectable for tests: jitter source in [0, 1) and wall clock in unix seconds.
   std::function<double()> random;
   std::function<std::int64_t()> now_unix;

@@ -1,5 +1,6 @@
 // check_usage: internal consistency of one usage payload.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -116,6 +117,14 @@ std::vector<IntegrityCheck> check_usage(const KeyUsage& usage, std::optional<std
                           "4xx in by_status vs client_errors"));
     out.push_back(compare("status_5xx", usage.server_errors, status_class_sum(usage, '5'),
                           "5xx in by_status vs server_errors"));
+    std::int64_t not_statuses = 0;
+    for (const auto& [status, count] : usage.by_status) {
+      const bool three_digits = status.size() == 3 && std::isdigit(static_cast<unsigned char>(status[0])) &&
+                                std::isdigit(static_cast<unsigned char>(status[1])) &&
+                                std::isdigit(static_cast<unsigned char>(status[2]));
+      if (!three_digits || status[0] < '1' || status[0] > '5') ++not_statuses;
+    }
+    out.push_back(compare("status_codes", 0, not_statuses, "by_status keys that are not HTTP statuses (100..599)"));
   }
   if (usage.success_rate && usage.total_requests == 0) {
     // With no requests the ratio is undefined; APIs report it as 0 or as 1 and both are honest.
@@ -139,6 +148,21 @@ std::vector<IntegrityCheck> check_usage(const KeyUsage& usage, std::optional<std
   }
   check_daily(usage, end_day, out);
   return out;
+}
+
+std::optional<Error> implausible_usage(const KeyUsage& usage) {
+  for (const IntegrityCheck& check : check_usage(usage)) {
+    if (check.ok) continue;
+    const std::string& name = check.check;
+    const std::string field = name == "totals" ? "total_requests"
+                              : name == "success_rate" ? "success_rate"
+                              : name.rfind("daily", 0) == 0 ? "daily"
+                              : name.rfind("status", 0) == 0 || name == "by_status_sum" ? "by_status"
+                                                                                          : "";
+    const std::string path = field.empty() ? "data" : "data." + field;
+    return decode_error("implausible usage (strict mode): " + check.message + " at " + path, path);
+  }
+  return std::nullopt;
 }
 
 }  // namespace keyscope::analytics

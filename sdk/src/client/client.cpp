@@ -6,6 +6,7 @@
 
 #include "client/client_impl.hpp"
 #include "client/response_policy.hpp"
+#include "keyscope/analytics.hpp"
 #include "keyscope/codec.hpp"
 #include "keyscope/redact.hpp"
 #include "keyscope/validation.hpp"
@@ -98,14 +99,19 @@ Client::Client(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 void Client::list_keys_async(Callback<KeyList> done, CallOptions call) const {
   if (auto error = validate_call(call)) return done(std::move(*error));
-  get_and_decode<KeyList>(impl_, "/api/v1/keys", call, decode_key_list, std::move(done));
+  const DecodeOptions decoding{impl_->options.strict};
+  get_and_decode<KeyList>(impl_, "/api/v1/keys", call,
+                          [decoding](std::string_view body) { return decode_key_list(body, decoding); },
+                          std::move(done));
 }
 
 void Client::get_key_async(const std::string& key_id, Callback<APIKeyDetails> done,
                            CallOptions call) const {
   if (auto error = validate_key_id(key_id)) return done(std::move(*error));
   if (auto error = validate_call(call)) return done(std::move(*error));
-  get_and_decode<APIKeyDetails>(impl_, "/api/v1/keys/" + key_id, call, decode_key_details,
+  const DecodeOptions decoding{impl_->options.strict};
+  get_and_decode<APIKeyDetails>(impl_, "/api/v1/keys/" + key_id, call,
+                                [decoding](std::string_view body) { return decode_key_details(body, decoding); },
                                 std::move(done));
 }
 
@@ -115,7 +121,14 @@ void Client::get_usage_async(const std::string& key_id, int days, Callback<KeyUs
   if (auto error = validate_days(days)) return done(std::move(*error));
   if (auto error = validate_call(call)) return done(std::move(*error));
   get_and_decode<KeyUsage>(impl_, "/api/v1/keys/" + key_id + "/usage?days=" + std::to_string(days),
-                           call, decode_key_usage, std::move(done));
+                           call, [strict = impl_->options.strict](std::string_view body) -> Result<KeyUsage> {
+                             auto usage = decode_key_usage(body, DecodeOptions{strict});
+                             if (strict && usage.ok()) {
+                               if (auto error = analytics::implausible_usage(*usage)) return std::move(*error);
+                             }
+                             return usage;
+                           },
+                           std::move(done));
 }
 
 Result<KeyList> Client::list_keys(CallOptions call) const {

@@ -13,13 +13,13 @@ using codec::TapeValue;
 // Parses `body` onto a tape, finds its `data` member and hands the document and `data` to
 // `read`.
 template <class T, class Read>
-Result<T> decode_envelope(std::string_view body, Read read) {
+Result<T> decode_envelope(std::string_view body, const DecodeOptions& options, Read read) {
   Tape tape;
   if (auto error = codec::parse_object(body, tape)) return std::move(*error);
   const TapeValue document(tape, 0);
   const auto data = document.find("data");
   if (!data || data->is_null()) return decode_error("missing required field at data", "data");
-  TapeReader reader;
+  TapeReader reader(options.strict);
   T out{};
   read(reader, document, *data, out);
   if (auto error = reader.take_error()) return std::move(*error);
@@ -28,8 +28,8 @@ Result<T> decode_envelope(std::string_view body, Read read) {
 
 }  // namespace
 
-Result<KeyList> decode_key_list(std::string_view body) {
-  return decode_envelope<KeyList>(body, [](TapeReader& reader, const TapeValue& document,
+Result<KeyList> decode_key_list(std::string_view body, const DecodeOptions& options) {
+  return decode_envelope<KeyList>(body, options, [](TapeReader& reader, const TapeValue& document,
                                            const TapeValue& data, KeyList& out) {
     out.data.reserve(data.size());
     // "expected an array, got ... at data" when `data` is anything else.
@@ -37,16 +37,16 @@ Result<KeyList> decode_key_list(std::string_view body) {
   });
 }
 
-Result<APIKeyDetails> decode_key_details(std::string_view body) {
+Result<APIKeyDetails> decode_key_details(std::string_view body, const DecodeOptions& options) {
   return decode_envelope<APIKeyDetails>(
-      body, [](TapeReader& reader, const TapeValue&, const TapeValue& data, APIKeyDetails& out) {
+      body, options, [](TapeReader& reader, const TapeValue&, const TapeValue& data, APIKeyDetails& out) {
         codec::read_key_details(reader, data, Path::root().member("data"), out);
       });
 }
 
-Result<KeyUsage> decode_key_usage(std::string_view body) {
+Result<KeyUsage> decode_key_usage(std::string_view body, const DecodeOptions& options) {
   return decode_envelope<KeyUsage>(
-      body, [](TapeReader& reader, const TapeValue&, const TapeValue& data, KeyUsage& out) {
+      body, options, [](TapeReader& reader, const TapeValue&, const TapeValue& data, KeyUsage& out) {
         codec::read_key_usage(reader, data, Path::root().member("data"), out);
       });
 }

@@ -2,6 +2,11 @@
 // Type-strict field access over a JSON value that records the first failure with its JSON path
 // instead of throwing, so the codec also works where C++ exceptions are off (WebAssembly).
 // Written once for both value types of json_value.hpp.
+//
+// Tolerant by default: an integer field takes any integer that fits in 64 bits, negative too (the
+// contract says "integer"; an implausible value is a finding of analytics::check_usage, not a
+// decode failure). Strict readers (DecodeOptions::strict) also refuse negative integers and
+// integers beyond 2^53 - 1 (where JavaScript's doubles stop being exact).
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -32,7 +37,9 @@ std::string type_name(JsonKind kind);  // "a string", "an integer", ...
 template <class Value>
 class BasicReader {
  public:
+  explicit BasicReader(bool strict = false) : strict_(strict) {}
   bool ok() const noexcept { return !error_; }
+  bool strict() const noexcept { return strict_; }
   std::optional<Error> take_error() { return std::move(error_); }
   void fail(const Path& path, const std::string& message) {
     if (error_) return;
@@ -85,15 +92,16 @@ class BasicReader {
     switch (kind_of(v)) {
       case JsonKind::unsigned_integer: {
         const std::uint64_t n = unsigned_of(v);
-        if (n > static_cast<std::uint64_t>(kMaxSafeInteger)) {
+        if (strict_ && n > static_cast<std::uint64_t>(kMaxSafeInteger)) {
           return fail(path, "integer out of range (above 2^53-1)");
         }
+        if (n > static_cast<std::uint64_t>(INT64_MAX)) return fail(path, "integer out of range (beyond 64 bits)");
         out = static_cast<std::int64_t>(n);
         return;
       }
       case JsonKind::integer: {
         const std::int64_t n = integer_of(v);
-        if (n < 0) return fail(path, "expected a non-negative integer, got " + std::to_string(n));
+        if (strict_ && n < 0) return fail(path, "expected a non-negative integer, got " + std::to_string(n));
         out = n;
         return;
       }
@@ -102,7 +110,10 @@ class BasicReader {
         if (!std::isfinite(d) || d != std::floor(d)) {
           return fail(path, "expected an integer, got a number with a fraction");
         }
-        if (d < 0 || d > static_cast<double>(kMaxSafeInteger)) return fail(path, "integer out of range");
+        // A JSON integer too long for 64 bits arrives here as a double: out of range.
+        if (strict_ ? (d < 0 || d > static_cast<double>(kMaxSafeInteger)) : (d <= -9.2233720368547758e18 || d >= 9.2233720368547758e18)) {
+          return fail(path, strict_ ? "integer out of range" : "integer out of range (beyond 64 bits)");
+        }
         out = static_cast<std::int64_t>(d);
         return;
       }
@@ -188,6 +199,7 @@ class BasicReader {
     return member;
   }
   std::optional<Error> error_;
+  bool strict_ = false;
 };
 
 using Reader = BasicReader<json>;

@@ -32,7 +32,7 @@ std::map<std::string, IntegrityCheck> by_name(const std::vector<IntegrityCheck>&
 
 TEST(CheckUsage, ConsistentPayloadPassesEveryCheck) {
   const auto checks = check_usage(consistent_usage());
-  EXPECT_EQ(checks.size(), 14u);
+  EXPECT_EQ(checks.size(), 15u);
   for (const auto& c : checks) EXPECT_TRUE(c.ok) << c.check << ": " << c.message;
   EXPECT_EQ(checks.front().check, "non_negative");
 }
@@ -58,6 +58,22 @@ TEST(CheckUsage, DetectsEachInconsistency) {
   EXPECT_FALSE(checks.at("daily_window").ok);
   EXPECT_FALSE(checks.at("daily_errors_le_requests").ok);
   EXPECT_TRUE(checks.at("daily_length").ok);
+  EXPECT_TRUE(checks.at("status_codes").ok);
+}
+
+TEST(CheckUsage, ByStatusKeysThatAreNotHttpStatusesAreAFinding) {
+  KeyUsage u = consistent_usage();
+  const std::int64_t ok_count = u.by_status.at("200");
+  u.by_status.erase("200");
+  u.by_status["2xx"] = ok_count;
+  const auto checks = by_name(check_usage(u));
+  EXPECT_FALSE(checks.at("status_codes").ok);
+  EXPECT_EQ(checks.at("status_codes").actual, "1");
+  auto error = implausible_usage(u);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->kind, ErrorKind::decode);
+  EXPECT_EQ(error->json_path, "data.by_status");
+  EXPECT_FALSE(implausible_usage(consistent_usage()));
 }
 
 TEST(CheckUsage, SuccessRateToleratesApiRounding) {

@@ -120,14 +120,42 @@ INSTANTIATE_TEST_SUITE_P(
         BadBody{"id_missing", R"({"data":[{"key_prefix":"sk_live_abcd","name":"a"}]})", "data[0].id"},
         BadBody{"prefix_missing", R"({"data":[{"id":"x","name":"a"}]})", "data[0].key_prefix"},
         BadBody{"total_is_string", R"({"data":[{"id":"x","key_prefix":"p","name":"a"},{"id":"y","key_prefix":"p","name":"b","total_requests":"12"}]})", "data[1].total_requests"},
-        BadBody{"total_negative", R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":-1}]})", "data[0].total_requests"},
         BadBody{"total_fraction", R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":1.5}]})", "data[0].total_requests"},
         BadBody{"total_huge", R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":1e300}]})", "data[0].total_requests"},
-        BadBody{"total_above_2_53", R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":18446744073709551615}]})", "data[0].total_requests"},
+        BadBody{"total_beyond_64_bits", R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":18446744073709551615}]})", "data[0].total_requests"},
+        BadBody{"total_beyond_64_bits_negative", R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":-9223372036854775809}]})", "data[0].total_requests"},
         BadBody{"bad_timestamp", R"({"data":[{"id":"x","key_prefix":"p","name":"a","created_at":"yesterday"}]})", "data[0].created_at"},
         BadBody{"scopes_wrong_type", R"({"data":[{"id":"x","key_prefix":"p","name":"a","scopes":[1]}]})", "data[0].scopes[0]"},
         BadBody{"meta_total_string", R"({"data":[],"meta":{"total":"2"}})", "meta.total"}),
     [](const ::testing::TestParamInfo<BadBody>& info) { return std::string(info.param.name); });
+
+// Type-valid per the contract ("integer"), implausible: decoded by default, refused when strict.
+TEST(CodecTolerance, AnyIntegerIn64BitsDecodesAndStrictRefusesTheImplausible) {
+  const char* body = R"({"data":[{"id":"x","key_prefix":"p","name":"a","rate_limit_per_minute":-5,)"
+                     R"("total_requests":9007199254740993}]})";
+  auto list = decode_key_list(body);
+  ASSERT_TRUE(list.ok()) << list.error().message;
+  EXPECT_EQ(list->data[0].rate_limit_per_minute, -5);
+  EXPECT_EQ(list->data[0].total_requests, 9007199254740993);
+  auto strict = decode_key_list(body, DecodeOptions{true});
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.error().kind, ErrorKind::decode);
+  EXPECT_EQ(strict.error().json_path, "data[0].rate_limit_per_minute");
+  auto min = decode_key_list(R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":-9223372036854775808}]})");
+  ASSERT_TRUE(min.ok()) << min.error().message;
+  EXPECT_EQ(min->data[0].total_requests, INT64_MIN);
+}
+
+TEST(CodecTolerance, MoreErrorsThanRequestsOnADayIsAFindingNotAFailure) {
+  const char* body = R"({"data":{"key_id":"k","total_requests":1,"by_status":{"teapot":1},)"
+                     R"("daily":[{"date":"2026-05-16","requests":1,"errors":3}]}})";
+  auto usage = decode_key_usage(body);
+  ASSERT_TRUE(usage.ok()) << usage.error().message;
+  EXPECT_EQ(usage->daily[0].errors, 3);
+  auto strict = decode_key_usage(body, DecodeOptions{true});
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.error().json_path, "data.daily[0].errors");
+}
 
 TEST(Codec, ListDataOfTheWrongTypeSaysWhatItGot) {
   auto list = decode_key_list(R"({"data":{}})");
@@ -145,10 +173,10 @@ TEST(Codec, UsageErrorsNameNestedPaths) {
       R"({"data":{"key_id":"k","total_requests":1,"daily":[{"date":"2026-02-30","requests":1}]}})");
   ASSERT_FALSE(daily.ok());
   EXPECT_EQ(daily.error().json_path, "data.daily[0].date");
-  auto errors = decode_key_usage(
-      R"({"data":{"key_id":"k","total_requests":1,"daily":[{"date":"2026-02-03","requests":1,"errors":5}]}})");
-  ASSERT_FALSE(errors.ok());
-  EXPECT_EQ(errors.error().json_path, "data.daily[0].errors");
+  auto requests = decode_key_usage(
+      R"({"data":{"key_id":"k","total_requests":1,"daily":[{"date":"2026-02-03","requests":1.5}]}})");
+  ASSERT_FALSE(requests.ok());
+  EXPECT_EQ(requests.error().json_path, "data.daily[0].requests");
 }
 
 TEST(Codec, DeepNestingIsRefusedNotRecursedInto) {
