@@ -68,6 +68,9 @@ ParsedArgs parse_args(int argc, char** argv) {
     } else if (name == "--verbose" || name == "-v") {
       flag();
       out.global.verbose = true;
+    } else if (name == "--strict") {
+      flag();
+      out.global.strict = true;
     } else if (name == "--help" || name == "-h") {
       flag();
       out.global.help = true;

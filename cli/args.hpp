@@ -22,6 +22,7 @@ struct GlobalOptions {
   std::optional<std::string> timeout;      // seconds, decimal
   std::optional<std::string> max_retries;
   bool verbose = false;
+  bool strict = false;  // implausible responses are errors (ClientOptions::strict)
   bool help = false;
   bool version = false;
   Format format = Format::table;

@@ -117,6 +117,7 @@ std::optional<keyscope::Error> build_context(Context& ctx, const GlobalOptions& 
     options.retry.max_retries = static_cast<int>(retries);
   }
   options.user_agent_product = std::string("keyscope-cli/") + keyscope::kVersion;
+  options.strict = global.strict;
   if (global.verbose) {
     auto console = ctx.console;
     const std::string token = ctx.token;

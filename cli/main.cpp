@@ -24,7 +24,10 @@ constexpr const char* kGlobalHelp =
     "  --timeout SECONDS      per-attempt timeout, decimals allowed (default 30)\n"
     "  --max-retries N        retries of 429/5xx/timeouts/connection errors, 0..10 (default 2)\n"
     "  --json | --csv         machine-readable output (default: aligned table)\n"
-    "  --verbose              log every request and retry to stderr (secrets redacted)\n"
+    "  --verbose              log every request and retry to stderr (secrets redacted), and\n"
+    "                         warn about implausible values in responses\n"
+    "  --strict               an implausible response (negative counts, totals that disagree,\n"
+    "                         ...) is a decode error (exit 6) instead of a warning\n"
     "  --help, --version\n";
 
 constexpr const char* kExitCodes =

@@ -280,6 +280,25 @@ def main():
         err = expect("wrong type", 6, "keys", "list", "--max-retries", "0")
         check("wrong type: DecodeError names the path", "DecodeError" in err and " at " in err, err)
         sb.clear()
+        # Tolerant by default, strict on request: a type-valid but implausible usage payload.
+        req = urllib.request.Request(sb.url + f"/api/v1/keys/{key_id}/usage?days=7",
+                                     headers={"Cookie": "sb-access-token=" + TOKEN})
+        odd = json.loads(urllib.request.urlopen(req, timeout=5).read())
+        odd["data"]["client_errors"] = -3
+        odd_body = json.dumps(odd)
+        sb.fault(path_contains="/usage", mode="body", status=200, body=odd_body, times=1)
+        rc, out, err = run("usage", key_id, "--days", "7", "--json")
+        check("implausible usage (negative client_errors): decoded, exit 0",
+              rc == 0 and json.loads(out)["client_errors"] == -3 and any(c["check"] == "non_negative" and not c["ok"] for c in json.loads(out)["integrity"]), err)
+        sb.fault(path_contains="/usage", mode="body", status=200, body=odd_body, times=1)
+        err = expect("implausible usage with --strict", 6, "usage", key_id, "--days", "7", "--strict", "--max-retries", "0")
+        check("--strict: DecodeError naming data.client_errors", "DecodeError" in err and "data.client_errors" in err, err)
+        sb.fault(path_contains="/usage", mode="body", status=200, body=odd_body, times=1)
+        rc, out, err = run("--verbose", "report", "--now", NOW)
+        check("report --verbose warns about the implausible usage on stderr",
+              rc == 0 and "warning: usage of key" in err and "negative counts" in err, err[-600:])
+        sb.clear()
+
         # Was SIGSEGV (exit 139) in the Release CLI: tests/fuzz/corpus/error_code_object.json.
         with open(os.path.join(REPO, "tests", "fuzz", "corpus", "error_code_object.json")) as f:
             sb.fault(path_contains="/keys", mode="body", status=400, body=f.read(), times=1)
