@@ -20,7 +20,9 @@ Contenders (--only picks some; keyscope-cli always runs, it is the reference):
                  installed wheel has no keyscope.logs)
   duckdb-1t      read_ndjson_auto -> temp table (key, day, status, duration) -> 3 GROUP BYs
                  with quantile_cont, SET threads=1
-  duckdb         the same with DuckDB's default thread count (= cores)
+  duckdb-1t-all  the same plus what else keyscope computes: top 5 endpoints (path without the
+                 query string), per-minute and per-day peaks (checked against keyscope too)
+  duckdb         the same as duckdb-1t with DuckDB's default thread count (= cores)
   pandas         read_json(lines=True) (the default ujson engine) + groupby; the whole file at
                  once when it fits in memory comfortably, else chunksize=N (the table says which)
   pandas-arrow   read_json(lines=True, engine="pyarrow") whole file (pyarrow's default threads)
@@ -66,6 +68,10 @@ def from_keyscope(summary: Dict[str, Any]) -> Dict[str, Any]:
             "by_status": {str(k): v for k, v in u["by_status"].items() if v},
             "daily": {d["date"]: [d["requests"], d["errors"]] for d in u["daily"] if d["requests"]},
             "p": [u["latency_p50_ms"], u["latency_p95_ms"], u["latency_p99_ms"]],
+            # what the *-all contenders also compute
+            "top": {e["path"]: e["count"] for e in u.get("top_endpoints", [])},
+            "peak_minute": u.get("rate_limit_peak_per_minute"),
+            "peak_day": u.get("rate_limit_peak_per_day"),
         }
     return out
 
@@ -117,11 +123,13 @@ def child_duckdb(args: argparse.Namespace) -> Dict[str, Any]:
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     path = args.file.replace("'", "''")
     t0 = time.perf_counter()
-    # One scan of the file into a small projected table, then the three groupings over it.
+    # One scan of the file into a small projected table, then the groupings over it.
+    extra = (""", split_part(path, '?', 1) AS endpoint, date_trunc('minute', "timestamp") AS minute"""
+             if args.all else "")
     con.execute(f"""
         CREATE TEMP TABLE t AS
         SELECT substr("authorization", 8, 12) AS key, CAST("timestamp" AS DATE) AS day,
-               status, duration_ms
+               status, duration_ms{extra}
         FROM read_ndjson_auto('{path}')""")
     per_key = con.execute("""
         SELECT key, count(*), count(*) FILTER (WHERE status >= 400),
@@ -131,6 +139,20 @@ def child_duckdb(args: argparse.Namespace) -> Dict[str, Any]:
         SELECT key, strftime(day, '%Y-%m-%d'), count(*), count(*) FILTER (WHERE status >= 400)
         FROM t GROUP BY key, day""").fetchall()
     per_status = con.execute("SELECT key, status, count(*) FROM t GROUP BY key, status").fetchall()
+    top: List[Any] = []
+    peaks: List[Any] = []
+    if args.all:  # the rest of what keyscope computes: top 5 endpoints, per-minute and per-day peaks
+        top = con.execute("""
+            SELECT key, endpoint, n FROM (
+              SELECT key, endpoint, count(*) AS n,
+                     row_number() OVER (PARTITION BY key ORDER BY count(*) DESC, endpoint) AS r
+              FROM t GROUP BY key, endpoint) WHERE r <= 5""").fetchall()
+        peaks = con.execute("""
+            SELECT m.key, m.peak, d.peak FROM
+              (SELECT key, max(n) AS peak FROM (SELECT key, count(*) AS n FROM t GROUP BY key, minute)
+               GROUP BY key) m
+              JOIN (SELECT key, max(n) AS peak FROM (SELECT key, count(*) AS n FROM t GROUP BY key, day)
+                    GROUP BY key) d USING (key)""").fetchall()
     seconds = time.perf_counter() - t0
     out: Dict[str, Any] = {}
     for key, n, err, ps in per_key:
@@ -139,8 +161,13 @@ def child_duckdb(args: argparse.Namespace) -> Dict[str, Any]:
         out[key]["daily"][day] = [n, err]
     for key, status, n in per_status:
         out[key]["by_status"][str(status)] = n
+    for key, endpoint, n in top:
+        out[key].setdefault("top", {})[endpoint] = n
+    for key, minute_peak, day_peak in peaks:
+        out[key]["peak_minute"], out[key]["peak_day"] = minute_peak, day_peak
+    what = ", + top endpoints and per-minute/day peaks" if args.all else ""
     return {"seconds": seconds, "summary": out,
-            "note": f"threads={threads}, duckdb {duckdb.__version__}"}
+            "note": f"threads={threads}{what}, duckdb {duckdb.__version__}"}
 
 
 def _pandas_frames(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -289,6 +316,7 @@ def compare(ref: Dict[str, Any], other: Dict[str, Any]) -> Dict[str, Any]:
                         f"only contender {sorted(set(other) - set(ref))[:5]}")
     cells = {"keys": 0, "key_days": 0, "key_statuses": 0}
     worst = (0.0, "")
+    extras: set = set()
     for key in sorted(set(ref) & set(other)):
         a, b = ref[key], other[key]
         cells["keys"] += 1
@@ -304,6 +332,11 @@ def compare(ref: Dict[str, Any], other: Dict[str, Any]) -> Dict[str, Any]:
             problems.append(f"{key} daily differs on {len(diff)} days, first {diff[0]}: "
                             f"{a['daily'].get(diff[0])} vs {b['daily'].get(diff[0])}")
         cells["key_days"] += len(a["daily"])
+        for field in ("top", "peak_minute", "peak_day"):
+            if field in b:
+                extras.add(field)
+                if a.get(field) != b[field]:
+                    problems.append(f"{key} {field}: keyscope {a.get(field)}, contender {b[field]}")
         for q, x, y in zip(("p50", "p95", "p99"), a["p"], b["p"]):
             if x is None or y is None:
                 if x != y:
@@ -314,7 +347,8 @@ def compare(ref: Dict[str, Any], other: Dict[str, Any]) -> Dict[str, Any]:
                 worst = (rel, f"{key} {q}: keyscope {x:.3f} vs {y:.3f}")
             if rel > PERCENTILE_TOLERANCE:
                 problems.append(f"{key} {q}: keyscope {x} vs {y} ({rel:.2%} > 1%)")
-    return {"ok": not problems, "problems": problems, "cells": cells, "worst": worst}
+    return {"ok": not problems, "problems": problems, "cells": cells, "worst": worst,
+            "extras": sorted(extras)}
 
 
 def mb(n: float) -> str:
@@ -326,6 +360,7 @@ def main() -> int:
     ap.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--threads", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--all", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="ujson", help=argparse.SUPPRESS)
     ap.add_argument("--n-workers", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--file", help="the JSON-lines log (default: generate one, see --size)")
@@ -337,9 +372,10 @@ def main() -> int:
     ap.add_argument("--keyscope", default=os.path.join(ROOT, "build", "native", "cli", "keyscope"))
     ap.add_argument("--sandbox", default=os.path.join(ROOT, "build", "native", "sandbox", "keyscope-sandbox"))
     ap.add_argument("--only", default="", help="comma-separated contenders (keyscope-cli always runs): "
-                    "keyscope-py,duckdb-1t,duckdb,pandas,pandas-arrow,dask")
+                    "keyscope-py,duckdb-1t,duckdb-1t-all,duckdb,pandas,pandas-arrow,dask")
     ap.add_argument("--workers", default="1,2,4", help="Dask worker counts (default 1,2,4)")
-    ap.add_argument("--blocksize", default="64MiB", help="keyscope.dask partition size (default 64MiB)")
+    ap.add_argument("--blocksize", default="auto", help="keyscope.dask partition size (default auto: "
+                    "64MiB, smaller for small logs so there are 2 partitions per worker of the largest count)")
     ap.add_argument("--pandas-mode", choices=["auto", "full", "chunked"], default="auto",
                     help="auto: whole file when ~14x its size is under 40%% of available memory")
     ap.add_argument("--chunksize", type=int, default=500_000, help="pandas lines per chunk")
@@ -379,9 +415,12 @@ def main() -> int:
 
     python = sys.executable
     only = {s.strip() for s in args.only.split(",") if s.strip()}
-    want = lambda name: not only or name in only or name.split("-")[0] in only  # noqa: E731
+    want = lambda name: not only or name in only  # noqa: E731
     workers = [int(w) for w in args.workers.split(",") if w.strip()]
     pandas_mode = args.pandas_mode
+    if args.blocksize == "auto":
+        per = size / (2 * max(workers or [1]))
+        args.blocksize = f"{min(64, max(1, math.ceil(per / 2**20)))}MiB"
     if pandas_mode == "auto":
         pandas_mode = "full" if 14 * size < 0.4 * available_bytes() else "chunked"
 
@@ -398,6 +437,9 @@ def main() -> int:
     if want("duckdb-1t"):
         plan.append(("duckdb-1t", "DuckDB read_ndjson_auto + GROUP BY, threads=1",
                      base + ["--child", "duckdb", "--threads", "1"], ""))
+    if want("duckdb-1t-all"):
+        plan.append(("duckdb-1t-all", "DuckDB threads=1, + top endpoints, peaks",
+                     base + ["--child", "duckdb", "--threads", "1", "--all"], ""))
     if want("duckdb"):
         plan.append(("duckdb", f"DuckDB, default threads ({os.cpu_count()} cores)",
                      base + ["--child", "duckdb"], ""))
@@ -459,6 +501,7 @@ def main() -> int:
             best["label"] = label
             results[name] = best
 
+    load_end = os.getloadavg()
     ref = results["keyscope-cli"]
     if "skipped" in ref:
         print(f"bench: keyscope CLI failed: {ref['skipped']}", file=sys.stderr)
@@ -493,6 +536,8 @@ def main() -> int:
           "  x keyscope time: contender wall / keyscope CLI wall (above 1 = slower than keyscope).\n"
           "  peak RSS: ru_maxrss of the child process (wait4); Dask: summed RSS of the process tree, "
           "sampled every 50 ms.")
+    print(f"  load average at the end: {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f} "
+          f"(at the start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} cores)")
     meta = ref.get("meta", {})
     print(f"  keyscope read {meta.get('lines')} lines, {meta.get('records')} counted, bad lines: "
           f"{meta.get('bad_lines') or 'none'}")
@@ -510,8 +555,9 @@ def main() -> int:
         cells = c["cells"]
         worst = f"max percentile diff {c['worst'][0]:.3%} ({c['worst'][1]})" if c["worst"][1] else \
             "percentiles identical"
-        print(f"  {name:13} {'OK  ' if c['ok'] else 'FAIL'} {cells['keys']} keys, {cells['key_days']} "
-              f"key-days, {cells['key_statuses']} key-statuses equal; {worst}")
+        extras = f" (+ {', '.join(c['extras'])} per key)" if c["extras"] else ""
+        print(f"  {name:14} {'OK  ' if c['ok'] else 'FAIL'} {cells['keys']} keys, {cells['key_days']} "
+              f"key-days, {cells['key_statuses']} key-statuses equal{extras}; {worst}")
         for p in c["problems"][:8]:
             print(f"      {p}")
     if args.json_out:

@@ -10,7 +10,8 @@
 #      (KEYSCOPE_BENCH_WHEEL=path.whl to choose; none: the keyscope Python lines say "skipped"),
 #   3. generates the log once into build/bench-logs/ (keyscope-sandbox --emit-logs; reused),
 #   4. runs bench/logs/run.py: every contender in a process of its own, the table, the check.
-# env: KEYSCOPE_BENCH_NO_BUILD=1 skips step 1 (binaries already built).
+# env: KEYSCOPE_BENCH_NO_BUILD=1 skips step 1 (binaries already built); KEYSCOPE_BENCH_NO_LOCK=1
+#      measures without holding /tmp/keyscope-heavy.lock.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -50,4 +51,10 @@ else
   log "no keyscope wheel in build/python-dist (scripts/test-python.sh builds it): keyscope Python lines skipped"
 fi
 
-exec "$venv/bin/python" "$here/run.py" "$@"
+# The measurement itself holds the heavy lock too, so builds that respect it do not run meanwhile
+# (KEYSCOPE_BENCH_NO_LOCK=1: do not wait for it).
+if [ "${KEYSCOPE_BENCH_NO_LOCK:-0}" = "1" ]; then
+  exec "$venv/bin/python" "$here/run.py" "$@"
+fi
+log "measuring under /tmp/keyscope-heavy.lock (waiting for it)"
+exec flock /tmp/keyscope-heavy.lock "$venv/bin/python" "$here/run.py" "$@"
