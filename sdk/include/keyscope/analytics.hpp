@@ -106,11 +106,16 @@ struct Finding {
 // Thresholds of detect_anomalies. Every daily series is gap-filled to the usage window ending
 // on the later of now's UTC date and the newest bucket; "day 0" is that last day.
 struct AnomalyOptions {
-  // spike: day 0 vs the median of the spike_baseline_days before it. All of: day 0 has at
+  // spike: a day vs the median of the spike_baseline_days before it. All of: the day has at
   // least spike_min_requests, the baseline median is at least spike_min_baseline_median
-  // (a key coming back from ~0 is dormant_reactivated, not a spike), day0 / median >=
-  // spike_min_ratio, and the robust z-score (day0 - median) / max(1.4826 * MAD, 1) >=
+  // (a key coming back from ~0 is dormant_reactivated, not a spike), day / median >=
+  // spike_min_ratio, and the robust z-score (day - median) / max(1.4826 * MAD, 1) >=
   // spike_min_robust_z. Critical from spike_critical_ratio.
+  // Every one of the last spike_recent_days days (day 0 included) is held against the
+  // spike_baseline_days before it; the strongest spike is reported (metric days_ago). A day no
+  // busier than spike_min_ratio x the median of the same weekday in its baseline is not a spike
+  // (weekly seasonality).
+  int spike_recent_days = 7;
   int spike_baseline_days = 28;
   int spike_min_baseline_days = 7;
   double spike_min_requests = 100;

@@ -121,6 +121,7 @@ AnomalyOptions read_options(const json& input) {
         field = v.get<double>();
       };
     };
+    integer("spike_recent_days", o.spike_recent_days);
     integer("spike_baseline_days", o.spike_baseline_days);
     integer("spike_min_baseline_days", o.spike_min_baseline_days);
     number("spike_min_requests", o.spike_min_requests);

@@ -52,40 +52,72 @@ double requests_at(const std::vector<DailyBucket>& series, std::size_t index) {
   return static_cast<double>(series[index].requests);
 }
 
+// One day of a key's series held against the spike_baseline_days days before it.
+struct SpikeDay {
+  std::size_t index = 0;
+  double requests = 0, median = 0, mad = 0, ratio = 0, z = 0;
+  std::size_t baseline_days = 0;
+};
+
+std::optional<SpikeDay> spike_on(const std::vector<DailyBucket>& series, std::size_t index,
+                                 const AnomalyOptions& o) {
+  const std::size_t baseline_days =
+      std::min<std::size_t>(index, static_cast<std::size_t>(std::max(o.spike_baseline_days, 0)));
+  if (baseline_days == 0 || baseline_days < static_cast<std::size_t>(o.spike_min_baseline_days)) {
+    return std::nullopt;
+  }
+  std::vector<double> baseline, same_weekday;
+  for (std::size_t i = index - baseline_days; i < index; ++i) {
+    baseline.push_back(requests_at(series, i));
+    if ((index - i) % 7 == 0) same_weekday.push_back(requests_at(series, i));
+  }
+  SpikeDay day;
+  day.index = index;
+  day.requests = requests_at(series, index);
+  day.median = detail::median(baseline);
+  day.mad = detail::median_absolute_deviation(baseline);
+  day.baseline_days = baseline_days;
+  if (day.requests < o.spike_min_requests || day.median < o.spike_min_baseline_median || day.median <= 0) {
+    return std::nullopt;
+  }
+  day.ratio = day.requests / day.median;
+  day.z = (day.requests - day.median) / std::max(detail::kMadToSigma * day.mad, 1.0);
+  if (day.ratio < o.spike_min_ratio || day.z < o.spike_min_robust_z) return std::nullopt;
+  // Weekly seasonality: a day that is only as busy as the same weekday usually is (a Monday
+  // batch, a weekday-only service after its weekend) is not a spike.
+  if (same_weekday.size() >= 2 && day.requests < o.spike_min_ratio * detail::median(same_weekday)) {
+    return std::nullopt;
+  }
+  return day;
+}
+
+// The strongest spike among the last spike_recent_days days (day 0 included), each day against
+// the days before it: a burst three days ago is still reported by a report run today.
 std::optional<Finding> spike(const KeyContext& ctx) {
   const AnomalyOptions& o = ctx.options;
   const std::size_t n = ctx.series.size();
   if (n < 2) return std::nullopt;
-  const std::size_t baseline_days =
-      std::min<std::size_t>(n - 1, static_cast<std::size_t>(std::max(o.spike_baseline_days, 0)));
-  if (baseline_days == 0 || baseline_days < static_cast<std::size_t>(o.spike_min_baseline_days)) {
-    return std::nullopt;
+  const std::size_t recent = std::min<std::size_t>(n - 1, static_cast<std::size_t>(std::max(o.spike_recent_days, 1)));
+  std::optional<SpikeDay> best;
+  for (std::size_t index = n - recent; index < n; ++index) {
+    auto day = spike_on(ctx.series, index, o);
+    if (day && (!best || day->ratio > best->ratio)) best = day;
   }
-  std::vector<double> baseline;
-  for (std::size_t i = n - 1 - baseline_days; i < n - 1; ++i) {
-    baseline.push_back(requests_at(ctx.series, i));
-  }
-  const double latest = requests_at(ctx.series, n - 1);
-  const double median = detail::median(baseline);
-  const double mad = detail::median_absolute_deviation(baseline);
-  if (latest < o.spike_min_requests || median < o.spike_min_baseline_median || median <= 0) {
-    return std::nullopt;
-  }
-  const double ratio = latest / median;
-  const double z = (latest - median) / std::max(detail::kMadToSigma * mad, 1.0);
-  if (ratio < o.spike_min_ratio || z < o.spike_min_robust_z) return std::nullopt;
-  const Severity severity = ratio >= o.spike_critical_ratio ? Severity::critical : Severity::warning;
+  if (!best) return std::nullopt;
+  const Severity severity = best->ratio >= o.spike_critical_ratio ? Severity::critical : Severity::warning;
+  const auto days_ago = static_cast<double>(n - 1 - best->index);
   return make_finding(
       ctx, FindingKind::spike, severity,
-      {{"latest_requests", latest},
-       {"baseline_median", median},
-       {"baseline_mad", mad},
-       {"ratio", ratio},
-       {"robust_z", z},
-       {"baseline_days", static_cast<double>(baseline_days)}},
-      format_number(latest) + " requests on " + ctx.series.back().date.text + ", " +
-          format_number(ratio) + "x the median of " + format_number(median) + "/day over the " +
-          std::to_string(baseline_days) + " days before (robust z " + format_number(z) + ")");
+      {{"latest_requests", best->requests},
+       {"baseline_median", best->median},
+       {"baseline_mad", best->mad},
+       {"ratio", best->ratio},
+       {"robust_z", best->z},
+       {"baseline_days", static_cast<double>(best->baseline_days)},
+       {"days_ago", days_ago}},
+      format_number(best->requests) + " requests on " + ctx.series[best->index].date.text + ", " +
+          format_number(best->ratio) + "x the median of " + format_number(best->median) + "/day over the " +
+          std::to_string(best->baseline_days) + " days before (robust z " + format_number(best->z) + ")");
 }
 
 std::optional<Finding> dormant_reactivated(const KeyContext& ctx) {
