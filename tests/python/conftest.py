@@ -114,6 +114,24 @@ def sandbox_factory() -> Iterator[Any]:
         sb.stop()
 
 
+@pytest.fixture(scope="session")
+def emit_logs(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """emit_logs(days=7, log_format="jsonl") -> Path of a directory holding the sandbox's egress
+    log for NOW (egress.jsonl|.log|.csv, planted.json, nginx_log_format.txt); cached per options."""
+    made: Dict[Any, Path] = {}
+
+    def emit(days: int = 7, log_format: str = "jsonl") -> Path:
+        if (days, log_format) not in made:
+            out = tmp_path_factory.mktemp(f"emitted-{log_format}-{days}d")
+            subprocess.run([sandbox_binary(), "--emit-logs", str(out), "--now", NOW, "--seed", "42",
+                            "--log-format", log_format, "--log-days", str(days)],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            made[(days, log_format)] = out
+        return made[(days, log_format)]
+
+    return emit
+
+
 @pytest.fixture(autouse=True)
 def _no_leftover_faults(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
@@ -161,5 +179,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     import importlib
 
-    for name in ("numpy", "ddsketch", "mypy", "nbformat", "nbclient", "matplotlib", "ipykernel", "pandas", "requests"):
+    for name in ("numpy", "ddsketch", "mypy", "nbformat", "nbclient", "matplotlib", "ipykernel", "pandas", "requests",
+                 "dask", "distributed"):
         importlib.import_module(name)

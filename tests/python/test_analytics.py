@@ -113,7 +113,33 @@ def _typed(helper: str, inp: dict) -> Any:
         else:
             rows, kwargs["usages"] = inp["keys"], inp["usages"]
         return [r.to_dict() for r in keyscope.chargeback(rows, **kwargs)]
+    if helper in ("summarize_logs", "reconcile_logs"):
+        return _typed_logs(helper, inp)
     raise AssertionError(helper)
+
+
+def _typed_logs(helper: str, inp: dict) -> Any:
+    """keyscope.logs.summarize / keyscope.logs.reconcile on the vector's log as a file object."""
+    import io
+
+    import keyscope.logs
+
+    if "log_lines" in inp:
+        text = "".join((line + "\n") * count for count, line in inp["log_lines"])
+    else:
+        text = inp["log"]
+    reader = dict(inp.get("reader") or {})
+    options = dict(inp.get("options") or {})
+    now = options.pop("now", inp["end_date"])
+    keys = [keyscope.APIKeyInfo.from_dict(k) for k in inp.get("keys", [])]
+    summary = keyscope.logs.summarize(io.StringIO(text), days=inp["window_days"], now=now,
+                                      keys=keys, **reader)
+    if helper == "summarize_logs":
+        return summary.to_dict()
+    usages = [keyscope.KeyUsage.from_dict(u) for u in inp["api_usages"]]
+    result = keyscope.logs.reconcile(io.StringIO(text), keys, usages, days=inp["window_days"], now=now,
+                                     **options, **reader)
+    return {"summary": summary.to_dict(), "reconciliation": result.to_dict()}
 
 
 @pytest.mark.parametrize("helper, name, case", CASES, ids=[f"{h}:{n}" for h, n, _ in CASES])

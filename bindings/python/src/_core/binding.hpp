@@ -30,6 +30,7 @@ std::shared_ptr<keyscope::Transport> make_python_transport(py::object target, st
 
 void bind_client(py::module_& m);
 void bind_analytics(py::module_& m);
+void bind_logs(py::module_& m);  // logs_binding.cpp
 
 // A module-level attribute of a keyscope Python module, imported once and kept for the life of
 // the process (deliberately leaked: it must not be destroyed after the interpreter).

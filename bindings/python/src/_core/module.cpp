@@ -8,6 +8,7 @@ PYBIND11_MODULE(_core, m) {
   keyscope_python::register_exception_translator();
   keyscope_python::bind_client(m);
   keyscope_python::bind_analytics(m);
+  keyscope_python::bind_logs(m);
   m.def("redact", [](const std::string& text, const std::string& secret) {
     return keyscope::redact(text, secret);
   }, py::arg("text"), py::arg("secret") = std::string());

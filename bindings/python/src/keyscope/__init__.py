@@ -9,6 +9,7 @@ codec, analytics)::
             print(key.name, key.key_prefix, key.total_requests)
         rows = client.usage_by_key(days=30)
         findings = keyscope.detect_anomalies(client.fetch_fleet(days=30))
+        drift = client.reconcile(logs="egress/*.jsonl.gz", days=30)   # the API against your logs
 
 Supported: CPython 3.9+ on Linux (x86_64/aarch64 manylinux wheels).
 """
@@ -31,13 +32,18 @@ from ._errors import (
 from ._models import (
     APIKeyDetails,
     APIKeyInfo,
+    BadLines,
     DailyBucket,
     EndpointCount,
     Fleet,
     HourBucket,
     KeyList,
+    KeyReconciliation,
     KeyUsage,
+    LogSummary,
     RateLimit,
+    ReconcileFinding,
+    Reconciliation,
     Response,
     decode_key_details,
     decode_key_list,
@@ -61,6 +67,7 @@ from .analytics import (
     percentiles,
     usage_by_key,
 )
+from . import logs
 
 __all__ = [
     "__version__",
@@ -90,6 +97,11 @@ __all__ = [
     "RateLimit",
     "Response",
     "Fleet",
+    "LogSummary",
+    "BadLines",
+    "Reconciliation",
+    "ReconcileFinding",
+    "KeyReconciliation",
     "decode_key_list",
     "decode_key_details",
     "decode_key_usage",
@@ -113,4 +125,6 @@ __all__ = [
     "gap_fill",
     "percentile",
     "percentiles",
+    # logs (keyscope.logs.summarize, Client.reconcile; keyscope.dask on a cluster)
+    "logs",
 ]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Mapping, Optional
 
 from . import _core
 from ._errors import ValidationError
-from ._models import APIKeyDetails, Fleet, KeyList, KeyUsage, RateLimit, Response
+from ._models import APIKeyDetails, Fleet, KeyList, KeyUsage, RateLimit, Reconciliation, Response
 
 if TYPE_CHECKING:
     from ._transport import Transport
     from .analytics import UsageRow
+    from .logs import Sources
 
 __all__ = ["Client", "DEFAULT_BASE_URL"]
 
@@ -153,6 +154,52 @@ class Client:
 
         return usage_by_key(self.fetch_fleet(days, concurrency, timeout=timeout,
                                              max_retries=max_retries))
+
+    def reconcile(self, logs: "Sources", days: int = 30, *, tolerance: float = 0.02,
+                  min_diff: int = 5, now: Any = None, format: Optional[str] = None,
+                  nginx_format: Optional[str] = None, fields: Optional[Mapping[str, str]] = None,
+                  latency_unit: Optional[str] = None, concurrency: int = 8,
+                  timeout: Optional[float] = None,
+                  max_retries: Optional[int] = None) -> Reconciliation:
+        """The API's usage held against your own traffic logs, per key and UTC day.
+
+        Fetches the fleet (``fetch_fleet(days)``), reads ``logs`` (paths, globs, ``"-"`` or file
+        objects; the options of :func:`keyscope.logs.summarize`) over the same ``days`` UTC days
+        -- ending on the day of the API's ``Date`` header, as the API counts them; ``now=``
+        overrides -- and compares them: a day agrees when ``|api - logs| <= max(tolerance * api,
+        min_diff)``, for requests and errors. Findings: ``api_exceeds_logs`` (possible leaked
+        key), ``logs_exceed_api``, ``unknown_key``, ``revoked_key_in_use``,
+        ``expired_key_in_use``, ``key_silent_in_logs``; ``result.to_pandas()`` gives them as a
+        DataFrame. Log options are checked before any request is sent.
+        """
+        from . import logs as _logs
+
+        options = _logs.ReaderOptions(format, nginx_format, fields, latency_unit)
+        sources = _logs._expand(logs)
+        now_unix = None if now is None else _logs._now_unix(now)
+        fleet = self.fetch_fleet(days, concurrency, timeout=timeout, max_retries=max_retries)
+        if now_unix is None:
+            now_unix = _server_now(self.last_response)
+        window = _logs.Window(fleet.window_days, now_unix)
+        aggregate = _logs.read_aggregate(sources, options, window)
+        _summary, result, _discrepancy = _logs.reconcile_aggregate(
+            aggregate, fleet.keys, fleet.usages, window, tolerance=tolerance, min_diff=min_diff)
+        return result
+
+
+def _server_now(response: Optional[Response]) -> int:
+    """The API's clock: the Date header of the key list's response (the CLI does the same), or
+    the local clock when the response has none."""
+    import time
+    from email.utils import parsedate_to_datetime
+
+    text = response.header("Date") if response is not None else None
+    if text:
+        try:
+            return int(parsedate_to_datetime(text).timestamp())
+        except (TypeError, ValueError, IndexError):
+            pass
+    return int(time.time())
 
 
 def _check_key_id(key_id: Any) -> None:

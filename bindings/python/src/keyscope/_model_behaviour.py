@@ -114,3 +114,45 @@ def _required(value: Any, path: str) -> Any:
     if value is None:
         raise DecodeError(f"missing required field at {path}", code="decode_error", json_path=path)
     return value
+
+
+class LogSummaryBehaviour:
+    """:class:`LogSummary` as DataFrames (``keyscope[pandas]``); the frames are built by
+    :mod:`keyscope.pandas`, imported only when asked for."""
+
+    def to_pandas(self, table: str = "usages") -> Any:
+        """``"usages"`` (default): one row per key (:func:`keyscope.pandas.log_usages_frame`);
+        ``"daily"``: one row per key and day; ``"bad_lines"``: lines not counted, by kind."""
+        from . import pandas as kp
+
+        builders = {"usages": kp.log_usages_frame, "daily": kp.log_daily_frame,
+                    "bad_lines": kp.bad_lines_frame}
+        if table not in builders:
+            raise ValueError(f"table must be one of {sorted(builders)}, got {table!r}")
+        return builders[table](self)
+
+
+class ReconciliationBehaviour:
+    """:class:`Reconciliation` as DataFrames (``keyscope[pandas]``)."""
+
+    findings: tuple
+
+    def to_pandas(self, table: str = "findings") -> Any:
+        """``"findings"`` (default): one row per finding
+        (:func:`keyscope.pandas.reconcile_findings_frame`); ``"keys"``: the per-key summary."""
+        from . import pandas as kp
+
+        builders = {"findings": kp.reconcile_findings_frame, "keys": kp.reconcile_keys_frame}
+        if table not in builders:
+            raise ValueError(f"table must be one of {sorted(builders)}, got {table!r}")
+        return builders[table](self)
+
+
+def adopt(cls: type, behaviour: type) -> None:
+    """Gives a generated model the methods of its behaviour class when the schema does not list
+    the class as the model's ``python_base`` (the same methods, without a base class)."""
+    if issubclass(cls, behaviour):
+        return
+    for name, value in vars(behaviour).items():
+        if not name.startswith("__") and name not in vars(cls):
+            setattr(cls, name, value)

@@ -17,13 +17,23 @@ from typing import Any, Dict, Optional, Tuple
 from ._api_models import (
     APIKeyDetails,
     APIKeyInfo,
+    BadLines,
     DailyBucket,
     EndpointCount,
     HourBucket,
     KeyList,
+    KeyReconciliation,
     KeyUsage,
+    LogSummary,
+    ReconcileFinding,
+    Reconciliation,
 )
 from ._errors import DecodeError
+from ._model_behaviour import LogSummaryBehaviour, ReconciliationBehaviour, adopt
+
+# .to_pandas() of the log models (methods only: the frames are built by keyscope.pandas).
+adopt(LogSummary, LogSummaryBehaviour)
+adopt(Reconciliation, ReconciliationBehaviour)
 
 __all__ = [
     "DailyBucket",
@@ -33,6 +43,11 @@ __all__ = [
     "APIKeyDetails",
     "KeyList",
     "KeyUsage",
+    "BadLines",
+    "LogSummary",
+    "ReconcileFinding",
+    "KeyReconciliation",
+    "Reconciliation",
     "RateLimit",
     "Response",
     "Fleet",

@@ -9,6 +9,12 @@
 * :func:`anomalies_frame` - findings, ``severity`` as an ordered categorical.
 * :func:`chargeback_frame` - chargeback lines with ``cost`` as Decimal-exact float and cents.
 * :func:`keys_frame` - the key list.
+* :func:`log_usages_frame` / :func:`log_daily_frame` / :func:`bad_lines_frame` - a
+  :class:`~keyscope.LogSummary` (usage from your logs): one row per key, per key and day, per
+  bad-line kind. ``summary.to_pandas(table)`` calls them.
+* :func:`reconcile_findings_frame` / :func:`reconcile_keys_frame` - a
+  :class:`~keyscope.Reconciliation`: findings (``severity`` ordered, ``day`` UTC) and the
+  per-key agreement. ``reconciliation.to_pandas(table)`` calls them.
 * :func:`to_csv` / :func:`csv_safe` - CSV without formula injection: use ``kp.to_csv(frame, path)``
   rather than ``frame.to_csv(path)`` for any frame holding key names, ids or cost centers.
 """
@@ -23,11 +29,12 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("keyscope.pandas needs pandas: pip install 'keyscope[pandas]'") from exc
 
-from ._models import APIKeyInfo, KeyList, KeyUsage
+from ._models import APIKeyInfo, KeyList, KeyUsage, LogSummary, Reconciliation
 from .analytics import ChargebackRow, Finding, UsageRow, gap_fill
 
 __all__ = ["daily_frame", "daily_frames", "status_frame", "usage_frame", "anomalies_frame",
-           "chargeback_frame", "keys_frame", "csv_safe", "to_csv"]
+           "chargeback_frame", "keys_frame", "csv_safe", "to_csv", "log_usages_frame",
+           "log_daily_frame", "bad_lines_frame", "reconcile_findings_frame", "reconcile_keys_frame"]
 
 _SEVERITIES = ["info", "warning", "critical"]
 
@@ -203,3 +210,95 @@ def to_csv(frame: "pd.DataFrame", path_or_buf: Any = None, **kwargs: Any) -> Opt
     leaves a CR inside a cell unquoted, and a reader would start a new row there."""
     kwargs.setdefault("lineterminator", "\r\n")
     return csv_safe(frame).to_csv(path_or_buf, **kwargs)
+
+
+# -- logs and reconciliation (keyscope.logs, Client.reconcile) ---------------------------------
+# Keys appear as ids or prefixes only: the core cut every full secret to its prefix when the line
+# was read, so nothing here can hold one.
+
+def log_usages_frame(summary: LogSummary) -> "pd.DataFrame":
+    """One row per key of a log summary (the API's usage shape, flattened): ``key_id`` (the key's
+    id when the key list mapped its prefix, else the prefix), totals, error rate, latency
+    percentiles (``Float64``, NA without samples), peaks and the busiest endpoint."""
+    rows = list(summary.usages)
+    errors = [u.client_errors + u.server_errors for u in rows]
+    return pd.DataFrame({
+        "key_id": pd.array([u.key_id for u in rows], dtype="string"),
+        "requests": pd.array([u.total_requests for u in rows], dtype="int64"),
+        "successful": pd.array([u.successful for u in rows], dtype="int64"),
+        "client_errors": pd.array([u.client_errors for u in rows], dtype="int64"),
+        "server_errors": pd.array([u.server_errors for u in rows], dtype="int64"),
+        "error_rate": pd.array([(e / u.total_requests) if u.total_requests else 0.0
+                                for e, u in zip(errors, rows)], dtype="float64"),
+        "avg_response_time_ms": pd.array([u.avg_response_time_ms for u in rows], dtype="Float64"),
+        "latency_p50_ms": pd.array([u.latency_p50_ms for u in rows], dtype="Float64"),
+        "latency_p95_ms": pd.array([u.latency_p95_ms for u in rows], dtype="Float64"),
+        "latency_p99_ms": pd.array([u.latency_p99_ms for u in rows], dtype="Float64"),
+        "peak_per_minute": pd.array([u.rate_limit_peak_per_minute for u in rows], dtype="Int64"),
+        "peak_per_day": pd.array([u.rate_limit_peak_per_day for u in rows], dtype="Int64"),
+        "top_endpoint": pd.array([u.top_endpoints[0].path if u.top_endpoints else None
+                                  for u in rows], dtype="string"),
+    })
+
+
+def log_daily_frame(summary: LogSummary) -> "pd.DataFrame":
+    """One row per key and UTC day with traffic: ``key_id``, ``date`` (``datetime64[ns, UTC]``),
+    ``requests``, ``errors``; by key, then date."""
+    records = sorted(((u.key_id, b.date, b.requests, b.errors) for u in summary.usages
+                      for b in u.daily), key=lambda r: (r[0], r[1]))
+    return pd.DataFrame({
+        "key_id": pd.array([r[0] for r in records], dtype="string"),
+        "date": _utc_index([r[1] for r in records]).to_series(index=range(len(records))),
+        "requests": pd.array([r[2] for r in records], dtype="int64"),
+        "errors": pd.array([r[3] for r in records], dtype="int64"),
+    })
+
+
+def bad_lines_frame(summary: LogSummary) -> "pd.DataFrame":
+    """Lines not counted, one row per kind: ``kind``, ``count``, ``first_lines`` (a list)."""
+    items = list(summary.bad_lines)
+    return pd.DataFrame({
+        "kind": pd.array([b.kind for b in items], dtype="string"),
+        "count": pd.array([b.count for b in items], dtype="int64"),
+        "first_lines": pd.Series([list(b.first_lines) for b in items], dtype="object"),
+    })
+
+
+def reconcile_findings_frame(reconciliation: Reconciliation) -> "pd.DataFrame":
+    """One row per finding in the reconciliation's order (critical first): ``severity`` (ordered
+    categorical), ``kind``, key columns, ``day`` (``datetime64[ns, UTC]``, NaT for findings that
+    are not per day), both sides' requests and errors, ``difference`` (logs - API), ``reason``."""
+    items = list(reconciliation.findings)
+    days = pd.to_datetime([f.day.isoformat() if f.day else None for f in items], utc=True)
+    return pd.DataFrame({
+        "severity": pd.Categorical([f.severity for f in items], categories=_SEVERITIES, ordered=True),
+        "kind": pd.array([f.kind for f in items], dtype="string"),
+        "key_id": pd.array([f.key_id for f in items], dtype="string"),
+        "key_name": pd.array([f.key_name for f in items], dtype="string"),
+        "key_prefix": pd.array([f.key_prefix for f in items], dtype="string"),
+        "day": pd.Series(days).astype("datetime64[ns, UTC]").array,
+        "api_requests": pd.array([f.api_requests for f in items], dtype="int64"),
+        "log_requests": pd.array([f.log_requests for f in items], dtype="int64"),
+        "difference": pd.array([f.log_requests - f.api_requests for f in items], dtype="int64"),
+        "api_errors": pd.array([f.api_errors for f in items], dtype="int64"),
+        "log_errors": pd.array([f.log_errors for f in items], dtype="int64"),
+        "reason": pd.array([f.reason for f in items], dtype="string"),
+    })
+
+
+def reconcile_keys_frame(reconciliation: Reconciliation) -> "pd.DataFrame":
+    """One row per key: both sides' requests over the window, days compared and agreeing,
+    ``agreement`` (share of days agreeing) and ``drift`` ((logs - API) / API, NA when the API
+    counted none)."""
+    items = list(reconciliation.keys)
+    return pd.DataFrame({
+        "key_id": pd.array([k.key_id for k in items], dtype="string"),
+        "key_name": pd.array([k.key_name for k in items], dtype="string"),
+        "key_prefix": pd.array([k.key_prefix for k in items], dtype="string"),
+        "api_requests": pd.array([k.api_requests for k in items], dtype="int64"),
+        "log_requests": pd.array([k.log_requests for k in items], dtype="int64"),
+        "days_compared": pd.array([k.days_compared for k in items], dtype="int64"),
+        "days_agreeing": pd.array([k.days_agreeing for k in items], dtype="int64"),
+        "agreement": pd.array([k.agreement for k in items], dtype="float64"),
+        "drift": pd.array([k.drift for k in items], dtype="Float64"),
+    })
