@@ -4,7 +4,7 @@ here so that schema/models.json stays data, and the value readers their ``from_d
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Dict, Iterator, Optional, TypeVar
 
 from ._errors import DecodeError
 
@@ -125,8 +125,8 @@ class LogSummaryBehaviour:
         ``"daily"``: one row per key and day; ``"bad_lines"``: lines not counted, by kind."""
         from . import pandas as kp
 
-        builders = {"usages": kp.log_usages_frame, "daily": kp.log_daily_frame,
-                    "bad_lines": kp.bad_lines_frame}
+        builders: Dict[str, Callable[[Any], Any]] = {
+            "usages": kp.log_usages_frame, "daily": kp.log_daily_frame, "bad_lines": kp.bad_lines_frame}
         if table not in builders:
             raise ValueError(f"table must be one of {sorted(builders)}, got {table!r}")
         return builders[table](self)
@@ -135,14 +135,13 @@ class LogSummaryBehaviour:
 class ReconciliationBehaviour:
     """:class:`Reconciliation` as DataFrames (``keyscope[pandas]``)."""
 
-    findings: tuple
-
     def to_pandas(self, table: str = "findings") -> Any:
         """``"findings"`` (default): one row per finding
         (:func:`keyscope.pandas.reconcile_findings_frame`); ``"keys"``: the per-key summary."""
         from . import pandas as kp
 
-        builders = {"findings": kp.reconcile_findings_frame, "keys": kp.reconcile_keys_frame}
+        builders: Dict[str, Callable[[Any], Any]] = {
+            "findings": kp.reconcile_findings_frame, "keys": kp.reconcile_keys_frame}
         if table not in builders:
             raise ValueError(f"table must be one of {sorted(builders)}, got {table!r}")
         return builders[table](self)

@@ -35,7 +35,9 @@ import os
 from typing import IO, Any, List, Mapping, Optional, Sequence, Tuple, Union
 
 try:
-    import dask
+    import dask  # noqa: F401 - the package keyscope.dask is written for
+    from dask.base import compute as _dask_compute
+    from dask.delayed import delayed as _delayed
     from dask.utils import parse_bytes
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("keyscope.dask needs dask and distributed: pip install 'keyscope[dask]' "
@@ -67,7 +69,7 @@ def _is_url(path: str) -> bool:
 def _fs_open(path: str, storage_options: Optional[Mapping[str, Any]]) -> IO[bytes]:
     try:
         if _is_url(path):
-            import fsspec
+            import fsspec  # type: ignore[import-untyped]
 
             return fsspec.open(path, "rb", compression="infer",  # type: ignore[no-any-return]
                                **dict(storage_options or {})).open()
@@ -227,7 +229,7 @@ def _merge(partitions: Sequence[Partition], results: Sequence[Tuple[bytes, int, 
 def _run(tasks: List[Any], client: Any) -> List[Any]:
     if client is not None:
         return list(client.gather(client.compute(tasks)))
-    return list(dask.compute(*tasks))
+    return list(_dask_compute(*tasks))  # type: ignore[no-untyped-call]
 
 
 def summarize(paths: Any, *, client: Any = None, blocksize: Union[None, int, str] = "64MiB",
@@ -244,7 +246,7 @@ def summarize(paths: Any, *, client: Any = None, blocksize: Union[None, int, str
     window = _logs.Window(_logs._check_days(days), _logs._now_unix(now))
     _logs._keys_body(keys)  # checked before any task is sent
     partitions = plan_partitions(paths, blocksize, storage_options)
-    task = dask.delayed(_summarize_partition, pure=True)
+    task = _delayed(_summarize_partition, pure=True)
     tasks = [task(p, options, window.bounds, storage_options) for p in partitions]
     results = _run(tasks, client)
     aggregate = _merge(partitions, results)
@@ -297,7 +299,7 @@ def summarize_dataframe(frame: Any, column: Optional[str] = None, *, client: Any
         series = frame[column]
     else:
         series = frame
-    task = dask.delayed(_summarize_lines, pure=True)
+    task = _delayed(_summarize_lines, pure=True)
     tasks = [task(part, options, window.bounds) for part in series.to_delayed()]
     results = _run(tasks, client)
     aggregate = _core.merge_aggregates(results)

@@ -171,7 +171,7 @@ def _expand(paths: Sources) -> List[Union[str, IO[Any]]]:
         items: List[Any] = [paths]
     else:
         try:
-            items = list(paths)  # type: ignore[arg-type]
+            items = list(paths)
         except TypeError:
             raise ValidationError(f"logs must be a path, a glob, a list of them or a file object, not "
                                   f"{type(paths).__name__}", code="invalid_argument") from None
@@ -209,7 +209,7 @@ def _open(path: str) -> IO[bytes]:
         return sys.stdin.buffer
     try:
         if path.endswith(".gz"):
-            return gzip.open(path, "rb")
+            return gzip.open(path, "rb")  # type: ignore[return-value]
         return open(path, "rb")
     except OSError as error:
         raise _unreadable(path, error) from None
@@ -345,7 +345,7 @@ def reconcile(paths: Sources, keys: Union[KeyList, Sequence[APIKeyInfo]], api_us
                                min_diff=min_diff)[1]
 
 
-def reconcile_aggregate(aggregate: Any, keys: Sequence[APIKeyInfo], api_usages: Sequence[KeyUsage],
+def reconcile_aggregate(aggregate: Any, keys: Union[KeyList, Sequence[APIKeyInfo]], api_usages: Sequence[KeyUsage],
                         window: Window, *, tolerance: float = 0.02,
                         min_diff: int = 5) -> Tuple[LogSummary, Reconciliation, bool]:
     """The logs' aggregate held against the API's usages over ``window``: (the logs' summary, the
