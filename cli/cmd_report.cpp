@@ -65,13 +65,22 @@ int run_report(const ParsedArgs& args, Context& ctx) {
   ctx.global = args.global;
   if (auto code = connect(ctx)) return *code;
 
-  FleetResult fetched = fetch_fleet(ctx, days, concurrency);
+  // One key that fails does not blank the report: the others are printed, the failures are
+  // listed on stderr and the exit code is the first failure's.
+  FleetResult fetched = fetch_fleet(ctx, days, concurrency, keyscope::FleetErrors::collect);
   if (fetched.error) return report_error(*fetched.error, ctx.token);
   const keyscope::Fleet& fleet = *fetched.fleet;
   const std::int64_t now = reference_now(now_option, fetched.list_raw);
+  std::vector<keyscope::APIKeyInfo> reported;
+  for (const auto& key : fleet.keys) {
+    bool failed = false;
+    for (const auto& e : fleet.errors) failed = failed || e.key_id == key.id;
+    if (!failed) reported.push_back(key);
+  }
 
-  const std::vector<an::UsageRow> rows = an::usage_by_key(fleet);
-  const std::vector<an::Finding> findings = an::detect_anomalies(fleet, now);
+  const std::vector<an::UsageRow> rows = an::usage_by_key(reported, fleet.usages);
+  const std::vector<an::Finding> findings = an::detect_anomalies(reported, fleet.usages, now);
+  const int code = report_key_errors(fleet, ctx.token);
 
   switch (args.global.format) {
     case Format::json: {
@@ -80,10 +89,15 @@ int run_report(const ParsedArgs& args, Context& ctx) {
       out["generated_at"] = keyscope::format_iso8601(now);
       out["rows"] = to_json(rows);
       out["anomalies"] = to_json(findings);
-      return emit(render_json(out));
+      Json failures = Json::array();
+      for (const auto& e : fleet.errors) {
+        failures.push_back({{"key_id", e.key_id}, {"error", Json::parse(keyscope::encode_error_object(e.error))}});
+      }
+      out["errors"] = failures;
+      return emit(render_json(out)) ? kFailure : code;
     }
     case Format::csv:
-      return emit(render_csv(rows_table(rows)));
+      return emit(render_csv(rows_table(rows))) ? kFailure : code;
     case Format::table:
       break;
   }
@@ -93,10 +107,12 @@ int run_report(const ParsedArgs& args, Context& ctx) {
     requests += r.request_count;
     errors += r.error_count;
   }
-  const std::size_t revoked = fleet.keys.size() - fleet.usages.size();
+  std::size_t revoked = 0;
+  for (const auto& key : fleet.keys) revoked += key.revoked() ? 1 : 0;
   std::string out = "Usage by key, last " + std::to_string(days) + " days (" +
                     std::to_string(rows.size()) + " active keys";
   if (revoked) out += ", " + std::to_string(revoked) + " revoked not shown";
+  if (!fleet.errors.empty()) out += ", " + std::to_string(fleet.errors.size()) + " failed: see the errors";
   out += ")\n\n";
   out += render_table(without_first_column(rows_table(rows)));
   out += "\nTotal: " + with_thousands(requests) + " requests, " + with_thousands(errors) + " errors (" +
@@ -112,7 +128,7 @@ int run_report(const ParsedArgs& args, Context& ctx) {
     out += render_table(ft);
   }
   if (days < 90) out += "\n(`keyscope anomalies` looks back 90 days: dormant and stale keys need the history.)\n";
-  return emit(out);
+  return emit(out) ? kFailure : code;
 }
 
 }  // namespace keyscope_cli

@@ -41,6 +41,13 @@ int report_error(const keyscope::Error& error, const std::string& secret) {
   return exit_code_for(error);
 }
 
+int report_key_errors(const keyscope::Fleet& fleet, const std::string& secret) {
+  for (const auto& failure : fleet.errors) {
+    write_line(keyscope::redact("usage of key " + failure.key_id + " failed: " + keyscope::to_string(failure.error), secret));
+  }
+  return fleet.errors.empty() ? kOk : exit_code_for(fleet.errors.front().error);
+}
+
 int report_usage_error(const std::string& message) {
   write_line(keyscope::redact(message));
   return kUsage;

@@ -2,11 +2,11 @@
 
 namespace keyscope_cli {
 
-FleetResult fetch_fleet(Context& ctx, int days, int concurrency) {
+FleetResult fetch_fleet(Context& ctx, int days, int concurrency, keyscope::FleetErrors errors) {
   Console& console = *ctx.console;
   auto fetched = ctx.client->fetch_fleet(
       days, concurrency, {},
-      [&console](std::size_t done, std::size_t total) { console.progress(done, total, "keys"); });
+      [&console](std::size_t done, std::size_t total) { console.progress(done, total, "keys"); }, errors);
   console.end_progress();
   FleetResult out;
   out.list_raw = fetched.raw();

@@ -16,6 +16,7 @@ struct FleetResult {
                                     // or, on failure, the failed response
 };
 
-FleetResult fetch_fleet(Context& ctx, int days, int concurrency);
+FleetResult fetch_fleet(Context& ctx, int days, int concurrency,
+                        keyscope::FleetErrors errors = keyscope::FleetErrors::cancel_on_first);
 
 }  // namespace keyscope_cli

@@ -314,6 +314,17 @@ def main():
         sb.clear()
         sb.fault(path_contains="/usage", mode="status", status=503, times=1)
         err = expect("report: usage 500 mid-fleet", 6, "report", "--max-retries", "0", "--now", NOW)
+        check("report: the failed key is named with its error", "usage of key" in err and "ServerError" in err, err)
+        sb.clear()
+        # One bad key does not blank the report: the other 11 rows are printed, exit is the error's.
+        victim = by_name["Partner feed"]["id"]
+        sb.fault(path_contains=victim + "/usage", mode="status", status=404, times=0)
+        rc, out, err = run("report", "--json", "--now", NOW)
+        doc = json.loads(out) if out.strip() else {}
+        check("report with one failing key: exit 4 (its error), the other rows, the failure listed",
+              rc == 4 and len(doc.get("rows", [])) == 11 and victim not in [r["key_id"] for r in doc["rows"]]
+              and [e["key_id"] for e in doc.get("errors", [])] == [victim]
+              and doc["errors"][0]["error"]["type"] == "NotFoundError", (rc, err, out[:300]))
         sb.clear()
 
         # Retries recover, and --verbose shows them without the token.

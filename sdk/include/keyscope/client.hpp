@@ -32,17 +32,22 @@ class Client {
   void get_usage_async(const std::string& key_id, int days, Callback<KeyUsage> done,
                        CallOptions call = {}) const;
   // The key list, then the usage of every non-revoked key, at most `concurrency` in flight.
-  // The first error ends the fetch (calls still in flight are cancelled unless the caller gave
-  // its own cancellation); on success raw() is the key-list response.
+  // FleetErrors::cancel_on_first: the first error ends the fetch (calls still in flight are
+  // cancelled unless the caller gave its own cancellation). FleetErrors::collect: every key is
+  // fetched and the failures are listed in Fleet::errors (a failed key list is still an error,
+  // and so are authentication, permission and rate-limit errors, which every key would meet).
+  // On success raw() is the key-list response.
   void fetch_fleet_async(int days, int concurrency, Callback<Fleet> done, CallOptions call = {},
-                         FleetProgress progress = {}) const;
+                         FleetProgress progress = {},
+                         FleetErrors errors = FleetErrors::cancel_on_first) const;
 
   // Blocking calls (native builds). Do not call them from inside a callback.
   Result<KeyList> list_keys(CallOptions call = {}) const;
   Result<APIKeyDetails> get_key(const std::string& key_id, CallOptions call = {}) const;
   Result<KeyUsage> get_usage(const std::string& key_id, int days = 30, CallOptions call = {}) const;
   Result<Fleet> fetch_fleet(int days = 30, int concurrency = 8, CallOptions call = {},
-                            FleetProgress progress = {}) const;
+                            FleetProgress progress = {},
+                            FleetErrors errors = FleetErrors::cancel_on_first) const;
 
   // The rate-limit headers of the most recent response (errors included).
   RateLimit rate_limit() const;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "keyscope/api_models.hpp"
+#include "keyscope/error.hpp"
 #include "keyscope/model_values.hpp"
 
 namespace keyscope {
@@ -32,10 +33,22 @@ struct TierLimits {
 std::optional<TierLimits> tier_limits(const std::string& tier);
 
 // The key list plus each active key's usage over one window: the input of the analytics.
+// A key whose usage could not be fetched (FleetErrors::collect).
+struct KeyFetchError {
+  std::string key_id;
+  Error error;
+};
+
 struct Fleet {
   std::vector<APIKeyInfo> keys;   // every key, as listed (revoked ones included)
-  std::vector<KeyUsage> usages;   // one per non-revoked key, same order as those keys
+  std::vector<KeyUsage> usages;   // one per non-revoked key fetched, in the keys' order
   std::int64_t window_days = 0;
+  std::vector<KeyFetchError> errors;  // FleetErrors::collect: the keys that failed, in key order
 };
+
+// What a fleet fetch does when one key's usage fails: end the fetch with that error (calls in
+// flight are cancelled), or fetch every other key and list the failures in Fleet::errors
+// (errors every key would meet — 401, 403, rate limits — still end the fetch).
+enum class FleetErrors { cancel_on_first, collect };
 
 }  // namespace keyscope

@@ -146,9 +146,9 @@ Result<KeyUsage> Client::get_usage(const std::string& key_id, int days, CallOpti
 }
 
 Result<Fleet> Client::fetch_fleet(int days, int concurrency, CallOptions call,
-                                  FleetProgress progress) const {
+                                  FleetProgress progress, FleetErrors errors) const {
   return wait_for<Fleet>([&](Callback<Fleet> done) {
-    fetch_fleet_async(days, concurrency, std::move(done), call, progress);
+    fetch_fleet_async(days, concurrency, std::move(done), call, progress, errors);
   });
 }
 

@@ -8,6 +8,12 @@
 namespace keyscope {
 namespace {
 
+// Errors that every other key would meet too: collecting them would only hammer the API.
+bool ends_the_fleet(const Error& error) {
+  return error.kind == ErrorKind::authentication || error.kind == ErrorKind::permission_denied ||
+         error.kind == ErrorKind::rate_limit;
+}
+
 struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
   Client client;
   int days = 30;
@@ -15,6 +21,8 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
   Callback<Fleet> done;
   FleetProgress progress;
   bool cancel_on_error = false;  // only a cancellation of our own: never the caller's
+  bool collect = false;          // FleetErrors::collect
+  std::vector<std::optional<Error>> failed;  // collect: by slot
   HttpResponse list_raw;
 
   std::mutex mutex;
@@ -51,6 +59,8 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
     if (progress) progress(completed, active.size());  // under the lock: counts never go back
     if (result.ok()) {
       fleet.usages[slot] = std::move(result).value();
+    } else if (collect && !ends_the_fleet(result.error())) {
+      failed[slot] = result.error();
     } else if (!first_error) {
       first_error = result.error();
       error_raw = result.raw();
@@ -62,14 +72,28 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
     reported = true;
     lock.unlock();
     if (first_error) return done(Result<Fleet>(std::move(*first_error), std::move(error_raw)));
+    if (collect) keep_fetched();
     done(Result<Fleet>(std::move(fleet), std::move(list_raw)));
+  }
+
+  // Usages of the keys that were fetched, in key order; the others become Fleet::errors.
+  void keep_fetched() {
+    std::vector<KeyUsage> fetched;
+    for (std::size_t slot = 0; slot < active.size(); ++slot) {
+      if (failed[slot]) {
+        fleet.errors.push_back(KeyFetchError{fleet.keys[active[slot]].id, std::move(*failed[slot])});
+      } else {
+        fetched.push_back(std::move(fleet.usages[slot]));
+      }
+    }
+    fleet.usages = std::move(fetched);
   }
 };
 
 }  // namespace
 
 void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
-                               CallOptions call, FleetProgress progress) const {
+                               CallOptions call, FleetProgress progress, FleetErrors errors) const {
   if (auto error = validate_days(days)) return done(std::move(*error));
   if (auto error = validate_concurrency(concurrency)) {
     return done(std::move(*error));
@@ -79,6 +103,7 @@ void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
   fetch->call = call;
   fetch->done = std::move(done);
   fetch->progress = std::move(progress);
+  fetch->collect = errors == FleetErrors::collect;
   if (!fetch->call.cancellation) {
     fetch->call.cancellation = std::make_shared<Cancellation>();
     fetch->cancel_on_error = true;
@@ -94,6 +119,7 @@ void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
           if (!fetch->fleet.keys[i].revoked()) fetch->active.push_back(i);
         }
         fetch->fleet.usages.resize(fetch->active.size());
+        fetch->failed.resize(fetch->active.size());
         if (fetch->progress) fetch->progress(0, fetch->active.size());
         if (fetch->active.empty()) {
           lock.unlock();

@@ -298,6 +298,27 @@ TEST_F(SandboxTest, FetchFleetReturnsUsageForEveryActiveKey) {
   EXPECT_EQ(fleet->usages.size(), 12u);
 }
 
+// One bad key does not blank the fleet: the others are fetched, the failure is listed; the default
+// mode still ends at the first error.
+TEST_F(SandboxTest, FetchFleetCollectsPerKeyErrorsNextToTheUsages) {
+  auto keys = client().list_keys().value();
+  std::string victim;
+  for (const auto& key : keys.data) {
+    if (!key.revoked()) victim = key.id;  // the last active key
+  }
+  sandbox_->add_fault(R"({"path_contains":")" + victim + R"(/usage","mode":"status","status":404,"times":0})");
+  auto collected = client().fetch_fleet(30, 4, {}, {}, FleetErrors::collect);
+  ASSERT_TRUE(collected.ok()) << to_string(collected.error());
+  EXPECT_EQ(collected->usages.size(), 11u);
+  ASSERT_EQ(collected->errors.size(), 1u);
+  EXPECT_EQ(collected->errors[0].key_id, victim);
+  EXPECT_EQ(collected->errors[0].error.kind, ErrorKind::not_found);
+  for (const auto& usage : collected->usages) EXPECT_NE(usage.key_id, victim);
+  auto failed = client().fetch_fleet(30, 4);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind, ErrorKind::not_found);
+}
+
 // The planted incidents of sandbox/README.md's roster, found over real HTTP (the unit test
 // DetectAnomalies.DemoRosterBuiltInCode... runs the same rules on a copy built in code).
 TEST_F(SandboxTest, SandboxFleetGivesExactlyThePlantedFindings) {
