@@ -36,6 +36,7 @@ test('npm pack ships only the built package', () => {
     'bindings/wasm/dist/index.js',
     'bindings/wasm/dist/keyscope-core.js',
     'bindings/wasm/dist/keyscope-core.wasm',
+    'bindings/wasm/dist/logs.js',
     'bindings/wasm/dist/models.d.ts',
     'bindings/wasm/dist/models.js',
     'bindings/wasm/dist/results.js',

@@ -132,5 +132,29 @@ test('what the package returns matches the declared interfaces', async () => {
     .forEach((c) => assertShape(c, 'IntegrityCheck', 'checkUsage()[]'));
   ks.gapFill({ daily: usage.daily.slice(0, 3), window_days: 5, end_date: NOW.slice(0, 10) })
     .forEach((d) => assertShape(d, 'DailyBucket', 'gapFill()[]'));
+
+  // Logs: a summary with bad lines, and a reconciliation with findings of every shape.
+  const day = NOW.slice(0, 10);
+  const log = [
+    JSON.stringify({ timestamp: `${day}T01:00:00Z`, path: '/api/v1/x', status: 200, duration_ms: 12, key: keys[0].key_prefix }),
+    JSON.stringify({ timestamp: `${day}T01:00:01Z`, path: '/api/v1/x', status: 200, key: 'sk_live_Unkn0000000000000000000000000000000' }),
+    'not json',
+  ].join('\n');
+  const summary = await ks.summarizeLogs(log, { keys, days: 30, now: NOW });
+  assertShape(summary, 'LogSummary', 'summarizeLogs()');
+  summary.usages.forEach((u) => assertShape(u, 'KeyUsage', 'summarizeLogs().usages[]'));
+  assert.ok(summary.bad_lines.length > 0);
+  summary.bad_lines.forEach((b) => assertShape(b, 'BadLines', 'summarizeLogs().bad_lines[]'));
+  const fleet30 = await client.fetchFleet({ days: 30 });
+  const reconciled = await client.reconcile({ logs: log, days: 30, now: NOW });
+  assertShape(reconciled, 'Reconciliation', 'client.reconcile()');
+  assert.ok(reconciled.findings.length > 0);
+  reconciled.findings.forEach((f) => assertShape(f, 'ReconcileFinding', 'client.reconcile().findings[]'));
+  reconciled.keys.forEach((k) => assertShape(k, 'KeyReconciliation', 'client.reconcile().keys[]'));
+  const standalone = await ks.reconcile({ keys: fleet30.keys, apiUsages: fleet30.usages, logSummary: summary, now: NOW });
+  assertShape(standalone, 'Reconciliation', 'reconcile()');
+  const reader = new ks.LogReader({ now: NOW }).feed(log);
+  assertShape(reader.summary(), 'LogSummary', 'LogReader.summary()');
+  reader.dispose();
   client.close();
 });

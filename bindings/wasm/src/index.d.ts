@@ -47,8 +47,14 @@ export interface FleetOptions extends UsageOptions {
   concurrency?: number;
 }
 
-import type { APIKeyInfo, APIKeyDetails, DailyBucket, EndpointCount, HourBucket, KeyList, KeyUsage } from './models.js';
-export type { APIKeyInfo, APIKeyDetails, DailyBucket, EndpointCount, HourBucket, KeyList, KeyUsage } from './models.js';
+import type {
+  APIKeyInfo, APIKeyDetails, DailyBucket, EndpointCount, HourBucket, KeyList, KeyUsage, BadLines, LogSummary,
+  ReconcileFinding, KeyReconciliation, Reconciliation,
+} from './models.js';
+export type {
+  APIKeyInfo, APIKeyDetails, DailyBucket, EndpointCount, HourBucket, KeyList, KeyUsage, BadLines, LogSummary,
+  ReconcileFinding, KeyReconciliation, Reconciliation,
+} from './models.js';
 export interface Fleet { keys: APIKeyInfo[]; usages: KeyUsage[]; window_days: number; }
 export interface RateLimit {
   limit: number | null;
@@ -103,12 +109,107 @@ export interface IntegrityCheck {
   message: string;
 }
 
+// ---- your own logs: usage from them, and the API's usage reconciled against them
+
+/** Where each of the five things keyscope reads sits in a line; detected from common names when left out. */
+export interface LogFields {
+  /** A JSON member ("ts", "request.time"), a CSV column or an nginx variable ("$time_iso8601"). */
+  time?: string;
+  /** May hold a full secret key ("Bearer sk_live_..."): cut to its prefix as the line is read. */
+  key?: string;
+  path?: string;
+  status?: string;
+  latency?: string;
+}
+export interface LogReaderOptions {
+  /** Default 'jsonl'. */
+  format?: 'jsonl' | 'csv' | 'nginx';
+  /** Your nginx log_format string, verbatim (format 'nginx'). */
+  nginxFormat?: string;
+  fields?: LogFields;
+  /** Default: from the field's name (nginx $request_time and *_s: seconds, *_us: microseconds, else ms). */
+  latencyUnit?: 's' | 'ms' | 'us';
+  /** The window, 1..90 UTC days ending on `now`'s day (default 30); other lines count as out_of_window. */
+  days?: number;
+  /** The window's end: an ISO-8601 timestamp, a Date or epoch milliseconds (default: the local clock). */
+  now?: string | Date | number;
+}
+export interface LogProgress {
+  bytesRead: number;
+  /** null when the source's length is unknown (a stream without totalBytes). */
+  totalBytes: number | null;
+}
+export interface LogReadOptions {
+  onProgress?: (progress: LogProgress) => void;
+  /** Aborting rejects with a CancelledError and cancels a stream source. */
+  signal?: AbortSignal;
+  /** Bytes read between two yields to the event loop; default 1 MiB. */
+  chunkBytes?: number;
+  /** The source's length, for onProgress, when the source cannot tell it. */
+  totalBytes?: number;
+}
+/** What a log can be read from: text, bytes, a dropped File, a fetch() body, a Node read stream. */
+export type LogSource =
+  | string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob
+  | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;
+export interface SummarizeLogsOptions extends LogReaderOptions, LogReadOptions {
+  /** client.listKeys(): usages of known prefixes get their key's id. */
+  keys?: APIKeyInfo[];
+}
+export interface ReconcileToleranceOptions {
+  /** A day agrees when |api - logs| <= max(tolerance * api, minDiff): 0.02 or "2%" (default). */
+  tolerance?: number | string;
+  /** Default 5 requests. */
+  minDiff?: number;
+}
+export interface ReconcileInput extends SummarizeLogsOptions, ReconcileToleranceOptions {
+  keys: APIKeyInfo[];
+  /** The API's usage over the same days (fetchFleet().usages). */
+  apiUsages: KeyUsage[];
+  /** summarizeLogs() with the same keys, days and now; or give `logs` instead. */
+  logSummary?: LogSummary;
+  logs?: LogSource;
+}
+export interface ClientReconcileOptions extends LogReaderOptions, LogReadOptions, ReconcileToleranceOptions {
+  logs: LogSource;
+  /** Usage requests in flight at once while the fleet is fetched; default 8. */
+  concurrency?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+/** Usage per key from your own logs, in the API's KeyUsage shape. Reads in chunks, yielding between them. */
+export function summarizeLogs(source: LogSource, options?: SummarizeLogsOptions): Promise<LogSummary>;
+/** The API's usage held against your logs. */
+export function reconcile(input: ReconcileInput): Promise<Reconciliation>;
+
+/** The core's streaming log reader; its state lives in wasm memory until dispose() (or garbage collection). */
+export class LogReader {
+  constructor(options?: LogReaderOptions);
+  /** The window it counts: days, its last UTC day ("2026-05-17") and now (ISO). */
+  readonly window: { days: number; endDate: string; now: string };
+  /** A chunk may end anywhere, even inside a UTF-8 sequence. */
+  feed(chunk: Uint8Array | ArrayBuffer | ArrayBufferView | string): this;
+  finish(): this;
+  summary(options?: { keys?: APIKeyInfo[] }): LogSummary;
+  /** The whole aggregate (counts, latency sketches) as JSON text, for merge() elsewhere. */
+  aggregateJson(): string;
+  /** Exact: merged readers summarise as one read of all their lines. */
+  merge(other: LogReader | string): this;
+  dispose(): void;
+}
+
 export interface Client {
   listKeys(options?: CallOptions): Promise<APIKeyInfo[]>;
   getKey(keyId: string, options?: CallOptions): Promise<APIKeyDetails>;
   getUsage(keyId: string, options?: UsageOptions): Promise<KeyUsage>;
   fetchFleet(options?: FleetOptions): Promise<Fleet>;
   usageByKey(options?: FleetOptions): Promise<UsageRow[]>;
+  /**
+   * The API's usage over `days` held against your logs, read in chunks. The window ends on the
+   * API's clock (its Date header, when readable) unless `now` is given.
+   */
+  reconcile(options: ClientReconcileOptions): Promise<Reconciliation>;
   /** The rate-limit headers of the most recent response (errors included). */
   readonly rateLimit: RateLimit | null;
   readonly userAgent: string;

@@ -9,8 +9,10 @@ import {
   KeyscopeError, ValidationError, CancelledError, errorFromObject,
 } from './errors.js';
 import { SHAPE, fromCheckedBody } from './results.js';
+import { bindCore, reconcileWithClient } from './logs.js';
 
 export * from './errors.js';
+export { summarizeLogs, reconcile, LogReader } from './logs.js';
 
 const isNode = typeof process === 'object' && process !== null && !!process.versions?.node &&
   typeof window === 'undefined';
@@ -95,6 +97,7 @@ function requireCore() {
   }
   return core;
 }
+bindCore(requireCore);
 
 // ---- the transport host: fetch() on behalf of the C++ FetchTransport ------------------------
 
@@ -172,6 +175,8 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
         entry.controller.abort(); // stop the download
         return;
       }
+      // The API's clock, for client.reconcile()'s window (null cross-origin unless exposed).
+      config.serverDate = response.headers.get('date') ?? config.serverDate;
       let headerText = '';
       response.headers.forEach((value, name) => { headerText += `${name}\n${value}\n`; });
       finish(instance, request, entry, 0, response.status, headerText, body, null);
@@ -309,6 +314,14 @@ class Client {
   /** One row per active key (list + bounded-concurrency usage fetches + usage_by_key). */
   usageByKey(options = {}) {
     return this.#call(OP.usageByKey, '', options.days ?? 30, options.concurrency ?? 8, options);
+  }
+
+  /**
+   * The API's usage over `days` held against your logs (options.logs: a string, bytes, a Blob/File,
+   * a ReadableStream), read in chunks with the reader options of summarizeLogs(): a Reconciliation.
+   */
+  reconcile(options = {}) {
+    return reconcileWithClient(this, options, () => clientConfigs.get(this.#handle)?.serverDate ?? null);
   }
 
   /** The rate-limit headers of the most recent response: {limit, remaining, reset, retry_after}. */

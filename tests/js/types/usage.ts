@@ -5,12 +5,14 @@ import {
   percentiles, percentile, environmentOf, version, DDSketch, errorFromObject,
   KeyscopeError, ValidationError, AuthenticationError, PermissionDeniedError, NotFoundError,
   RateLimitError, BadRequestError, ServerError, TimeoutError, ConnectionError, DecodeError,
-  CancelledError, AbortError,
+  CancelledError, AbortError, summarizeLogs, reconcile, LogReader,
 } from 'keyscope';
 import type {
   InitOptions, RetryOptions, ClientOptions, CallOptions, UsageOptions, FleetOptions, APIKeyInfo,
   DailyBucket, APIKeyDetails, EndpointCount, HourBucket, KeyUsage, Fleet, RateLimit, UsageRow,
   EndpointShare, Finding, FindingKind, ChargebackRow, IntegrityCheck, Client, ErrorFields,
+  LogFields, LogReaderOptions, LogProgress, LogReadOptions, LogSource, SummarizeLogsOptions, ReconcileInput,
+  ClientReconcileOptions, LogSummary, BadLines, Reconciliation, ReconcileFinding, KeyReconciliation,
 } from 'keyscope';
 
 const str = (s: string): string => s;
@@ -151,6 +153,65 @@ DDSketch.fromJSON(JSON.stringify(json)).dispose();
 sketch.count = 3;
 sketch.dispose();
 other.dispose();
+
+// ---- logs: summarizeLogs, LogReader, reconcile, client.reconcile
+const logFields: LogFields = { time: 'ts', key: 'auth', path: 'url', status: 'code', latency: 'took_ms' };
+const readerOptions: LogReaderOptions = { format: 'csv', fields: logFields, latencyUnit: 'ms', days: 7, now: new Date() };
+const readOptions: LogReadOptions = {
+  onProgress: (p: LogProgress) => { num(p.bytesRead); nnum(p.totalBytes); },
+  signal: controller.signal, chunkBytes: 1 << 20, totalBytes: 1000,
+};
+const summarizeOptions: SummarizeLogsOptions = { ...readerOptions, ...readOptions, keys };
+// @ts-expect-error: the format is one of three
+void ({ format: 'xml' } satisfies LogReaderOptions);
+function useLogSummary(s: LogSummary): void {
+  s.usages.forEach((u: KeyUsage) => { str(u.key_id); num(u.total_requests); });
+  num(s.window_days); num(s.lines); num(s.records); num(s.full_keys_seen);
+  s.bad_lines.forEach((b: BadLines) => { str(b.kind); num(b.count); b.first_lines.map(num); });
+}
+const sources: LogSource[] = [
+  'line\n', new Uint8Array(1), new ArrayBuffer(1), new DataView(new ArrayBuffer(1)), new Blob(['x']),
+  new Blob(['x']).stream(), (async function* gen() { yield new Uint8Array(1); }()),
+];
+for (const source of sources) useLogSummary(await summarizeLogs(source, summarizeOptions));
+useLogSummary(await summarizeLogs('{"ts": 1}\n'));
+useLogSummary(await summarizeLogs(new Blob(['x']), { format: 'nginx', nginxFormat: '$status', now: '2026-05-17T12:00:00Z' }));
+// @ts-expect-error: a number is not a log source
+await summarizeLogs(42);
+
+const reader: LogReader = new LogReader({ days: 30, now: 1_700_000_000_000 });
+reader.feed('a line\n').feed(new Uint8Array(4)).feed(new ArrayBuffer(2));
+const aggregate: string = new LogReader().feed('x').aggregateJson();
+reader.merge(aggregate).merge(new LogReader());
+const win: { days: number; endDate: string; now: string } = reader.window;
+void win;
+useLogSummary(reader.finish().summary({ keys }));
+useLogSummary(reader.summary());
+reader.dispose();
+
+function useReconciliation(r: Reconciliation): void {
+  num(r.window_days); num(r.tolerance); num(r.min_diff); num(r.api_requests); num(r.log_requests);
+  r.findings.forEach((f: ReconcileFinding) => {
+    str(f.kind); str(f.severity); str(f.key_id); str(f.key_name); str(f.key_prefix); nstr(f.day);
+    num(f.api_requests); num(f.log_requests); num(f.api_errors); num(f.log_errors); str(f.reason);
+  });
+  r.keys.forEach((k: KeyReconciliation) => {
+    str(k.key_id); str(k.key_name); str(k.key_prefix); num(k.api_requests); num(k.log_requests);
+    num(k.days_compared); num(k.days_agreeing); num(k.agreement); nnum(k.drift);
+  });
+}
+const logSummary: LogSummary = await summarizeLogs(new Blob(['x']), { keys, days: 7 });
+const input: ReconcileInput = { keys, apiUsages: usages, logSummary, tolerance: '2%', minDiff: 5, now: '2026-05-17' };
+useReconciliation(await reconcile(input));
+useReconciliation(await reconcile({ keys, apiUsages: usages, logs: 'x', format: 'jsonl', days: 7, tolerance: 0.05 }));
+const clientReconcile: ClientReconcileOptions = {
+  ...readerOptions, ...readOptions, logs: new Blob(['x']), tolerance: 0.02, minDiff: 5, concurrency: 8,
+  timeoutMs: 1000, maxRetries: 1,
+};
+useReconciliation(await client.reconcile(clientReconcile));
+useReconciliation(await client.reconcile({ logs: 'line\n', days: 7 }));
+// @ts-expect-error: client.reconcile needs the logs
+await client.reconcile({ days: 7 });
 
 // ---- errors
 const fields: ErrorFields = { status: 429, code: 'rate_limited', requestId: 'req_1', details: { a: 1 },
