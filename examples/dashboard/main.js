@@ -12,6 +12,8 @@ const params = new URLSearchParams(location.search);
 // ?now=<ISO timestamp> to evaluate anomalies at a pinned time (the sandbox's --now).
 const baseUrl = params.get('api') ?? location.origin;
 const now = params.get('now') ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+// The reconciliation's window ends on the API's clock (its Date header) unless ?now= pins it.
+const pinnedNow = params.get('now') ?? undefined;
 
 const state = { client: null, fleet: null, rows: [], chart: null, selected: null };
 
@@ -126,6 +128,103 @@ function renderChargeback() {
   }
 }
 
+// ---- reconcile with my logs: a dropped file, read in chunks by the core, never uploaded
+
+const fmtMB = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+let reconcileRun = null; // the AbortController of the read in progress
+
+async function reconcileFile(file) {
+  reconcileRun?.abort();
+  const controller = new AbortController();
+  reconcileRun = controller;
+  const section = $('#reconcile-section');
+  const progress = $('#reconcile-progress');
+  const status = $('#reconcile-status');
+  section.dataset.state = 'reading';
+  section.dataset.progressEvents = '0';
+  $('#reconcile-progress-row').hidden = false;
+  $('#reconcile-cancel').hidden = false;
+  progress.value = 0;
+  status.textContent = `Fetching the API's usage, then reading ${file.name} (${fmtMB(file.size)})…`;
+  const started = performance.now();
+  try {
+    const format = $('#log-format').value;
+    const tolerance = $('#tolerance').value.trim(); // "2%" or 0.02
+    const result = await state.client.reconcile({
+      logs: file, // a File: read slice by slice, with a yield to the page between chunks
+      days: Number($('#log-days').value),
+      now: pinnedNow,
+      format,
+      nginxFormat: format === 'nginx' ? $('#nginx-format').value : undefined,
+      tolerance: tolerance.endsWith('%') || !tolerance ? tolerance || undefined : Number(tolerance),
+      signal: controller.signal,
+      onProgress: ({ bytesRead, totalBytes }) => {
+        section.dataset.progressEvents = String(Number(section.dataset.progressEvents) + 1);
+        progress.value = totalBytes ? bytesRead / totalBytes : 0;
+        status.textContent = `Reading ${file.name}: ${fmtMB(bytesRead)}${totalBytes ? ` of ${fmtMB(totalBytes)}` : ''}`;
+      },
+    });
+    renderReconciliation(result);
+    const critical = result.findings.filter((f) => f.severity === 'critical').length;
+    status.textContent = `${file.name}: ${result.findings.length} findings (${critical} critical) · ` +
+      `${result.window_days} days · read in ${Math.round(performance.now() - started)} ms`;
+    section.dataset.state = 'done';
+  } catch (error) {
+    status.textContent = `${error.name}: ${error.message}`;
+    section.dataset.state = error.name === 'CancelledError' ? 'cancelled' : 'error';
+  } finally {
+    if (reconcileRun === controller) {
+      reconcileRun = null;
+      $('#reconcile-cancel').hidden = true;
+    }
+  }
+}
+
+function renderReconciliation(r) {
+  $('#reconcile-totals').textContent = r.findings.length
+    ? `API: ${fmtInt.format(r.api_requests)} requests · your logs: ${fmtInt.format(r.log_requests)} requests · ` +
+      `a day agrees within ${fmtPct.format(r.tolerance)} or ${r.min_diff} requests`
+    : `No discrepancy: every key agrees with your logs on every day (API ${fmtInt.format(r.api_requests)}, ` +
+      `logs ${fmtInt.format(r.log_requests)} requests).`;
+  $('#reconcile-findings').hidden = false;
+  $('#reconcile-findings tbody').replaceChildren(...r.findings.map((f) => el('tr', {
+    'data-kind': f.kind, 'data-severity': f.severity, 'data-key-prefix': f.key_prefix, 'data-day': f.day ?? '',
+  },
+  el('td', {}, f.severity),
+  el('td', { class: 'kind' }, f.kind.replaceAll('_', ' ')),
+  el('td', {}, f.key_name ? `${f.key_name} ` : '', el('code', {}, f.key_prefix)),
+  el('td', {}, f.day ?? '—'),
+  el('td', { class: 'num' }, fmtInt.format(f.api_requests)),
+  el('td', { class: 'num' }, fmtInt.format(f.log_requests)),
+  el('td', { class: 'reason' }, f.reason))));
+  $('#reconcile-keys-title').hidden = false;
+  $('#reconcile-keys').hidden = false;
+  $('#reconcile-keys tbody').replaceChildren(...r.keys.map((k) => el('tr', { 'data-key-id': k.key_id },
+    el('td', {}, k.key_name),
+    el('td', {}, el('code', {}, k.key_prefix)),
+    el('td', { class: 'num' }, fmtInt.format(k.api_requests)),
+    el('td', { class: 'num' }, fmtInt.format(k.log_requests)),
+    el('td', { class: 'num' }, `${k.days_agreeing}/${k.days_compared}`),
+    el('td', { class: 'num' }, k.drift === null ? '—' : `${k.drift >= 0 ? '+' : ''}${fmtPct.format(k.drift)}`))));
+}
+
+function setUpReconcile() {
+  const input = $('#log-file');
+  input.addEventListener('change', () => {
+    if (input.files?.[0]) reconcileFile(input.files[0]);
+  });
+  const zone = $('#dropzone');
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const file = e.dataTransfer?.files?.[0];
+    if (file) reconcileFile(file);
+  });
+  $('#reconcile-cancel').addEventListener('click', () => reconcileRun?.abort());
+}
+
 async function load() {
   const days = Number($('#days').value);
   setStatus('Loading…', 'loading');
@@ -150,6 +249,7 @@ async function main() {
     $('#days').addEventListener('change', () => load().catch(showError));
     $('#chart-key').addEventListener('change', (e) => selectKey(e.target.value));
     $('#chargeback-form').addEventListener('submit', (e) => { e.preventDefault(); renderChargeback(); });
+    setUpReconcile();
     await load();
   } catch (error) {
     showError(error);

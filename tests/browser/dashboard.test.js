@@ -3,13 +3,13 @@
 // by the sandbox's login endpoint is what authenticates: page JS never sets Cookie/Authorization.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, existsSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, assertSignedOutPageShowsAuthenticationError } from './support/browser.js';
-import { startSandbox, NOW } from '../js/support/sandbox.js';
+import { startSandbox, sandboxPath, NOW } from '../js/support/sandbox.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const artifacts = resolve(root, 'artifacts');
@@ -209,6 +209,59 @@ describe('dashboard', () => {
     assert.ok(existsSync(shot) && statSync(shot).size > 10000);
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  test('reconcile with my logs: a sandbox-emitted egress log set on the file input finds planted.json (screenshot saved)', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'keyscope-egress-'));
+    try {
+      execFileSync(sandboxPath(), ['--emit-logs', logs, '--now', NOW, '--seed', '42', '--log-days', '2'],
+        { stdio: ['ignore', 'ignore', 'pipe'] });
+      const planted = JSON.parse(readFileSync(join(logs, 'planted.json'), 'utf8'));
+      const logFile = join(logs, planted.file);
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e));
+      // No ?now=: the window ends on the API's clock, read from the sandbox's Date header.
+      await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}&next=/`);
+      await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+      await page.fill('#log-days', String(planted.log_days));
+      // Timers keep firing while the file is read: the page stays responsive between chunks.
+      await page.evaluate(() => { window.__ticks = 0; window.__timer = setInterval(() => { window.__ticks++; }, 0); });
+      await page.setInputFiles('#log-file', logFile);
+      await page.waitForSelector('#reconcile-section:is([data-state="done"], [data-state="error"])', { timeout: 120000 });
+      assert.equal(await page.getAttribute('#reconcile-section', 'data-state'), 'done',
+        await page.textContent('#reconcile-status'));
+      const ticks = await page.evaluate(() => { clearInterval(window.__timer); return window.__ticks; });
+      const progressEvents = Number(await page.getAttribute('#reconcile-section', 'data-progress-events'));
+      const size = statSync(logFile).size;
+      assert.ok(progressEvents >= Math.floor(size / (1 << 20)), `${progressEvents} progress events for ${size} bytes`);
+      assert.ok(ticks > 0, 'no timer ran while the log was read');
+      assert.equal(await page.$eval('#reconcile-progress', (p) => p.value), 1);
+
+      const perDay = ['api_exceeds_logs', 'logs_exceed_api'];
+      const expected = planted.incidents.flatMap((i) => (perDay.includes(i.kind) ? i.days : [i.days.slice().sort()[0]])
+        .map((day) => `${i.kind} ${i.key_prefix} ${day}`)).sort();
+      const rows = await page.$$eval('#reconcile-findings tbody tr', (trs) => trs.map((tr) => ({
+        kind: tr.dataset.kind, prefix: tr.dataset.keyPrefix, day: tr.dataset.day, severity: tr.dataset.severity,
+        text: tr.textContent })));
+      assert.deepEqual(rows.map((r) => `${r.kind} ${r.prefix} ${r.day}`).sort(), expected);
+      assert.deepEqual([...new Set(rows.map((r) => r.kind))].sort(),
+        [...new Set(planted.incidents.map((i) => i.kind))].sort());
+      assert.equal(rows[0].severity, 'critical');
+      const keyRows = await page.$$eval('#reconcile-keys tbody tr', (trs) => trs.length);
+      assert.ok(keyRows >= 10, `${keyRows} per-key rows`);
+      const panel = await page.textContent('#reconcile-section');
+      assert.equal(/sk_(live|test)_[A-Za-z0-9]{13,}/.test(panel), false, 'a full secret key on the page');
+
+      const shot = resolve(artifacts, 'dashboard-reconcile.png');
+      await page.locator('#reconcile-section').screenshot({ path: shot });
+      assert.ok(existsSync(shot) && statSync(shot).size > 10000);
+      assert.deepEqual(errors, []);
+      await context.close();
+    } finally {
+      rmSync(logs, { recursive: true, force: true });
+    }
   });
 
   test('without a session the dashboard shows an AuthenticationError', async () => {
