@@ -4,6 +4,7 @@
 // and read numbers as the same doubles.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -27,13 +28,23 @@ bool nesting_at_most(std::string_view text, int limit) {
   return true;
 }
 
+// KEYSCOPE_FUZZ_CODEC_DIFFERENTIAL=0 skips the nlohmann comparison (for measuring its cost;
+// tests/fuzz/README.md has the figures and why it stays on).
+bool differential() {
+  static const bool on = [] {
+    const char* v = std::getenv("KEYSCOPE_FUZZ_CODEC_DIFFERENTIAL");
+    return v == nullptr || std::strcmp(v, "0") != 0;
+  }();
+  return on;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   // nlohmann stops reading at a NUL byte outside strings ("1\0garbage" parses as 1); the tape
   // and JSON.parse refuse such input, so only NUL-free input is compared.
-  if (body.find('\0') == std::string_view::npos && nesting_at_most(body, keyscope::codec::kMaxDepth)) {
+  if (differential() && body.find('\0') == std::string_view::npos && nesting_at_most(body, keyscope::codec::kMaxDepth)) {
     keyscope::codec::Tape tape;
     const bool tape_ok = !keyscope::codec::Tape::parse(body, tape, keyscope::codec::kMaxDepth);
     const bool nlohmann_ok = !nlohmann::json::parse(body.begin(), body.end(), nullptr, false).is_discarded();
