@@ -191,7 +191,7 @@ def test_to_pandas_frames(emit_logs: Any, keys: Any) -> None:
     assert daily.groupby("key_id")["requests"].sum().to_dict() == {u.key_id: u.total_requests for u in summary.usages
                                                                    if u.total_requests}
     assert summary.to_pandas("bad_lines").empty
-    with pytest.raises(ValueError):
+    with pytest.raises(keyscope.ValidationError):
         summary.to_pandas("nope")
     import keyscope.pandas as kp
 

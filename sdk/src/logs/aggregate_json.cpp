@@ -44,7 +44,8 @@ std::string UsageAggregate::serialize() const {
               {"full_keys_seen", full_keys_seen_},
               {"bad_lines", std::move(bad)},
               {"keys", std::move(keys)}};
-  return out.dump();
+  // Keys and paths are valid UTF-8 since the reader made them so; replace, never throw, anyway.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<UsageAggregate> UsageAggregate::deserialize(std::string_view text) {

@@ -4,6 +4,7 @@
 #include "logs/line_parser.hpp"
 #include "logs/log_number.hpp"
 #include "logs/log_time.hpp"
+#include "logs/valid_utf8.hpp"
 
 namespace keyscope::logs {
 namespace {
@@ -75,6 +76,7 @@ struct LogReader::Impl {
     fields.key.text.assign(fields.key.text.size(), '*');  // the secret does not linger in memory
     if (record.key.empty() || record.key == "-") return bad("missing_field");
     if (full_key) aggregate.count_full_key();
+    make_valid_utf8(record.key);
     std::optional<std::int64_t> status;
     if (fields.status.is_number) {
       const double n = fields.status.number;
@@ -89,7 +91,10 @@ struct LogReader::Impl {
         (options.window_end_unix && seconds >= *options.window_end_unix)) {
       return bad("out_of_window");
     }
-    if (fields.path.present && !fields.path.is_number) record.path = normalise_path(fields.path.text);
+    if (fields.path.present && !fields.path.is_number) {
+      record.path = normalise_path(fields.path.text);
+      make_valid_utf8(record.path);
+    }
     if (fields.latency.present) {
       const auto value = fields.latency.is_number ? std::optional<double>(fields.latency.number)
                                                   : parse_decimal(fields.latency.text);

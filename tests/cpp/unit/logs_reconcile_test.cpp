@@ -51,6 +51,22 @@ TEST(UsageAggregateMerge, PartitionsMergedInAnyOrderEqualOneReader) {
   ASSERT_TRUE(expected.usages[0].latency_p99_ms);
 }
 
+// Found by the log_reader fuzzer: a key or path with invalid UTF-8 made serialize() throw.
+TEST(UsageAggregateMerge, InvalidUtf8InKeysAndPathsBecomesReplacementCharacters) {
+  ReaderOptions options;
+  options.format = Format::csv;  // JSON lines refuse invalid UTF-8 as unparseable; CSV takes bytes
+  LogReader reader{options};
+  reader.feed("time,key,path,status\n1778976000,sk_\xff\xfe,/a\xc3,200\n");
+  reader.finish();
+  const LogSummary direct = reader.aggregate().summary({}, 7, kEndDay);
+  ASSERT_EQ(direct.usages.size(), 1u);
+  EXPECT_EQ(direct.usages[0].key_id, "sk_\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(direct.usages[0].top_endpoints.at(0).path, "/a\xEF\xBF\xBD");
+  auto restored = UsageAggregate::deserialize(reader.aggregate().serialize());
+  ASSERT_TRUE(restored.ok()) << restored.error().message;
+  EXPECT_EQ(restored->summary({}, 7, kEndDay).usages, direct.usages);
+}
+
 TEST(UsageAggregateMerge, NotAnAggregateIsADecodeError) {
   auto bad = UsageAggregate::deserialize(R"({"keys":{}})");
   ASSERT_FALSE(bad.ok());

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from ._model_behaviour import KeyInfoBehaviour, KeyListBehaviour, KeyUsageBehaviour, _first, _float, _int, _opt, _parse_date, _parse_ts, _required, _text, _ts_text
+from ._model_behaviour import KeyInfoBehaviour, KeyListBehaviour, KeyUsageBehaviour, LogSummaryBehaviour, ReconciliationBehaviour, _first, _float, _int, _opt, _parse_date, _parse_ts, _required, _text, _ts_text
 
 __all__ = ["DailyBucket", "EndpointCount", "HourBucket", "APIKeyInfo", "APIKeyDetails", "KeyList", "KeyUsage", "BadLines", "LogSummary", "ReconcileFinding", "KeyReconciliation", "Reconciliation"]
 
@@ -319,7 +319,7 @@ class BadLines:
 
 
 @dataclass(frozen=True)
-class LogSummary:
+class LogSummary(LogSummaryBehaviour):
     """Usage computed from the user's own traffic logs, one KeyUsage per key (the API's shape)."""
 
     #: key_id is the key's id when the key list maps its prefix, else the prefix. By key_id.
@@ -456,7 +456,7 @@ class KeyReconciliation:
 
 
 @dataclass(frozen=True)
-class Reconciliation:
+class Reconciliation(ReconciliationBehaviour):
     """The API's usage held against the user's logs: findings, a summary per key, and totals."""
 
     window_days: int = 0

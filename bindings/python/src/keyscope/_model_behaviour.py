@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Dict, Iterator, Optional, TypeVar
 
-from ._errors import DecodeError
+from ._errors import DecodeError, ValidationError
 
 _UTC = timezone.utc
 T = TypeVar("T")
@@ -128,7 +128,7 @@ class LogSummaryBehaviour:
         builders: Dict[str, Callable[[Any], Any]] = {
             "usages": kp.log_usages_frame, "daily": kp.log_daily_frame, "bad_lines": kp.bad_lines_frame}
         if table not in builders:
-            raise ValueError(f"table must be one of {sorted(builders)}, got {table!r}")
+            raise ValidationError(f"table must be one of {sorted(builders)}, got {table!r}", code="invalid_argument")
         return builders[table](self)
 
 
@@ -143,15 +143,5 @@ class ReconciliationBehaviour:
         builders: Dict[str, Callable[[Any], Any]] = {
             "findings": kp.reconcile_findings_frame, "keys": kp.reconcile_keys_frame}
         if table not in builders:
-            raise ValueError(f"table must be one of {sorted(builders)}, got {table!r}")
+            raise ValidationError(f"table must be one of {sorted(builders)}, got {table!r}", code="invalid_argument")
         return builders[table](self)
-
-
-def adopt(cls: type, behaviour: type) -> None:
-    """Gives a generated model the methods of its behaviour class when the schema does not list
-    the class as the model's ``python_base`` (the same methods, without a base class)."""
-    if issubclass(cls, behaviour):
-        return
-    for name, value in vars(behaviour).items():
-        if not name.startswith("__") and name not in vars(cls):
-            setattr(cls, name, value)

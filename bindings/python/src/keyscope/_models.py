@@ -29,11 +29,7 @@ from ._api_models import (
     Reconciliation,
 )
 from ._errors import DecodeError
-from ._model_behaviour import LogSummaryBehaviour, ReconciliationBehaviour, adopt
 
-# .to_pandas() of the log models (methods only: the frames are built by keyscope.pandas).
-adopt(LogSummary, LogSummaryBehaviour)
-adopt(Reconciliation, ReconciliationBehaviour)
 
 __all__ = [
     "DailyBucket",
