@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include <charconv>
+
 #include <cctype>
 #include <cinttypes>
 #include <cmath>
@@ -234,12 +236,11 @@ std::string ms(const std::optional<double>& value) {
 
 
 std::string raw_number(double value) {
+  // Shortest text that reads back as the same double, without the C locale: 290 is "290" (the
+  // %g search gave "2.9e+02"), 0.1 is "0.1".
   char buffer[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
 }
 
 }  // namespace keyscope_cli

@@ -153,6 +153,11 @@ def main():
         rc, out, err = run("report", "--csv", "--now", NOW)
         rows = list(csv.reader(io.StringIO(out)))
         check("report --csv: header + 12 rows", rc == 0 and len(rows) == 13 and rows[0][0] == "key_id", out[:300])
+        p95 = rows[0].index("latency_p95_ms") if rows and "latency_p95_ms" in rows[0] else -1
+        check("report --csv: numbers as plain decimals that read back exactly (290, not 2.9e+02)",
+              p95 >= 0 and all("e" not in r[p95] for r in rows[1:])
+              and float({r[0]: r[p95] for r in rows[1:]}.get(key_id, "nan")) == row["latency_p95_ms"]
+              if row and row["latency_p95_ms"] is not None else False, [r[p95] for r in rows[1:]] if p95 >= 0 else rows[:1])
 
         # ---- anomalies ----------------------------------------------------------------------
         rc, out, err = run("anomalies", "--json", "--now", NOW)
