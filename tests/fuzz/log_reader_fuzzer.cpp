@@ -13,9 +13,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
-#include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,31 +70,6 @@ keyscope::logs::ReaderOptions options_for(std::uint8_t selector) {
   return options;
 }
 
-// A known core bug, left to its owner (reported with tests/fuzz/corpus/log_reader/
-// crash-serialize-invalid-utf8-key): UsageAggregate::serialize() throws nlohmann's type_error 316
-// ("invalid UTF-8 byte") when a key or path read from the log is not UTF-8. By default the target
-// traps on it, so fuzz.sh and CI fail until it is fixed. KEYSCOPE_FUZZ_KNOWN_BUGS=serialize_utf8
-// tolerates exactly that exception (and only from serialize()), so a long campaign can look
-// past it; delete this once the core is fixed.
-bool tolerate_serialize_utf8() {
-  static const bool tolerate = [] {
-    const char* known = std::getenv("KEYSCOPE_FUZZ_KNOWN_BUGS");
-    return known != nullptr && std::strstr(known, "serialize_utf8") != nullptr;
-  }();
-  return tolerate;
-}
-
-// serialize(), with the known bug above tolerated when asked to; false when it was.
-bool serialize(const keyscope::logs::UsageAggregate& aggregate, std::string& text) {
-  try {
-    text = aggregate.serialize();
-    return true;
-  } catch (const std::exception& e) {
-    if (!tolerate_serialize_utf8() || std::strstr(e.what(), "invalid UTF-8") == nullptr) throw;
-    return false;
-  }
-}
-
 void consume(const keyscope::Result<std::string>& result) {
   if (result.ok()) {
     if (result->empty() || result->front() != '{') __builtin_trap();
@@ -132,8 +104,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // The aggregate's own text reads back to the same state. (Not byte-identical text: the
     // per-key minute and path tables are written in hash order, which a rebuilt map changes.)
-    std::string text;
-    if (serialize(aggregate, text)) {
+    const std::string text = aggregate.serialize();
+    {
       auto again = keyscope::logs::UsageAggregate::deserialize(text);
       if (!again.ok()) __builtin_trap();
       if (again->records() != aggregate.records() || again->lines() != aggregate.lines()) __builtin_trap();
@@ -146,8 +118,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto& other = hostile.value();
       (void)other.summary(known_keys(), 7, kEndDay);
       other.merge(aggregate);
-      std::string merged;
-      (void)serialize(other, merged);
+      (void)other.serialize();
     }
 
     consume(keyscope::logs::summarize_logs_json(raw.substr(1)));
