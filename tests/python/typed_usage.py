@@ -1,6 +1,6 @@
 # Checked by mypy --strict in test_typing.py: every public name is visible and typed.
 from datetime import datetime
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import keyscope
 from keyscope import analytics
@@ -17,6 +17,12 @@ def main(url: str, token: str) -> None:
         total: int = usage.total_requests + len(details.usage_daily)
         rows: List[keyscope.UsageRow] = client.usage_by_key(days=30, concurrency=8)
         fleet: keyscope.Fleet = client.fetch_fleet(30)
+        partial: keyscope.Fleet = client.fetch_fleet(30, errors="collect")
+        failures: Tuple[keyscope.KeyFetchError, ...] = partial.errors
+        failed_error: keyscope.KeyscopeError = failures[0].error if failures else keyscope.KeyscopeError("x")
+        collected: keyscope.UsageRows = client.usage_by_key(days=7, errors="collect")
+        strict_on: bool = keyscope.Client(base_url=url, session_token=token, strict=True).strict
+        print(failed_error, collected.errors, strict_on)
         findings: List[keyscope.Finding] = keyscope.detect_anomalies(fleet, now="2026-05-17T12:00:00Z")
         lines: List[keyscope.ChargebackRow] = keyscope.chargeback(rows, "10.00")
         checks: List[keyscope.IntegrityCheck] = keyscope.check_usage(usage)

@@ -71,8 +71,9 @@ class PyClient {
  public:
   PyClient(const std::string& base_url, const std::string& session_token, double timeout,
            int max_retries, py::object transport, const std::string& user_agent_product,
-           int transport_workers) {
+           int transport_workers, bool strict) {
     keyscope::ClientOptions options;
+    options.strict = strict;
     options.base_url = base_url;
     options.session_token = session_token;
     options.timeout = *seconds_to_ms(timeout, "timeout");
@@ -132,12 +133,17 @@ class PyClient {
     return finish(result, [](const keyscope::KeyUsage& v) { return to_py(v); });
   }
 
-  // (keys, usages, window_days, analytics_input_json)
+  // (keys, usages, window_days, analytics_input_json, errors). errors: a tuple of
+  // (key_id, exception instance) when collect_errors (the keys that failed are left out of the
+  // analytics input, so the helpers report only the keys that answered), else always empty.
   py::object fetch_fleet(int days, int concurrency, std::optional<double> timeout,
-                         std::optional<int> max_retries) {
+                         std::optional<int> max_retries, bool collect_errors) {
+    const keyscope::FleetErrors mode =
+        collect_errors ? keyscope::FleetErrors::collect : keyscope::FleetErrors::cancel_on_first;
     auto result = wait_for<keyscope::Fleet>(
-        [this, days, concurrency](keyscope::Callback<keyscope::Fleet> done, keyscope::CallOptions call) {
-          client().fetch_fleet_async(days, concurrency, std::move(done), std::move(call));
+        [this, days, concurrency, mode](keyscope::Callback<keyscope::Fleet> done,
+                                        keyscope::CallOptions call) {
+          client().fetch_fleet_async(days, concurrency, std::move(done), std::move(call), {}, mode);
         },
         call_options(timeout, max_retries));
     return finish(result, [](const keyscope::Fleet& fleet) {
@@ -145,10 +151,23 @@ class PyClient {
       for (std::size_t i = 0; i < fleet.keys.size(); ++i) keys[i] = to_py(fleet.keys[i]);
       py::tuple usages(fleet.usages.size());
       for (std::size_t i = 0; i < fleet.usages.size(); ++i) usages[i] = to_py(fleet.usages[i]);
+      py::tuple errors(fleet.errors.size());
+      for (std::size_t i = 0; i < fleet.errors.size(); ++i) {
+        errors[i] = py::make_tuple(fleet.errors[i].key_id, make_exception(fleet.errors[i].error));
+      }
+      auto failed = [&fleet](const std::string& id) {
+        for (const auto& e : fleet.errors) {
+          if (e.key_id == id) return true;
+        }
+        return false;
+      };
       std::string input = "{\"keys\":[";
-      for (std::size_t i = 0; i < fleet.keys.size(); ++i) {
-        if (i) input += ',';
-        input += keyscope::encode_key_info_object(fleet.keys[i]);
+      bool first = true;
+      for (const auto& key : fleet.keys) {
+        if (failed(key.id)) continue;
+        if (!first) input += ',';
+        first = false;
+        input += keyscope::encode_key_info_object(key);
       }
       input += "],\"usages\":[";
       for (std::size_t i = 0; i < fleet.usages.size(); ++i) {
@@ -156,7 +175,7 @@ class PyClient {
         input += keyscope::encode_key_usage_object(fleet.usages[i]);
       }
       input += "]}";
-      return py::object(py::make_tuple(keys, usages, fleet.window_days, input));
+      return py::object(py::make_tuple(keys, usages, fleet.window_days, input, errors));
     });
   }
 
@@ -180,6 +199,7 @@ class PyClient {
   std::string base_url() const { return client().options().base_url; }
   double timeout() const { return client().options().timeout.count() / 1000.0; }
   int max_retries() const { return client().options().retry.max_retries; }
+  bool strict() const { return client().options().strict; }
   std::string transport_name() const { return client().options().transport ? client().options().transport->name() : ""; }
 
   void close() {
@@ -227,23 +247,24 @@ class PyClient {
 void bind_client(py::module_& m) {
   py::class_<PyClient>(m, "Client")
       .def(py::init<const std::string&, const std::string&, double, int, py::object,
-                    const std::string&, int>(),
+                    const std::string&, int, bool>(),
            py::arg("base_url"), py::arg("session_token"), py::arg("timeout"),
            py::arg("max_retries"), py::arg("transport"), py::arg("user_agent_product"),
-           py::arg("transport_workers"))
+           py::arg("transport_workers"), py::arg("strict") = false)
       .def("list_keys", &PyClient::list_keys, py::arg("timeout"), py::arg("max_retries"))
       .def("list_keys_json", &PyClient::list_keys_json, py::arg("timeout"), py::arg("max_retries"))
       .def("get_key", &PyClient::get_key, py::arg("key_id"), py::arg("timeout"), py::arg("max_retries"))
       .def("get_usage", &PyClient::get_usage, py::arg("key_id"), py::arg("days"),
            py::arg("timeout"), py::arg("max_retries"), py::arg("as_json") = false)
       .def("fetch_fleet", &PyClient::fetch_fleet, py::arg("days"), py::arg("concurrency"),
-           py::arg("timeout"), py::arg("max_retries"))
+           py::arg("timeout"), py::arg("max_retries"), py::arg("collect_errors") = false)
       .def("rate_limit", &PyClient::rate_limit)
       .def("last_response", &PyClient::last_response)
       .def("user_agent", &PyClient::user_agent)
       .def("base_url", &PyClient::base_url)
       .def("timeout", &PyClient::timeout)
       .def("max_retries", &PyClient::max_retries)
+      .def("strict", &PyClient::strict)
       .def("transport_name", &PyClient::transport_name)
       .def("close", &PyClient::close)
       .def("closed", &PyClient::closed);

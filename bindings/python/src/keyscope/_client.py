@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from . import _core
 from ._errors import ValidationError
-from ._models import APIKeyDetails, Fleet, KeyList, KeyUsage, RateLimit, Reconciliation, Response
+from ._models import (APIKeyDetails, Fleet, KeyFetchError, KeyList, KeyUsage, RateLimit,
+                      Reconciliation, Response)
 
 if TYPE_CHECKING:
     from ._transport import Transport
-    from .analytics import UsageRow
+    from .analytics import UsageRows
     from .logs import Sources
 
 __all__ = ["Client", "DEFAULT_BASE_URL"]
@@ -32,6 +33,11 @@ class Client:
     Calls block the calling thread but release the GIL while waiting, so several threads can
     have calls in flight at once; Ctrl-C interrupts a call (it is cancelled and
     ``KeyboardInterrupt`` is raised). Use as a context manager or call :meth:`close`.
+
+    Decoding is tolerant by default: any type-valid response decodes (a negative count too) and
+    implausible values are findings of :func:`keyscope.check_usage`. ``strict=True`` turns them
+    into a :class:`DecodeError` naming the JSON path (e.g. ``data.client_errors``), as the CLI's
+    ``--strict`` and ``createClient({strict: true})`` do.
     """
 
     def __init__(
@@ -42,6 +48,7 @@ class Client:
         timeout: float = 30.0,
         max_retries: int = 2,
         transport: Optional["Transport"] = None,
+        strict: bool = False,
     ) -> None:
         if base_url is None:
             base_url = os.environ.get("KEYSCOPE_BASE_URL", DEFAULT_BASE_URL)
@@ -55,13 +62,15 @@ class Client:
             raise ValidationError("timeout must be a number of seconds", code="invalid_argument")
         if isinstance(max_retries, bool) or not isinstance(max_retries, int):
             raise ValidationError("max_retries must be an integer", code="invalid_argument")
+        if not isinstance(strict, bool):
+            raise ValidationError("strict must be True or False", code="invalid_argument")
         if transport is not None and not callable(getattr(transport, "send", None)):
             raise ValidationError("transport must have a send(request) method",
                                   code="invalid_argument")
         workers = int(getattr(transport, "max_concurrency", 8) or 8) if transport is not None else 0
         self._transport = transport
         self._core = _core.Client(base_url, session_token, float(timeout), max_retries,
-                                  transport, _USER_AGENT_PRODUCT, workers)
+                                  transport, _USER_AGENT_PRODUCT, workers, strict)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -103,6 +112,11 @@ class Client:
         return int(self._core.max_retries())
 
     @property
+    def strict(self) -> bool:
+        """Whether implausible responses are DecodeErrors (``Client(strict=True)``)."""
+        return bool(self._core.strict())
+
+    @property
     def user_agent(self) -> str:
         return str(self._core.user_agent())
 
@@ -140,20 +154,35 @@ class Client:
         return result
 
     def fetch_fleet(self, days: int = 30, concurrency: int = 8, *,
-                    timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Fleet:
-        """The key list, then the usage of every active key (at most ``concurrency`` in flight)."""
-        keys, usages, window_days, analytics_input = self._core.fetch_fleet(
-            _check_days(days), _check_concurrency(concurrency), timeout, max_retries)
-        return Fleet(keys, usages, window_days, analytics_input)
+                    timeout: Optional[float] = None, max_retries: Optional[int] = None,
+                    errors: str = "raise") -> Fleet:
+        """The key list, then the usage of every active key (at most ``concurrency`` in flight).
+
+        ``errors="raise"`` (default): the first key that fails ends the fetch and its error is
+        raised. ``errors="collect"``: every other key is still fetched; ``fleet.errors`` lists
+        the failures (:class:`KeyFetchError`: ``key_id`` and ``error``, a keyscope exception
+        instance) and ``fleet.usages`` holds only the keys that answered. Errors every key would
+        meet (401, 403, rate limits) and a failed key list are raised in both modes."""
+        collect = _check_errors_mode(errors)
+        keys, usages, window_days, analytics_input, failed = self._core.fetch_fleet(
+            _check_days(days), _check_concurrency(concurrency), timeout, max_retries, collect)
+        return Fleet(keys, usages, window_days, analytics_input,
+                     tuple(KeyFetchError(key_id, error) for key_id, error in failed))
 
     def usage_by_key(self, days: int = 30, concurrency: int = 8, *,
-                     timeout: Optional[float] = None,
-                     max_retries: Optional[int] = None) -> List["UsageRow"]:
-        """One row per active key over the window, busiest first (see ``keyscope.usage_by_key``)."""
-        from .analytics import usage_by_key
+                     timeout: Optional[float] = None, max_retries: Optional[int] = None,
+                     errors: str = "raise") -> "UsageRows":
+        """One row per active key over the window, busiest first (see ``keyscope.usage_by_key``).
 
-        return usage_by_key(self.fetch_fleet(days, concurrency, timeout=timeout,
-                                             max_retries=max_retries))
+        Returns a list of :class:`UsageRow` (a :class:`keyscope.UsageRows`). With
+        ``errors="collect"`` a key whose usage failed has no row and is listed, with its
+        exception, in the returned list's ``.errors`` (as ``keyscope report`` prints the other
+        keys and lists the failures); with ``errors="raise"`` the first failure is raised."""
+        from .analytics import UsageRows, usage_by_key
+
+        fleet = self.fetch_fleet(days, concurrency, timeout=timeout, max_retries=max_retries,
+                                 errors=errors)
+        return UsageRows(usage_by_key(fleet), fleet.errors)
 
     def reconcile(self, logs: "Sources", days: int = 30, *, tolerance: float = 0.02,
                   min_diff: int = 5, now: Any = None, format: Optional[str] = None,
@@ -215,6 +244,13 @@ def _check_days(days: Any) -> int:
     if not -(2**31) < days < 2**31:  # the core validates 1..90; this only keeps C++ int from overflowing
         raise ValidationError("days must be between 1 and 90", code="invalid_argument")
     return days
+
+
+def _check_errors_mode(errors: Any) -> bool:
+    if errors not in ("raise", "collect"):
+        raise ValidationError(f'errors must be "raise" or "collect", not {errors!r}',
+                              code="invalid_argument")
+    return bool(errors == "collect")
 
 
 def _check_concurrency(concurrency: Any) -> int:

@@ -28,7 +28,7 @@ from ._api_models import (
     ReconcileFinding,
     Reconciliation,
 )
-from ._errors import DecodeError
+from ._errors import DecodeError, KeyscopeError
 
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "RateLimit",
     "Response",
     "Fleet",
+    "KeyFetchError",
     "decode_key_list",
     "decode_key_details",
     "decode_key_usage",
@@ -134,15 +135,38 @@ def decode_key_usage(body: "str | bytes") -> KeyUsage:
 
 
 @dataclass(frozen=True)
+class KeyFetchError:
+    """A key whose usage could not be fetched in a fleet fetch with ``errors="collect"``:
+    ``error`` is the keyscope exception the fetch would have raised (e.g. NotFoundError)."""
+
+    key_id: str
+    error: KeyscopeError
+
+
+@dataclass(frozen=True)
 class Fleet:
-    """The key list plus each active key's usage over one window (input of the analytics)."""
+    """The key list plus each active key's usage over one window (input of the analytics).
+
+    ``errors`` (``fetch_fleet(errors="collect")``): the keys whose usage failed, in key order;
+    ``usages`` then holds only the keys that answered, and the analytics helpers given this
+    Fleet (``keyscope.usage_by_key(fleet)``, ...) leave the failed keys out. ``keys`` is the
+    whole key list either way."""
 
     keys: Tuple[APIKeyInfo, ...]
     usages: Tuple[KeyUsage, ...]
     window_days: int
     _analytics_input: Optional[str] = field(default=None, repr=False, compare=False)
+    errors: Tuple[KeyFetchError, ...] = ()
+
+    @property
+    def failed_key_ids(self) -> Tuple[str, ...]:
+        return tuple(e.key_id for e in self.errors)
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"keys": [k.to_dict() for k in self.keys],
-                "usages": [u.to_dict() for u in self.usages],
-                "window_days": self.window_days}
+        out: Dict[str, Any] = {"keys": [k.to_dict() for k in self.keys],
+                               "usages": [u.to_dict() for u in self.usages],
+                               "window_days": self.window_days}
+        if self.errors:
+            out["errors"] = [{"key_id": e.key_id, "error": type(e.error).__name__,
+                              "message": str(e.error)} for e in self.errors]
+        return out

@@ -17,11 +17,12 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from . import _core
 from ._model_behaviour import _parse_date, _parse_ts, _ts_text
-from ._models import DailyBucket, Fleet, KeyUsage
+from ._models import DailyBucket, Fleet, KeyFetchError, KeyUsage
 
 __all__ = [
     "EndpointShare",
     "UsageRow",
+    "UsageRows",
     "Finding",
     "ChargebackRow",
     "IntegrityCheck",
@@ -87,6 +88,18 @@ class UsageRow:
             None if d.get("latency_p95_ms") is None else float(d["latency_p95_ms"]),
             _parse_ts(d.get("last_activity")),
         )
+
+
+class UsageRows(List[UsageRow]):
+    """The rows of ``Client.usage_by_key``: a plain list of :class:`UsageRow`, plus ``errors``,
+    the keys left out because their usage failed (``errors="collect"``; always empty with the
+    default ``errors="raise"``, which raises the first failure instead)."""
+
+    errors: Tuple[KeyFetchError, ...]
+
+    def __init__(self, rows: Iterable[UsageRow] = (), errors: Iterable[KeyFetchError] = ()) -> None:
+        super().__init__(rows)
+        self.errors = tuple(errors)
 
 
 @dataclass(frozen=True)
@@ -168,7 +181,8 @@ def _keys_usages(keys: Any, usages: Any) -> Dict[str, Any]:
     if isinstance(keys, Fleet):
         if usages is not None:
             raise TypeError("pass either a Fleet or keys and usages, not both")
-        return {"keys": [k.to_dict() for k in keys.keys],
+        failed = set(keys.failed_key_ids)
+        return {"keys": [k.to_dict() for k in keys.keys if k.id not in failed],
                 "usages": [u.to_dict() for u in keys.usages]}
     if hasattr(keys, "data") and not isinstance(keys, Mapping):  # a KeyList
         keys = keys.data
