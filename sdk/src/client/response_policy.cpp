@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/ascii.hpp"
+#include "core/c_number.hpp"
 #include "keyscope/codec.hpp"
 #include "keyscope/time.hpp"
 
@@ -29,7 +30,7 @@ std::optional<double> parse_seconds(std::string_view text) {
   if (text.empty() || text.size() > 24) return std::nullopt;
   std::string copy(text);
   char* end = nullptr;
-  const double value = std::strtod(copy.c_str(), &end);
+  const double value = detail::strtod_c(copy.c_str(), &end);
   if (end != copy.c_str() + copy.size() || !std::isfinite(value) || value < 0) return std::nullopt;
   return value;
 }

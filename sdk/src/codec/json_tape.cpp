@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "core/c_number.hpp"
+
 namespace keyscope::codec {
 namespace {
 
@@ -269,7 +271,7 @@ class TapeParser {
     if (integral && read_integer(digits, negative, node)) return true;
     if (read_decimal_exactly(digits, negative, node.number.floating)) return true;
     // Beyond the exact fast path. strtod needs a terminator; numbers are short.
-    node.number.floating = std::strtod(std::string(digits).c_str(), nullptr);
+    node.number.floating = detail::strtod_c(std::string(digits).c_str(), nullptr);
     if (!std::isfinite(node.number.floating)) return fail();  // "1e400": nlohmann refuses it too
     return true;
   }
