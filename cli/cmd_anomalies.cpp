@@ -21,13 +21,6 @@ Table findings_table(const std::vector<an::Finding>& findings) {
   return t;
 }
 
-namespace {
-Table without_id(Table t) {
-  t.columns.erase(t.columns.begin() + 2);
-  for (auto& row : t.rows) row.erase(row.begin() + 2);
-  return t;
-}
-}  // namespace
 
 int run_anomalies(const ParsedArgs& args, Context& ctx) {
   require_only(args, "anomalies", {"--days", "--concurrency", "--now"});
@@ -68,7 +61,7 @@ int run_anomalies(const ParsedArgs& args, Context& ctx) {
               keyscope::format_iso8601(now) + " (" + std::to_string(critical) + " critical, " +
               std::to_string(warning) + " warning, " +
               std::to_string(findings.size() - critical - warning) + " info)\n\n" +
-              render_table(without_id(findings_table(findings))));
+              render_table(without_column(findings_table(findings), "key_id")));
 }
 
 }  // namespace keyscope_cli

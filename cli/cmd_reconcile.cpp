@@ -61,11 +61,6 @@ Table keys_table(const keyscope::Reconciliation& r) {
   return t;
 }
 
-Table without_id(Table t) {
-  t.columns.erase(t.columns.begin() + 2);
-  for (auto& row : t.rows) row.erase(row.begin() + 2);
-  return t;
-}
 
 }  // namespace
 
@@ -125,7 +120,7 @@ int run_reconcile(const ParsedArgs& args, Context& ctx) {
     text += "No discrepancy: every key agrees with your logs on every day.\n\n";
   } else {
     text += std::to_string(r.findings.size()) + " findings (" + std::to_string(critical) + " critical)\n\n" +
-            render_table(without_id(findings_table(r))) + "\n";
+            render_table(without_column(findings_table(r), "key_id")) + "\n";
   }
   text += "Per key\n" + render_table(keys_table(r), "  ");
   return emit(text) ? kFailure : code;

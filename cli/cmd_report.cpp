@@ -46,12 +46,6 @@ Table rows_table(const std::vector<an::UsageRow>& rows) {
   return t;
 }
 
-// The table view drops the id column (the prefix identifies the key on screen).
-Table without_first_column(Table t) {
-  t.columns.erase(t.columns.begin());
-  for (auto& row : t.rows) row.erase(row.begin());
-  return t;
-}
 
 }  // namespace
 
@@ -114,7 +108,7 @@ int run_report(const ParsedArgs& args, Context& ctx) {
   if (revoked) out += ", " + std::to_string(revoked) + " revoked not shown";
   if (!fleet.errors.empty()) out += ", " + std::to_string(fleet.errors.size()) + " failed: see the errors";
   out += ")\n\n";
-  out += render_table(without_first_column(rows_table(rows)));
+  out += render_table(without_column(rows_table(rows), "key_id"));
   out += "\nTotal: " + with_thousands(requests) + " requests, " + with_thousands(errors) + " errors (" +
          percent(requests ? static_cast<double>(errors) / static_cast<double>(requests) : 0.0, 2) + ")\n";
   out += "\nAnomalies";
@@ -122,10 +116,7 @@ int run_report(const ParsedArgs& args, Context& ctx) {
     out += ": none over the last " + std::to_string(days) + " days\n";
   } else {
     out += " (" + std::to_string(findings.size()) + ", as of " + keyscope::format_iso8601(now) + ")\n\n";
-    Table ft = findings_table(findings);
-    ft.columns.erase(ft.columns.begin() + 2);
-    for (auto& row : ft.rows) row.erase(row.begin() + 2);
-    out += render_table(ft);
+    out += render_table(without_column(findings_table(findings), "key_id"));
   }
   if (days < 90) out += "\n(`keyscope anomalies` looks back 90 days: dormant and stale keys need the history.)\n";
   return emit(out) ? kFailure : code;

@@ -36,6 +36,9 @@ struct Table {
 };
 
 std::string render_table(const Table& table, const std::string& indent = "");
+// The table without one column (the table views drop the key id: the prefix identifies a key on
+// screen; CSV and JSON keep it).
+Table without_column(Table table, const std::string& key);
 std::string render_csv(const Table& table);
 std::string render_json(const nlohmann::ordered_json& value);  // pretty, trailing newline
 

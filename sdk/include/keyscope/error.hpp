@@ -79,6 +79,7 @@ Error decode_error(std::string message, std::string json_path);
 // A transport that got no response: ConnectionError "connection_failed" (or a more precise code),
 // TimeoutError "timeout", CancelledError "cancelled". Every transport (curl, fetch, a Python
 // object) builds its failures with these, so the codes are the same in every front door.
+Error transport_error(ErrorKind kind, std::string message, std::string code);
 Error connection_error(std::string message, std::string code = "connection_failed");
 Error timeout_error(std::string message);
 Error cancelled_error(std::string message = "the call was cancelled");

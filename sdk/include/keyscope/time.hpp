@@ -12,6 +12,8 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text);
 // "2026-05-17" -> days since 1970-01-01.
 std::optional<std::int64_t> parse_iso_date(std::string_view text);
 std::string format_iso8601(std::int64_t unix_seconds);  // "2026-05-17T09:42:11Z"
+// Proleptic Gregorian year, month 1..12, day 1..31 -> days since 1970-01-01.
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
 std::string format_iso_date(std::int64_t days_since_epoch);  // "2026-05-17"
 
 }  // namespace keyscope

@@ -81,22 +81,20 @@ Error decode_error(std::string message, std::string json_path) {
   return error;
 }
 
-namespace {
-Error failure(ErrorKind kind, std::string message, std::string code) {
+Error transport_error(ErrorKind kind, std::string message, std::string code) {
   Error error;
   error.kind = kind;
   error.code = std::move(code);
   error.message = std::move(message);
   return error;
 }
-}  // namespace
 
 Error connection_error(std::string message, std::string code) {
-  return failure(ErrorKind::connection, std::move(message), std::move(code));
+  return transport_error(ErrorKind::connection, std::move(message), std::move(code));
 }
-Error timeout_error(std::string message) { return failure(ErrorKind::timeout, std::move(message), "timeout"); }
+Error timeout_error(std::string message) { return transport_error(ErrorKind::timeout, std::move(message), "timeout"); }
 Error cancelled_error(std::string message) {
-  return failure(ErrorKind::cancelled, std::move(message), "cancelled");
+  return transport_error(ErrorKind::cancelled, std::move(message), "cancelled");
 }
 
 }  // namespace keyscope

@@ -3,7 +3,6 @@
 #include <cstdio>
 
 namespace keyscope {
-namespace {
 
 // Howard Hinnant's days_from_civil: proleptic Gregorian date -> days since 1970-01-01.
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -14,6 +13,8 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
+
+namespace {
 
 void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
   z += 719468;

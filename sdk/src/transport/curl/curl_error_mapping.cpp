@@ -80,14 +80,6 @@ std::string describe_request(const HttpRequest& request) {
   return " (" + request.method + " " + url_for_message(request.url) + ")";
 }
 
-Error transport_error(ErrorKind kind, std::string message, std::string code) {
-  Error error;
-  error.kind = kind;
-  error.message = std::move(message);
-  error.code = std::move(code);
-  return error;
-}
-
 std::string url_for_message(const std::string& url) {
   std::string shown = url;
   if (CURLU* handle = curl_url()) {

@@ -14,7 +14,6 @@ namespace keyscope::curl {
 struct CurlTransfer;
 
 // An Error with no HTTP status (nothing usable was received).
-Error transport_error(ErrorKind kind, std::string message, std::string code);
 
 Error error_for_failed_transfer(CURLcode code, const CurlTransfer& transfer);
 
