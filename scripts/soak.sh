@@ -25,7 +25,8 @@
 # Builds (flock /tmp/keyscope-heavy.lock): build/soak (tests/soak: the native driver and
 # keyscope-sandbox, Release). Node uses bindings/wasm/dist (scripts/test-wasm.sh builds it),
 # Python build/python-venv (scripts/test-python.sh); run those first if missing. Each front door
-# is bounded by KEYSCOPE_SOAK_TIMEOUT seconds (default 300).
+# is bounded by KEYSCOPE_SOAK_TIMEOUT seconds (default 300). KEYSCOPE_SOAK_NO_BUILD=1 uses the
+# binaries already in build/soak.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/soak"
@@ -45,11 +46,13 @@ for door in "${doors[@]}"; do
   esac
 done
 
-echo "==> building the native driver and keyscope-sandbox in build/soak" >&2
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  flock "$lock" cmake -S "$root/tests/soak" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+if [ "${KEYSCOPE_SOAK_NO_BUILD:-0}" != 1 ] || [ ! -x "$build/keyscope_soak_driver" ]; then
+  echo "==> building the native driver and keyscope-sandbox in build/soak" >&2
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    flock "$lock" cmake -S "$root/tests/soak" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  flock "$lock" cmake --build "$build" -j"${KEYSCOPE_JOBS:-2}" --target keyscope_soak_driver keyscope-sandbox >/dev/null
 fi
-flock "$lock" cmake --build "$build" -j"${KEYSCOPE_JOBS:-2}" --target keyscope_soak_driver keyscope-sandbox >/dev/null
 sandbox="$build/keyscope/sandbox/keyscope-sandbox"
 
 work=$(mktemp -d)
@@ -87,7 +90,7 @@ for door in "${doors[@]}"; do
   KEYSCOPE_SESSION="$token" timeout "$door_timeout" "${cmd[@]}" >"$work/$door.json" 2>"$work/$door.err"
   rc=$?
   set -e
-  left=$(python3 "$root/tests/soak/faults.py" "$control" left)
+  left=$(python3 "$root/tests/soak/faults.py" "$control" left 2> >(head -n 5 >&2))
   json=$(tail -n1 "$work/$door.json")
   if [ -z "$json" ]; then
     json="{\"front_door\":\"$door\",\"crashed\":$rc}"
@@ -112,6 +115,9 @@ for r in rows:
     print(f'{r["front_door"]:10} {r["requests"]:>8} {r["ok"]:>6} {r["recovered"]:>9} {r["expected_errors"]:>9} {r["wrong"]:>5} '
           f'{r["rules_left"]:>4} {"/".join(map(str, fds)):>18} '
           f'{"/".join("%.1f" % (k / 1024) for k in rss):>21} {"yes" if flat else "NO":>4} {r["seconds"]:>6.1f}')
+for r in rows:
+    if r.get("heap_kb"):
+        print(f'{r["front_door"]}: malloc heap in use KB start/mid/end ' + "/".join(map(str, r["heap_kb"])))
 for r in rows:
     if r.get("errors_by_type"):
         print(f'{r["front_door"]}: typed errors ' + ", ".join(f"{k} {v}" for k, v in sorted(r["errors_by_type"].items())))

@@ -31,6 +31,8 @@ def main():
     else:
         listed = call(conn, "GET", "/__sandbox/faults")
         rules = listed.get("rules", listed) if isinstance(listed, dict) else listed
+        for rule in rules:  # what was not served, for the log
+            print(f"faults: not served: {json.dumps(rule)}", file=sys.stderr)
         print(len(rules))
 
 

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
+#include <malloc.h>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -33,7 +34,7 @@ struct Step {
 };
 
 struct Sample {
-  long fds = 0, rss_kb = 0;
+  long fds = 0, rss_kb = 0, heap_kb = 0;  // heap: malloc's bytes in use (mallinfo2)
 };
 
 Sample sample() {
@@ -50,6 +51,7 @@ Sample sample() {
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) s.rss_kb = std::strtol(line.c_str() + 6, nullptr, 10);
   }
+  s.heap_kb = static_cast<long>(mallinfo2().uordblks / 1024);
   return s;
 }
 
@@ -212,7 +214,8 @@ int main(int argc, char** argv) {
     first = false;
   }
   out << "},\"fds\":[" << start.fds << ',' << middle.fds << ',' << end.fds << "],\"rss_kb\":["
-      << start.rss_kb << ',' << middle.rss_kb << ',' << end.rss_kb << "],\"seconds\":" << seconds
+      << start.rss_kb << ',' << middle.rss_kb << ',' << end.rss_kb << "],\"heap_kb\":[" << start.heap_kb << ','
+      << middle.heap_kb << ',' << end.heap_kb << "],\"seconds\":" << seconds
       << ",\"wrong_examples\":[";
   for (std::size_t i = 0; i < wrong_examples.size(); ++i) {
     out << (i ? "," : "") << '"' << json_escape(wrong_examples[i]) << '"';
