@@ -31,6 +31,11 @@ export interface ClientOptions extends InitOptions {
   fetch?: typeof fetch;
   /** A larger response body is a ConnectionError with code 'response_too_large' (not retried); default 32 MiB. */
   maxResponseBytes?: number;
+  /**
+   * false (default): any type-valid response decodes (a negative count too); implausible values
+   * are checkUsage() findings. true: they are a DecodeError whose jsonPath names the field.
+   */
+  strict?: boolean;
 }
 
 export interface CallOptions {
@@ -45,6 +50,12 @@ export interface UsageOptions extends CallOptions {
 export interface FleetOptions extends UsageOptions {
   /** Usage requests in flight at once, 1..256; default 8. */
   concurrency?: number;
+  /**
+   * 'raise' (default): the first key whose usage fails rejects the call. 'collect': the other
+   * keys are still fetched and the failures are listed in `errors` (401, 403, rate limits and a
+   * failed key list reject in both modes).
+   */
+  onError?: 'raise' | 'collect';
 }
 
 import type {
@@ -55,7 +66,16 @@ export type {
   APIKeyInfo, APIKeyDetails, DailyBucket, EndpointCount, HourBucket, KeyList, KeyUsage, BadLines, LogSummary,
   ReconcileFinding, KeyReconciliation, Reconciliation,
 } from './models.js';
-export interface Fleet { keys: APIKeyInfo[]; usages: KeyUsage[]; window_days: number; }
+/** A key whose usage could not be fetched (onError: 'collect'). */
+export interface KeyFetchError { key_id: string; error: KeyscopeError; }
+/**
+ * `keys`: every key as listed; `usages`: one per active key that answered; `errors`: the keys
+ * that failed (always [] with onError 'raise'). The analytics helpers given a Fleet leave the
+ * failed keys out.
+ */
+export interface Fleet { keys: APIKeyInfo[]; usages: KeyUsage[]; window_days: number; errors: KeyFetchError[]; }
+/** client.usageByKey(): the rows of the keys that answered, and (not enumerable) the failures. */
+export type UsageRows = UsageRow[] & { readonly errors: KeyFetchError[] };
 export interface RateLimit {
   limit: number | null;
   remaining: number | null;
@@ -204,7 +224,7 @@ export interface Client {
   getKey(keyId: string, options?: CallOptions): Promise<APIKeyDetails>;
   getUsage(keyId: string, options?: UsageOptions): Promise<KeyUsage>;
   fetchFleet(options?: FleetOptions): Promise<Fleet>;
-  usageByKey(options?: FleetOptions): Promise<UsageRow[]>;
+  usageByKey(options?: FleetOptions): Promise<UsageRows>;
   /**
    * The API's usage over `days` held against your logs, read in chunks. The window ends on the
    * API's clock (its Date header, when readable) unless `now` is given.
@@ -219,7 +239,7 @@ export function createClient(options?: ClientOptions): Promise<Client>;
 
 // Analytics: synchronous, need the core loaded (await init() or createClient() first).
 export function runHelper(name: string, input: unknown): unknown;
-export function usageByKey(input: { keys: APIKeyInfo[]; usages: KeyUsage[] }): UsageRow[];
+export function usageByKey(input: { keys: APIKeyInfo[]; usages: KeyUsage[]; errors?: KeyFetchError[] }): UsageRow[];
 export function detectAnomalies(input: {
   keys: APIKeyInfo[]; usages: KeyUsage[]; now?: string; options?: Record<string, number>;
 }): Finding[];

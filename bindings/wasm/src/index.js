@@ -274,6 +274,11 @@ function checkInt(name, value, fallback) {
   return value;
 }
 
+// [{key_id, error: <the core's error object>}] -> [{key_id, error: <KeyscopeError subclass>}]
+function keyErrors(errors) {
+  return (errors ?? []).map((e) => ({ key_id: e.key_id, error: errorFromObject(e.error) }));
+}
+
 function checkSignal(signal) {
   if (signal !== undefined && signal !== null &&
       (typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
@@ -306,14 +311,32 @@ class Client {
     return this.#call(OP.getUsage, keyId, options.days ?? 30, 0, options);
   }
 
-  /** The key list plus every active key's usage: {keys, usages, window_days}. */
-  fetchFleet(options = {}) {
-    return this.#call(OP.fetchFleet, '', options.days ?? 30, options.concurrency ?? 8, options);
+  /**
+   * The key list plus every active key's usage: {keys, usages, window_days, errors}.
+   * onError 'raise' (default): the first key that fails rejects the call. 'collect': every other
+   * key is still fetched, `usages` holds the keys that answered and `errors` lists the failures
+   * as {key_id, error} (error: a KeyscopeError subclass instance). 401, 403, rate limits and a
+   * failed key list reject in both modes.
+   */
+  async fetchFleet(options = {}) {
+    const fleet = await this.#call(OP.fetchFleet, '', options?.days ?? 30, options?.concurrency ?? 8, options);
+    fleet.errors = keyErrors(fleet.errors);
+    return fleet;
   }
 
-  /** One row per active key (list + bounded-concurrency usage fetches + usage_by_key). */
-  usageByKey(options = {}) {
-    return this.#call(OP.usageByKey, '', options.days ?? 30, options.concurrency ?? 8, options);
+  /**
+   * One row per active key (list + bounded-concurrency usage fetches + usage_by_key). With
+   * onError 'collect' the keys whose usage failed have no row; the returned array's `errors`
+   * property lists them as {key_id, error} (always [] with the default 'raise').
+   */
+  async usageByKey(options = {}) {
+    const result = await this.#call(OP.usageByKey, '', options?.days ?? 30, options?.concurrency ?? 8, options);
+    const rows = Array.isArray(result) ? result : result.rows;
+    // Not enumerable: the rows stay deep-equal to usageByKey(fleet) and serialise as a plain array.
+    Object.defineProperty(rows, 'errors', {
+      value: keyErrors(Array.isArray(result) ? [] : result.errors), enumerable: false,
+    });
+    return rows;
   }
 
   /**
@@ -357,6 +380,11 @@ class Client {
       if (typeof keyId !== 'string') {
         throw new ValidationError(`key id must be a string, got ${typeof keyId}`, { code: 'invalid_key_id' });
       }
+      const onError = options.onError ?? 'raise';
+      if (onError !== 'raise' && onError !== 'collect') {
+        throw new ValidationError(`onError must be 'raise' or 'collect', got ${String(onError)}`,
+          { code: 'invalid_argument' });
+      }
       const d = checkInt('days', days, 30);
       const c = checkInt('concurrency', concurrency, 8);
       const timeoutMs = checkInt('timeoutMs', options.timeoutMs, -1);
@@ -393,7 +421,7 @@ class Client {
         };
         signal.addEventListener('abort', onAbort, { once: true });
       }
-      instance.clientCall(this.#handle, op, keyId, d, c, timeoutMs, maxRetries, call);
+      instance.clientCall(this.#handle, op, keyId, d, c, timeoutMs, maxRetries, call, onError === 'collect');
     });
   }
 }
@@ -409,6 +437,8 @@ class Client {
  *   retry         { initialBackoffMs, maxBackoffMs, maxServerWaitMs }
  *   fetch         a fetch implementation (default globalThis.fetch)
  *   maxResponseBytes  a larger body is a ConnectionError "response_too_large" (default 32 MiB)
+ *   strict        false (default): any type-valid response decodes, implausible values are
+ *                 checkUsage() findings; true: they are a DecodeError naming the JSON path
  *   wasmUrl, wasmBinary   passed to init()
  */
 export async function createClient(options = {}) {
@@ -419,8 +449,11 @@ export async function createClient(options = {}) {
   const instance = requireCore();
   const {
     credentials = 'include', sessionToken = '', timeoutMs = 30000, maxRetries = 2, retry = {},
-    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES, strict = false,
   } = options;
+  if (typeof strict !== 'boolean') {
+    throw new ValidationError('strict must be true or false', { code: 'invalid_argument' });
+  }
   let baseUrl = options.baseUrl ?? 'https://socdefenders.ai';
   if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) {
     throw new ValidationError('baseUrl must be a string', { code: 'invalid_base_url' });
@@ -460,7 +493,7 @@ export async function createClient(options = {}) {
     checkInt('timeoutMs', timeoutMs, 30000), checkInt('maxRetries', maxRetries, 2),
     ms(retry.initialBackoffMs, 'retry.initialBackoffMs', -1),
     ms(retry.maxBackoffMs, 'retry.maxBackoffMs', -1),
-    ms(retry.maxServerWaitMs, 'retry.maxServerWaitMs', -1)));
+    ms(retry.maxServerWaitMs, 'retry.maxServerWaitMs', -1), strict));
   if (created.error) throw errorFromObject(created.error);
   clientConfigs.set(created.client, { fetch: fetchImpl, credentials, browser: isBrowserPage, maxResponseBytes });
   return new Client(created.client);
@@ -468,8 +501,20 @@ export async function createClient(options = {}) {
 
 // ---- analytics (synchronous; the core must be loaded: await init() or createClient()) --------
 
+// A fleet fetched with onError 'collect' ({keys, usages, errors: [{key_id, error}]}): the keys
+// that failed are left out of the analytics input, so the helpers report the keys that answered.
+function answeredOnly(input) {
+  if (input === null || typeof input !== 'object' || !Array.isArray(input.keys) || !Array.isArray(input.errors)) {
+    return input;
+  }
+  const failed = new Set(input.errors.map((e) => e?.key_id));
+  const { errors, ...rest } = input; // eslint-disable-line no-unused-vars
+  return { ...rest, keys: input.keys.filter((k) => !failed.has(k?.id)) };
+}
+
 function helper(name, input) {
   const instance = requireCore();
+  input = answeredOnly(input);
   let text;
   try {
     text = JSON.stringify(input);

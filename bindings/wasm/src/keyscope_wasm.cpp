@@ -143,9 +143,10 @@ void settle_checked_body(int call, const Result<T>& result, Shape shape) {
 // Options arrive as separate scalars from JS (no JSON parsing of secrets on either side).
 std::string client_create(std::string base_url, std::string session_token, bool ambient,
                           double timeout_ms, int max_retries, double initial_backoff_ms,
-                          double max_backoff_ms, double max_server_wait_ms) {
+                          double max_backoff_ms, double max_server_wait_ms, bool strict) {
   const int id = g_next_client++;
   ClientOptions options;
+  options.strict = strict;
   options.base_url = std::move(base_url);
   options.session_token = std::move(session_token);
   options.ambient_credentials = ambient && options.session_token.empty();
@@ -181,6 +182,35 @@ std::string client_rate_limit(int client) {
   return encode_rate_limit_object(it->second->client.rate_limit());
 }
 
+// A JSON string literal (key ids are UUIDs, but nothing here assumes it).
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+std::string key_errors_json(const std::vector<KeyFetchError>& errors) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i) out += ",";
+    out += "{\"key_id\":" + json_string(errors[i].key_id) +
+           ",\"error\":" + encode_error_object(errors[i].error) + "}";
+  }
+  return out + "]";
+}
+
 std::string fleet_to_json(const Fleet& fleet) {
   std::string out = "{\"keys\":[";
   for (std::size_t i = 0; i < fleet.keys.size(); ++i) {
@@ -192,14 +222,31 @@ std::string fleet_to_json(const Fleet& fleet) {
     if (i) out += ",";
     out += encode_key_usage_object(fleet.usages[i]);
   }
-  out += "],\"window_days\":" + std::to_string(fleet.window_days) + "}";
+  out += "],\"window_days\":" + std::to_string(fleet.window_days) +
+         ",\"errors\":" + key_errors_json(fleet.errors) + "}";
   return out;
 }
 
+// The analytics input of a fleet fetched with FleetErrors::collect: the keys that failed are
+// left out, so usage_by_key reports only the keys that answered (as `keyscope report` does).
+std::string answered_fleet_json(const Fleet& fleet) {
+  if (fleet.errors.empty()) return fleet_to_json(fleet);
+  Fleet answered = fleet;
+  answered.keys.clear();
+  for (const auto& key : fleet.keys) {
+    bool failed = false;
+    for (const auto& e : fleet.errors) failed = failed || e.key_id == key.id;
+    if (!failed) answered.keys.push_back(key);
+  }
+  answered.errors.clear();
+  return fleet_to_json(answered);
+}
+
 // op: 0 list_keys, 1 get_key, 2 get_usage, 3 fetch_fleet, 4 usage_by_key.
-// timeout_ms / max_retries < 0: the client's defaults.
+// timeout_ms / max_retries < 0: the client's defaults. collect_errors (ops 3 and 4): the fleet
+// fetch collects per-key errors (FleetErrors::collect); op 4 then settles {"rows", "errors"}.
 void client_call(int client, int op, std::string key_id, int days, int concurrency,
-                 double timeout_ms, int max_retries, int call) {
+                 double timeout_ms, int max_retries, int call, bool collect_errors) {
   auto it = g_clients.find(client);
   if (it == g_clients.end()) {
     Error error = validation_error("the client was closed", "client_closed");
@@ -227,15 +274,16 @@ void client_call(int client, int op, std::string key_id, int days, int concurren
     case 4:
       return c.fetch_fleet_async(
           days, concurrency,
-          [call, op](Result<Fleet> r) {
+          [call, op, collect_errors](Result<Fleet> r) {
             if (!r.ok()) return settle_error(call, r);
-            std::string fleet = fleet_to_json(r.value());
-            if (op == 3) return settle(call, true, fleet);
-            auto rows = analytics::usage_by_key_json(fleet);
+            if (op == 3) return settle(call, true, fleet_to_json(r.value()));
+            auto rows = analytics::usage_by_key_json(answered_fleet_json(r.value()));
             if (!rows.ok()) return settle_error(call, rows);
-            settle(call, true, rows.value());
+            if (!collect_errors) return settle(call, true, rows.value());
+            settle(call, true, "{\"rows\":" + rows.value() + ",\"errors\":" +
+                                   key_errors_json(r.value().errors) + "}");
           },
-          options);
+          options, {}, collect_errors ? FleetErrors::collect : FleetErrors::cancel_on_first);
     default: {
       Error error = validation_error("unknown operation", "invalid_argument");
       return settle(call, false, encode_error_object(error));

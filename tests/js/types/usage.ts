@@ -13,6 +13,7 @@ import type {
   EndpointShare, Finding, FindingKind, ChargebackRow, IntegrityCheck, Client, ErrorFields,
   LogFields, LogReaderOptions, LogProgress, LogReadOptions, LogSource, SummarizeLogsOptions, ReconcileInput,
   ClientReconcileOptions, LogSummary, BadLines, Reconciliation, ReconcileFinding, KeyReconciliation,
+  KeyFetchError, UsageRows,
 } from 'keyscope';
 
 const str = (s: string): string => s;
@@ -88,6 +89,11 @@ const fleet: Fleet = await client.fetchFleet(fleetOptions);
 fleet.keys.forEach(useKey);
 num(fleet.window_days);
 const usages: KeyUsage[] = fleet.usages;
+const partial: Fleet = await client.fetchFleet({ days: 7, onError: 'collect' });
+partial.errors.forEach((e: KeyFetchError) => { str(e.key_id); const err: KeyscopeError = e.error; void err; });
+// @ts-expect-error: onError is 'raise' or 'collect'
+await client.fetchFleet({ onError: 'ignore' });
+await createClient({ strict: true });
 
 function useRow(r: UsageRow): void {
   str(r.key_id); str(r.name); str(r.prefix);
@@ -100,6 +106,10 @@ function useRow(r: UsageRow): void {
 const rows: UsageRow[] = await client.usageByKey({ days: 30, concurrency: 4 });
 rows.forEach(useRow);
 await client.usageByKey();
+const collected: UsageRows = await client.usageByKey({ onError: 'collect' });
+collected.forEach(useRow);
+collected.errors.forEach((e: KeyFetchError) => str(e.key_id));
+usageByKey(partial).forEach(useRow);
 
 const rl: RateLimit | null = client.rateLimit;
 if (rl) { nnum(rl.limit); nnum(rl.remaining); nnum(rl.reset); nnum(rl.retry_after); }
