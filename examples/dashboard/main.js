@@ -50,11 +50,19 @@ function showError(error) {
 
 function renderKeys() {
   const byId = new Map(state.rows.map((r) => [r.key_id, r]));
+  // Keys whose usage failed (fetchFleet onError 'collect'): listed, marked with their error.
+  const failed = new Map(state.fleet.errors.map((e) => [e.key_id, e.error]));
   const tbody = $('#keys tbody');
   tbody.replaceChildren(...state.fleet.keys.map((key) => {
     const row = byId.get(key.id);
+    const error = failed.get(key.id);
     const status = key.revoked_at ? 'revoked' : key.expires_at && key.expires_at < now ? 'expired' : 'active';
-    const tr = el('tr', { 'data-key-id': key.id, class: status === 'revoked' ? 'revoked' : '' },
+    const statusCell = error
+      ? el('td', {}, el('span', { class: 'badge failed', title: error.message }, `failed: ${error.name}`))
+      : el('td', {}, status);
+    const attrs = { 'data-key-id': key.id, class: error ? 'failed' : status === 'revoked' ? 'revoked' : '' };
+    if (error) attrs['data-error'] = error.name;
+    const tr = el('tr', attrs,
       el('td', { class: 'name' }, key.name),
       el('td', {}, el('code', {}, key.key_prefix)),
       el('td', {}, row?.environment ?? '—'),
@@ -62,8 +70,8 @@ function renderKeys() {
       el('td', { class: 'num' }, row ? fmtInt.format(row.request_count) : '—'),
       el('td', { class: 'num' }, row ? fmtPct.format(row.error_rate) : '—'),
       el('td', {}, row?.last_activity ?? key.last_used_at ?? 'never'),
-      el('td', {}, status));
-    if (!key.revoked_at) tr.addEventListener('click', () => selectKey(key.id));
+      statusCell);
+    if (!key.revoked_at && !error) tr.addEventListener('click', () => selectKey(key.id));
     return tr;
   }));
   const select = $('#chart-key');
@@ -101,7 +109,8 @@ function selectKey(keyId) {
 }
 
 function renderAnomalies() {
-  const findings = detectAnomalies({ keys: state.fleet.keys, usages: state.fleet.usages, now });
+  // The helpers leave the keys listed in `errors` out: no false "never used" for a failed key.
+  const findings = detectAnomalies({ ...state.fleet, now });
   $('#anomaly-count').textContent = `(${findings.length})`;
   $('#anomalies').replaceChildren(...findings.map((f) => el('li',
     { 'data-kind': f.kind, 'data-severity': f.severity, 'data-key-id': f.key_id },
@@ -229,7 +238,8 @@ async function load() {
   const days = Number($('#days').value);
   setStatus('Loading…', 'loading');
   const started = performance.now();
-  state.fleet = await state.client.fetchFleet({ days, concurrency: 8 });
+  // One key that fails does not blank the page: the others render, the failure is marked.
+  state.fleet = await state.client.fetchFleet({ days, concurrency: 8, onError: 'collect' });
   state.rows = usageByKey(state.fleet);
   renderKeys();
   renderAnomalies();
@@ -237,7 +247,8 @@ async function load() {
   if (state.rows.length) selectKey(state.selected && state.rows.some((r) => r.key_id === state.selected)
     ? state.selected : state.rows[0].key_id);
   const ms = Math.round(performance.now() - started);
-  setStatus(`${state.fleet.keys.length} keys · ${days} days · loaded in ${ms} ms`, 'ready');
+  const failedNote = state.fleet.errors.length ? ` · ${state.fleet.errors.length} failed` : '';
+  setStatus(`${state.fleet.keys.length} keys${failedNote} · ${days} days · loaded in ${ms} ms`, 'ready');
   document.body.dataset.ready = 'true';
 }
 

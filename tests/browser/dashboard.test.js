@@ -211,6 +211,46 @@ describe('dashboard', () => {
     await context.close();
   });
 
+  test("one key's usage fails (404): the other keys render and the failed one is marked with its error", async () => {
+    const listed = await fetch(`${sb.url}/api/v1/keys`, { headers: { cookie: `sb-access-token=${sb.token}` } })
+      .then((r) => r.json());
+    const victim = listed.data.find((k) => k.name.startsWith('Partner feed'));
+    await sb.fault({ path_contains: `${victim.id}/usage`, mode: 'status', status: 404, times: 0 });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+    try {
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e));
+      await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}` +
+        `&next=${encodeURIComponent(`/?now=${NOW}`)}`);
+      await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+      assert.equal(await page.getAttribute('body', 'data-ready'), 'true',
+        `dashboard failed: ${await page.textContent('#error')}`);
+      assert.equal(await page.isVisible('#error'), false, 'no page-wide error');
+
+      const rows = await page.$$eval('#keys tbody tr', (trs) => trs.map((tr) => ({
+        id: tr.dataset.keyId, failed: tr.classList.contains('failed'), error: tr.dataset.error ?? null,
+        requests: tr.children[4].textContent, status: tr.lastElementChild.textContent })));
+      assert.equal(rows.length, 13, 'every key is listed');
+      const failedRows = rows.filter((r) => r.failed);
+      assert.deepEqual(failedRows.map((r) => [r.id, r.error]), [[victim.id, 'NotFoundError']]);
+      assert.match(failedRows[0].status, /failed: NotFoundError/);
+      assert.ok(await page.isVisible(`#keys tbody tr[data-key-id="${victim.id}"] .badge.failed`), 'a visible badge');
+      const answered = rows.filter((r) => !r.failed && r.requests !== '—');
+      assert.equal(answered.length, 11, 'the 11 other active keys have their numbers');
+      const options = await page.$$eval('#chart-key option', (os) => os.map((o) => o.value));
+      assert.equal(options.length, 11);
+      assert.ok(!options.includes(victim.id));
+      assert.match(await page.textContent('#status'), /1 failed/);
+      const anomalyKeys = await page.$$eval('#anomalies li', (lis) => lis.map((li) => li.dataset.keyId));
+      assert.ok(!anomalyKeys.includes(victim.id), 'no finding for the key that failed');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await sb.clearFaults();
+    }
+  });
+
   test('reconcile with my logs: a sandbox-emitted egress log set on the file input finds planted.json (screenshot saved)', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'keyscope-egress-'));
     try {
