@@ -16,9 +16,9 @@
 # Exit status: 0 with no finding, 1 when a target found something, 2 on a build error.
 #
 # Env: KEYSCOPE_FUZZ_TARGETS="codec log_reader" (a subset), KEYSCOPE_JOBS (build jobs, 2),
-# KEYSCOPE_FUZZ_ARGS (extra libFuzzer flags), KEYSCOPE_FUZZ_KNOWN_BUGS=serialize_utf8 (tolerate
-# the one known, reported core bug in log_reader so a long run can look past it; see
-# tests/fuzz/README.md). Builds run under flock /tmp/keyscope-heavy.lock.
+# KEYSCOPE_FUZZ_ARGS (extra libFuzzer flags), KEYSCOPE_FUZZ_PARALLEL=1 (all targets at once),
+# KEYSCOPE_FUZZ_NO_BUILD=1 (use the binaries already in build/fuzz), KEYSCOPE_FUZZ_KNOWN_BUGS=log_lines_count (look past
+# the one open, reported core bug in analytics_json; see tests/fuzz/README.md, "Findings"). Builds run under flock /tmp/keyscope-heavy.lock.
 # Reproduce a finding: build/fuzz/tests/fuzz/keyscope_<name>_fuzzer build/fuzz/artifacts/<file>
 # Minimise it: ... -minimize_crash=1 -runs=100000 build/fuzz/artifacts/<file>
 set -euo pipefail
@@ -41,9 +41,11 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DKEYSCOPE_SANITIZE=ON -DKEYSCOPE_BUILD_FUZZERS=ON -DKEYSCOPE_BUILD_CLI=OFF \
     -DKEYSCOPE_BUILD_SANDBOX=OFF >/dev/null || exit 2
 fi
-echo "==> building ${targets[*]}" >&2
-flock "$lock" cmake --build "$build" -j"${KEYSCOPE_JOBS:-2}" \
-  --target $(printf 'keyscope_%s_fuzzer ' "${targets[@]}") >/dev/null || exit 2
+if [ "${KEYSCOPE_FUZZ_NO_BUILD:-0}" != 1 ]; then
+  echo "==> building ${targets[*]}" >&2
+  flock "$lock" cmake --build "$build" -j"${KEYSCOPE_JOBS:-2}" \
+    --target $(printf 'keyscope_%s_fuzzer ' "${targets[@]}") >/dev/null || exit 2
+fi
 
 max_len() {
   case "$1" in codec) echo 65536 ;; analytics_json) echo 32768 ;; *) echo 16384 ;; esac
@@ -52,10 +54,8 @@ max_len() {
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p "$build/artifacts" "$build/logs"
-status=0
-rows=()
-start_all=$(date +%s)
-for target in "${targets[@]}"; do
+run_target() {  # TARGET: fuzz it, write its table row to $build/logs/TARGET.row, return 1 on a finding
+  local target=$1 seeds work log start rc wall execs rate last cov ft corp finding
   seeds="$root/tests/fuzz/corpus/$target"
   work="$build/corpus/$target"
   mkdir -p "$work"
@@ -79,7 +79,6 @@ for target in "${targets[@]}"; do
   corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9A-Za-z]*\).*/\1/p' <<<"$last")
   finding=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | head -n1)
   if [ "$rc" -ne 0 ] || [ -n "$finding" ]; then
-    status=1
     finding=${finding:-"exit $rc, see $log"}
     grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|    #[0-9]+ )' "$log" | head -n 25 >&2 || true
   else
@@ -87,10 +86,22 @@ for target in "${targets[@]}"; do
   fi
   printf '%s: executions %s, exec/s %s, cov %s, ft %s, corpus %s, wall %s s, findings %s\n' \
     "$target" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$wall" "$finding"
-  rows+=("$(printf '%-15s %12s %8s %6s %7s %7s  %s' "$target" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$wall" "$finding")")
-done
+  printf '%-15s %12s %8s %6s %7s %7s  %s\n' "$target" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" \
+    "$wall" "$finding" >"$build/logs/$target.row"
+  [ "$finding" = 0 ]
+}
+
+status=0
+start_all=$(date +%s)
+if [ "${KEYSCOPE_FUZZ_PARALLEL:-0}" = 1 ]; then  # all targets at once (a campaign on idle cores)
+  pids=()
+  for target in "${targets[@]}"; do run_target "$target" & pids+=($!); done
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+else
+  for target in "${targets[@]}"; do run_target "$target" || status=1; done
+fi
 echo
 printf '%-15s %12s %8s %6s %7s %7s  %s\n' target executions exec/s cov ft wall_s findings
-printf '%s\n' "${rows[@]}"
-echo "total wall $(( $(date +%s) - start_all )) s; command:${KEYSCOPE_FUZZ_KNOWN_BUGS:+ KEYSCOPE_FUZZ_KNOWN_BUGS=$KEYSCOPE_FUZZ_KNOWN_BUGS}${KEYSCOPE_FUZZ_TARGETS:+ KEYSCOPE_FUZZ_TARGETS=\"${targets[*]}\"} scripts/fuzz.sh $seconds"
+for target in "${targets[@]}"; do cat "$build/logs/$target.row"; done
+echo "total wall $(( $(date +%s) - start_all )) s; command:${KEYSCOPE_FUZZ_PARALLEL:+ KEYSCOPE_FUZZ_PARALLEL=1}${KEYSCOPE_FUZZ_KNOWN_BUGS:+ KEYSCOPE_FUZZ_KNOWN_BUGS=$KEYSCOPE_FUZZ_KNOWN_BUGS}${KEYSCOPE_FUZZ_TARGETS:+ KEYSCOPE_FUZZ_TARGETS=\"${targets[*]}\"} scripts/fuzz.sh $seconds"
 exit "$status"
