@@ -17,8 +17,8 @@
 #
 # Env: KEYSCOPE_FUZZ_TARGETS="codec log_reader" (a subset), KEYSCOPE_JOBS (build jobs, 2),
 # KEYSCOPE_FUZZ_ARGS (extra libFuzzer flags), KEYSCOPE_FUZZ_PARALLEL=1 (all targets at once),
-# KEYSCOPE_FUZZ_NO_BUILD=1 (use the binaries already in build/fuzz), KEYSCOPE_FUZZ_KNOWN_BUGS=log_lines_count (look past
-# the one open, reported core bug in analytics_json; see tests/fuzz/README.md, "Findings"). Builds run under flock /tmp/keyscope-heavy.lock.
+# KEYSCOPE_FUZZ_NO_BUILD=1 (use the binaries already in build/fuzz). Builds run under flock
+# /tmp/keyscope-heavy.lock.
 # Reproduce a finding: build/fuzz/tests/fuzz/keyscope_<name>_fuzzer build/fuzz/artifacts/<file>
 # Minimise it: ... -minimize_crash=1 -runs=100000 build/fuzz/artifacts/<file>
 set -euo pipefail
@@ -103,5 +103,5 @@ fi
 echo
 printf '%-15s %12s %8s %6s %7s %7s  %s\n' target executions exec/s cov ft wall_s findings
 for target in "${targets[@]}"; do cat "$build/logs/$target.row"; done
-echo "total wall $(( $(date +%s) - start_all )) s; command:${KEYSCOPE_FUZZ_PARALLEL:+ KEYSCOPE_FUZZ_PARALLEL=1}${KEYSCOPE_FUZZ_KNOWN_BUGS:+ KEYSCOPE_FUZZ_KNOWN_BUGS=$KEYSCOPE_FUZZ_KNOWN_BUGS}${KEYSCOPE_FUZZ_TARGETS:+ KEYSCOPE_FUZZ_TARGETS=\"${targets[*]}\"} scripts/fuzz.sh $seconds"
+echo "total wall $(( $(date +%s) - start_all )) s; command:${KEYSCOPE_FUZZ_PARALLEL:+ KEYSCOPE_FUZZ_PARALLEL=1}${KEYSCOPE_FUZZ_TARGETS:+ KEYSCOPE_FUZZ_TARGETS=\"${targets[*]}\"} scripts/fuzz.sh $seconds"
 exit "$status"

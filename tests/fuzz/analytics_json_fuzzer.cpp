@@ -4,8 +4,6 @@
 // promises "never throws") — and a success must be JSON text.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <string_view>
 
 #include "keyscope/analytics_json.hpp"
@@ -19,29 +17,12 @@ constexpr std::string_view kHelpers[] = {
     "ddsketch",     "environment_of",   "summarize_logs", "reconcile_logs", "no_such_helper"};
 constexpr std::size_t kHelperCount = sizeof kHelpers / sizeof kHelpers[0];
 
-// A known core bug, reported (tests/fuzz/corpus/analytics_json/crash-timeout-log-lines-count):
-// summarize_logs / reconcile_logs repeat a `log_lines` entry `count` times with no bound, so
-// [[999999999999, "x"]] runs for days. By default the target reports it as a timeout (fuzz.sh
-// and CI fail until it is fixed). KEYSCOPE_FUZZ_KNOWN_BUGS=log_lines_count skips those two
-// helpers' inputs that mention log_lines, so a long run can look past it; delete once fixed.
-bool skip_log_lines() {
-  static const bool skip = [] {
-    const char* known = std::getenv("KEYSCOPE_FUZZ_KNOWN_BUGS");
-    return known != nullptr && std::strstr(known, "log_lines_count") != nullptr;
-  }();
-  return skip;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view helper = kHelpers[data[0] % kHelperCount];
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (skip_log_lines() && (helper == "summarize_logs" || helper == "reconcile_logs") &&
-      input.find("log_lines") != std::string_view::npos) {
-    return 0;
-  }
   try {
     const auto result = keyscope::analytics::run_helper_json(helper, input);
     if (result.ok()) {

@@ -165,7 +165,8 @@ bool has_discrepancy(const Reconciliation& reconciliation);
 // ---------------------------------------------------------------------------------------------
 // JSON entry points (the bindings and tests/vectors/reconcile_logs.json), also reachable through
 // analytics::run_helper_json as "summarize_logs" and "reconcile_logs". Input:
-//   {"log": "<text>"} or {"log_lines": [[count, "line"], ...]},
+//   {"log": "<text>"} or {"log_lines": [[count, "line"], ...]} (expanding to 1 MiB at most: the
+//   runs are for vectors and tests),
 //   "reader": {"format": "jsonl|csv|nginx", "nginx_format": "...", "latency_unit": "s|ms|us",
 //              "fields": {"time": "...", "key": "...", ...}},               (optional)
 //   "keys": [APIKeyInfo...] (optional), "window_days": 30, "end_date": "2026-05-17",

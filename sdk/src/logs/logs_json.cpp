@@ -93,10 +93,22 @@ Result<Parsed> summarize(const json& input) {
   if (log != input.end() && log->is_string()) {
     reader.feed(log->get_ref<const std::string&>());
   } else if (lines != input.end() && lines->is_array()) {
+    // The runs expand to at most kMaxExpandedBytes: [[1e15, "x"]] is a bad argument, not an hour
+    // of work.
+    constexpr std::int64_t kMaxExpandedBytes = std::int64_t{1} << 20;
+    std::int64_t expanded = 0;
     for (const auto& entry : *lines) {
-      if (!entry.is_array() || entry.size() != 2 || !entry[0].is_number_integer() || !entry[1].is_string()) {
-        return validation_error("log_lines entries must be [count, \"line\"]");
+      if (!entry.is_array() || entry.size() != 2 || !entry[0].is_number_integer() || !entry[1].is_string() ||
+          entry[0].get<std::int64_t>() < 0) {
+        return validation_error("log_lines entries must be [count, \"line\"] with a count of 0 or more");
       }
+      const auto bytes = static_cast<std::int64_t>(entry[1].get_ref<const std::string&>().size()) + 1;
+      if (entry[0].get<std::int64_t>() > (kMaxExpandedBytes - expanded) / bytes) {
+        return validation_error("log_lines expand to more than 1 MiB: pass the log itself");
+      }
+      expanded += entry[0].get<std::int64_t>() * bytes;
+    }
+    for (const auto& entry : *lines) {
       const std::string line = entry[1].get<std::string>() + "\n";
       for (std::int64_t i = 0; i < entry[0].get<std::int64_t>(); ++i) reader.feed(line);
     }

@@ -67,6 +67,18 @@ TEST(UsageAggregateMerge, InvalidUtf8InKeysAndPathsBecomesReplacementCharacters)
   EXPECT_EQ(restored->summary({}, 7, kEndDay).usages, direct.usages);
 }
 
+// Found by the analytics_json fuzzer (tests/fuzz/corpus/analytics_json/crash-timeout-log-lines-count):
+// a log_lines run repeated a line 10^12 times.
+TEST(LogsJson, LogLinesThatExpandPastOneMebibyteAreRefusedAtOnce) {
+  auto huge = summarize_logs_json(R"({"log_lines":[[999999999999,"x"]],"end_date":"2026-05-17"})");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.error().kind, ErrorKind::validation);
+  auto negative = summarize_logs_json(R"({"log_lines":[[-1,"x"]],"end_date":"2026-05-17"})");
+  ASSERT_FALSE(negative.ok());
+  EXPECT_EQ(negative.error().kind, ErrorKind::validation);
+  EXPECT_TRUE(summarize_logs_json(R"({"log_lines":[[1000,"x"]],"end_date":"2026-05-17"})").ok());
+}
+
 TEST(UsageAggregateMerge, NotAnAggregateIsADecodeError) {
   auto bad = UsageAggregate::deserialize(R"({"keys":{}})");
   ASSERT_FALSE(bad.ok());
