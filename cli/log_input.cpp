@@ -35,21 +35,15 @@ lg::ReaderOptions log_reader_options(const ParsedArgs& args) {
       if (eq == std::string::npos || eq + 1 == spec.size()) {
         throw UsageError("--field needs NAME=SOURCE (e.g. --field time=ts), got '" + sanitize(spec) + "'");
       }
-      const std::string source = spec.substr(eq + 1);
-      if (name == "time") options.fields.time = source;
-      else if (name == "key") options.fields.key = source;
-      else if (name == "path") options.fields.path = source;
-      else if (name == "status") options.fields.status = source;
-      else if (name == "latency") options.fields.latency = source;
-      else throw UsageError("--field NAME must be time, key, path, status or latency, got '" + sanitize(name) + "'");
+      std::string* source = lg::field_source(options.fields, name);
+      if (!source) throw UsageError("--field NAME must be time, key, path, status or latency, got '" + sanitize(name) + "'");
+      *source = spec.substr(eq + 1);
     }
   }
   if (auto it = args.options.find("--latency-unit"); it != args.options.end()) {
-    const std::string& unit = it->second;
-    if (unit == "s") options.latency_unit = lg::LatencyUnit::seconds;
-    else if (unit == "ms") options.latency_unit = lg::LatencyUnit::milliseconds;
-    else if (unit == "us") options.latency_unit = lg::LatencyUnit::microseconds;
-    else throw UsageError("--latency-unit must be s, ms or us, got '" + sanitize(unit) + "'");
+    const auto unit = lg::parse_latency_unit(it->second);
+    if (!unit) throw UsageError("--latency-unit must be s, ms or us, got '" + sanitize(it->second) + "'");
+    options.latency_unit = *unit;
   }
   if (auto error = lg::validate(options)) throw UsageError(error->message);
   return options;

@@ -34,6 +34,10 @@ struct FieldMap {
 };
 
 enum class LatencyUnit { automatic, seconds, milliseconds, microseconds };
+// "s" | "ms" | "us"; nothing for anything else.
+std::optional<LatencyUnit> parse_latency_unit(std::string_view name);
+// The member of `fields` named "time", "key", "path", "status" or "latency"; null for others.
+std::string* field_source(FieldMap& fields, std::string_view name);
 
 struct ReaderOptions {
   Format format = Format::jsonl;

@@ -61,7 +61,7 @@ class CsvParser final : public LineParser {
     return true;
   }
 
-  FieldMap resolved() const override { return resolved_; }
+  const FieldMap& resolved() const override { return resolved_; }
 
  private:
   void resolve() {

@@ -37,7 +37,7 @@ class JsonlParser final : public LineParser {
     return true;
   }
 
-  FieldMap resolved() const override { return resolved_; }
+  const FieldMap& resolved() const override { return resolved_; }
 
  private:
   static std::string detect(const TapeValue& root, Field field) {

@@ -1,4 +1,5 @@
-// What a log's key field may hold, reduced to what keyscope keeps: a key id or a key prefix.
+// What a log's key field may hold, reduced to what keyscope keeps: a key id or a key prefix;
+// and the names of the reader's options (formats, latency units, fields).
 #include <cctype>
 
 #include "keyscope/logs.hpp"
@@ -50,6 +51,22 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "csv") return Format::csv;
   if (name == "nginx") return Format::nginx;
   return std::nullopt;
+}
+
+std::optional<LatencyUnit> parse_latency_unit(std::string_view name) {
+  if (name == "s") return LatencyUnit::seconds;
+  if (name == "ms") return LatencyUnit::milliseconds;
+  if (name == "us") return LatencyUnit::microseconds;
+  return std::nullopt;
+}
+
+std::string* field_source(FieldMap& fields, std::string_view name) {
+  if (name == "time") return &fields.time;
+  if (name == "key") return &fields.key;
+  if (name == "path") return &fields.path;
+  if (name == "status") return &fields.status;
+  if (name == "latency") return &fields.latency;
+  return nullptr;
 }
 
 const char* to_string(Format format) noexcept {

@@ -45,7 +45,7 @@ class LineParser {
   // nginx format): an "unparseable" line. A header line of CSV is consumed and returns false
   // with `header` set.
   virtual bool parse(std::string_view line, LineFields& out, bool& header) = 0;
-  virtual FieldMap resolved() const = 0;
+  virtual const FieldMap& resolved() const = 0;  // read on every line with a latency: no copy
 };
 
 std::unique_ptr<LineParser> make_jsonl_parser(const FieldMap& fields);

@@ -119,13 +119,11 @@ struct LogReader::Impl {
       return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data()) : std::string_view::npos;
     }
     for (std::size_t i = from; i < chunk.size(); ++i) {
-      if (chunk[i] == '"') pending_in_quotes = !pending_in_quotes;
-      else if (chunk[i] == '\n') {
-        ++line_number;
-        if (!pending_in_quotes) {
-          --line_number;  // counted below, with the record
-          return i;
-        }
+      if (chunk[i] == '"') {
+        pending_in_quotes = !pending_in_quotes;
+      } else if (chunk[i] == '\n') {
+        if (!pending_in_quotes) return i;  // feed() counts the record's last line
+        ++line_number;                     // a line break inside a quoted cell
       }
     }
     return std::string_view::npos;

@@ -31,18 +31,17 @@ std::optional<Error> read_reader_options(const json& input, ReaderOptions& optio
   options.format = *parsed;
   if (auto e = text_member(*it, "nginx_format", options.nginx_format)) return e;
   if (auto e = text_member(*it, "latency_unit", unit)) return e;
-  if (unit == "s") options.latency_unit = LatencyUnit::seconds;
-  else if (unit == "ms") options.latency_unit = LatencyUnit::milliseconds;
-  else if (unit == "us") options.latency_unit = LatencyUnit::microseconds;
-  else if (!unit.empty()) return validation_error("reader.latency_unit must be s, ms or us");
+  if (!unit.empty()) {
+    const auto parsed_unit = parse_latency_unit(unit);
+    if (!parsed_unit) return validation_error("reader.latency_unit must be s, ms or us");
+    options.latency_unit = *parsed_unit;
+  }
   const auto fields = it->find("fields");
   if (fields != it->end() && !fields->is_null()) {
     if (!fields->is_object()) return validation_error("reader.fields must be an object");
     for (const auto& [name, source] : fields->items()) {
       if (!source.is_string()) return validation_error("reader.fields." + name + " must be a string");
-      std::string* slot = name == "time" ? &options.fields.time : name == "key" ? &options.fields.key
-                        : name == "path" ? &options.fields.path : name == "status" ? &options.fields.status
-                        : name == "latency" ? &options.fields.latency : nullptr;
+      std::string* slot = field_source(options.fields, name);
       if (!slot) return validation_error("reader.fields: unknown field " + name + " (time, key, path, status, latency)");
       *slot = source.get<std::string>();
     }

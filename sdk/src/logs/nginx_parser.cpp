@@ -90,7 +90,7 @@ class NginxParser final : public LineParser {
     return pos == line.size();
   }
 
-  FieldMap resolved() const override { return resolved_; }
+  const FieldMap& resolved() const override { return resolved_; }
 
  private:
   void store(int token, std::string_view value, LineFields& out) const {
