@@ -38,6 +38,7 @@ struct KeyState {
   std::int64_t latency_count = 0;
 
   void add_latency(double ms);
+  void count_path(const std::string& path, std::int64_t count);  // capped at kMaxPathsPerKey
   void merge(const KeyState& other);
 };
 

@@ -20,6 +20,13 @@ void KeyState::add_latency(double ms) {
   }
 }
 
+void KeyState::count_path(const std::string& path, std::int64_t count) {
+  auto it = paths.find(path);
+  if (it != paths.end()) it->second += count;
+  else if (paths.size() < kMaxPathsPerKey) paths.emplace(path, count);
+  else paths[kOtherPaths] += count;
+}
+
 void KeyState::merge(const KeyState& other) {
   total += other.total;
   for (const auto& [status, count] : other.by_status) by_status[status] += count;
@@ -27,12 +34,7 @@ void KeyState::merge(const KeyState& other) {
     days[day].requests += counts.requests;
     days[day].errors += counts.errors;
   }
-  for (const auto& [path, count] : other.paths) {
-    auto it = paths.find(path);
-    if (it != paths.end()) it->second += count;
-    else if (paths.size() < kMaxPathsPerKey) paths.emplace(path, count);
-    else paths[kOtherPaths] += count;
-  }
+  for (const auto& [path, count] : other.paths) count_path(path, count);
   for (const auto& [minute, count] : other.minutes) minutes[minute] += count;
   for (const auto& [hour, count] : other.hours_429) hours_429[hour] += count;
   // Exact while the union is small enough, a sketch of everything otherwise: the same outcome
@@ -71,12 +73,7 @@ void UsageAggregate::add(const Record& record) {
   if (record.status >= 400) ++counts.errors;
   ++key.minutes[minute];
   if (record.status == 429) ++key.hours_429[minute >= 0 ? minute / 60 : (minute - 59) / 60];
-  if (!record.path.empty()) {
-    auto it = key.paths.find(record.path);
-    if (it != key.paths.end()) ++it->second;
-    else if (key.paths.size() < kMaxPathsPerKey) key.paths.emplace(record.path, 1);
-    else ++key.paths[kOtherPaths];
-  }
+  if (!record.path.empty()) key.count_path(record.path, 1);
   if (record.latency_ms) key.add_latency(*record.latency_ms);
 }
 
