@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <tuple>
 
+#include "analytics/fleet_join.hpp"
 #include "keyscope/analytics.hpp"
 #include "keyscope/logs.hpp"
 #include "keyscope/time.hpp"
@@ -74,9 +76,7 @@ Result<Reconciliation> reconcile(const std::vector<APIKeyInfo>& keys, const std:
                                  const std::vector<KeyUsage>& log_usages, const ReconcileOptions& options) {
   if (auto error = validate(options)) return std::move(*error);
   const std::int64_t first_day = options.end_day - options.window_days + 1;
-  std::map<std::string, const KeyUsage*> api_by_id, logs_by_id;
-  for (const auto& usage : api_usages) api_by_id.emplace(usage.key_id, &usage);
-  for (const auto& usage : log_usages) logs_by_id.emplace(usage.key_id, &usage);
+  const analytics::detail::UsageIndex api_by_id(api_usages), logs_by_id(log_usages);
 
   Reconciliation out;
   out.window_days = options.window_days;
@@ -88,10 +88,10 @@ Result<Reconciliation> reconcile(const std::vector<APIKeyInfo>& keys, const std:
   };
 
   for (const auto& key : keys) {
-    const auto api_it = api_by_id.find(key.id);
-    const auto log_it = logs_by_id.find(key.id);
-    const Series api = api_it != api_by_id.end() ? series_of(*api_it->second, first_day, options.end_day) : Series{};
-    const Series logs = log_it != logs_by_id.end() ? series_of(*log_it->second, first_day, options.end_day) : Series{};
+    const KeyUsage* api_usage = api_by_id.find(key.id);
+    const KeyUsage* log_usage = logs_by_id.find(key.id);
+    const Series api = api_usage ? series_of(*api_usage, first_day, options.end_day) : Series{};
+    const Series logs = log_usage ? series_of(*log_usage, first_day, options.end_day) : Series{};
     const std::int64_t api_total = total(api), log_total = total(logs);
     out.api_requests += api_total;
     out.log_requests += log_total;
@@ -159,8 +159,8 @@ Result<Reconciliation> reconcile(const std::vector<APIKeyInfo>& keys, const std:
     out.keys.push_back(std::move(summary));
   }
 
-  std::map<std::string, bool> known;
-  for (const auto& key : keys) known[key.id] = true;
+  std::set<std::string> known;
+  for (const auto& key : keys) known.insert(key.id);
   for (const auto& usage : log_usages) {
     if (known.count(usage.key_id)) continue;
     const Series logs = series_of(usage, first_day, options.end_day);
