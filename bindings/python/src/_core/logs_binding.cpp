@@ -44,22 +44,20 @@ lg::ReaderOptions reader_options(const std::string& format, const std::string& n
       }
       const std::string source = item.second.cast<std::string>();
       if (source.empty()) invalid("fields['" + keyscope::redact(name) + "'] must not be empty", "invalid_field");
-      if (name == "time") options.fields.time = source;
-      else if (name == "key") options.fields.key = source;
-      else if (name == "path") options.fields.path = source;
-      else if (name == "status") options.fields.status = source;
-      else if (name == "latency") options.fields.latency = source;
-      else invalid("fields: a name must be time, key, path, status or latency, got '" + keyscope::redact(name) + "'",
-                   "invalid_field");
+      std::string* slot = lg::field_source(options.fields, name);
+      if (!slot) {
+        invalid("fields: a name must be time, key, path, status or latency, got '" + keyscope::redact(name) + "'",
+                "invalid_field");
+      }
+      *slot = source;
     }
   }
   if (latency_unit) {
     const std::string& unit = *latency_unit;
-    if (unit == "s") options.latency_unit = lg::LatencyUnit::seconds;
-    else if (unit == "ms") options.latency_unit = lg::LatencyUnit::milliseconds;
-    else if (unit == "us") options.latency_unit = lg::LatencyUnit::microseconds;
-    else if (unit == "auto") options.latency_unit = lg::LatencyUnit::automatic;
-    else invalid("latency_unit must be 's', 'ms', 'us' or 'auto', got '" + keyscope::redact(unit) + "'", "invalid_latency_unit");
+    const auto parsed = unit == "auto" ? std::optional<lg::LatencyUnit>(lg::LatencyUnit::automatic)
+                                       : lg::parse_latency_unit(unit);
+    if (!parsed) invalid("latency_unit must be 's', 'ms', 'us' or 'auto', got '" + keyscope::redact(unit) + "'", "invalid_latency_unit");
+    options.latency_unit = *parsed;
   }
   options.window_start_unix = window_start;
   options.window_end_unix = window_end;
