@@ -59,28 +59,6 @@ std::chrono::milliseconds parse_timeout(const std::string& text) {
   return std::chrono::milliseconds(ms < 1 ? 1 : ms);
 }
 
-// "Sun, 17 May 2026 12:00:00 GMT" (RFC 9110 IMF-fixdate) -> unix seconds.
-std::optional<std::int64_t> parse_http_date(const std::string& text) {
-  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
-  char month[4] = {0};
-  const auto comma = text.find(", ");
-  if (comma == std::string::npos) return std::nullopt;
-  if (std::sscanf(text.c_str() + comma + 2, "%2d %3s %4d %2d:%2d:%2d", &day, month, &year, &hh, &mm,
-                  &ss) != 6) {
-    return std::nullopt;
-  }
-  int m = 0;
-  for (int i = 0; i < 12; ++i) {
-    if (std::strcmp(month, months[i]) == 0) m = i + 1;
-  }
-  if (m == 0) return std::nullopt;
-  char iso[32];
-  std::snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, m, day, hh, mm, ss);
-  return keyscope::parse_iso8601(iso);
-}
-
 }  // namespace
 
 std::optional<keyscope::Error> build_context(Context& ctx, const GlobalOptions& global) {
@@ -140,7 +118,7 @@ std::int64_t reference_now(const std::optional<std::string>& now_option,
     return *parsed;
   }
   if (const auto date = raw.headers.get("Date")) {
-    if (const auto parsed = parse_http_date(*date)) return *parsed;
+    if (const auto parsed = keyscope::parse_http_date(*date)) return *parsed;
   }
   return static_cast<std::int64_t>(std::time(nullptr));
 }

@@ -35,23 +35,6 @@ std::optional<double> parse_seconds(std::string_view text) {
   return value;
 }
 
-// IMF-fixdate, the only HTTP-date form servers may send: "Sun, 06 Nov 1994 08:49:37 GMT".
-std::optional<std::int64_t> parse_http_date(std::string_view text) {
-  text = trim(text);
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (text.size() != 29 || text.substr(25) != " GMT") return std::nullopt;
-  int month = 0;
-  for (int i = 0; i < 12; ++i) {
-    if (text.substr(8, 3) == kMonths[i]) month = i + 1;
-  }
-  if (month == 0) return std::nullopt;
-  std::string iso = std::string(text.substr(12, 4)) + "-" + (month < 10 ? "0" : "") +
-                    std::to_string(month) + "-" + std::string(text.substr(5, 2)) + "T" +
-                    std::string(text.substr(17, 8)) + "Z";
-  return parse_iso8601(iso);
-}
-
 ErrorKind kind_for_status(int status) {
   switch (status) {
     case 401: return ErrorKind::authentication;

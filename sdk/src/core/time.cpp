@@ -14,20 +14,20 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-namespace {
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+CivilDate civil_from_days(std::int64_t z) {
   z += 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const unsigned doe = static_cast<unsigned>(z - era * 146097);
   const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<std::int64_t>(yoe) + era * 400;
   const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+  return {y, m, d};
 }
+
+namespace {
 
 bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
   if (pos + count > text.size()) return false;
@@ -98,12 +98,31 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
 }
 
 std::string format_iso_date(std::int64_t days_since_epoch) {
-  std::int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days_since_epoch, y, m, d);
+  const CivilDate date = civil_from_days(days_since_epoch);
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u", static_cast<long long>(date.year),
+                date.month, date.day);
   return buffer;
+}
+
+std::optional<std::int64_t> parse_http_date(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  // "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions, 29 characters.
+  if (text.size() != 29 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text.substr(25) != " GMT")
+    return std::nullopt;
+  unsigned month = 0;
+  for (unsigned i = 0; i < 12; ++i) {
+    if (text.substr(8, 3) == kMonths[i]) month = i + 1;
+  }
+  if (month == 0) return std::nullopt;
+  char iso[21];
+  std::snprintf(iso, sizeof iso, "%.4s-%02u-%.2sT%.8sZ", text.data() + 12, month, text.data() + 5,
+                text.data() + 17);
+  return parse_iso8601(iso);
 }
 
 std::string format_iso8601(std::int64_t unix_seconds) {

@@ -29,20 +29,6 @@ void ensure_datetime() {
   }
 }
 
-// Howard Hinnant's civil_from_days.
-void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t yy = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(yy + (m <= 2));
-}
-
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
@@ -60,10 +46,9 @@ py::object utc_datetime(std::int64_t unix_seconds) {
   ensure_datetime();
   const std::int64_t days = floor_div(unix_seconds, 86400);
   const std::int64_t rem = unix_seconds - days * 86400;
-  int y, m, d;
-  civil_from_days(days, y, m, d);
+  const keyscope::CivilDate civil = keyscope::civil_from_days(days);
   PyObject* obj = PyDateTimeAPI->DateTime_FromDateAndTime(
-      y, m, d, static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
+      static_cast<int>(civil.year), static_cast<int>(civil.month), static_cast<int>(civil.day), static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
       static_cast<int>(rem % 60), 0, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
   if (!obj) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(obj);
@@ -71,9 +56,9 @@ py::object utc_datetime(std::int64_t unix_seconds) {
 
 py::object date_of(const keyscope::Date& date) {
   ensure_datetime();
-  int y, m, d;
-  civil_from_days(date.days_since_epoch, y, m, d);
-  PyObject* obj = PyDateTimeAPI->Date_FromDate(y, m, d, PyDateTimeAPI->DateType);
+  const keyscope::CivilDate civil = keyscope::civil_from_days(date.days_since_epoch);
+  PyObject* obj = PyDateTimeAPI->Date_FromDate(static_cast<int>(civil.year), static_cast<int>(civil.month),
+                                               static_cast<int>(civil.day), PyDateTimeAPI->DateType);
   if (!obj) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(obj);
 }
