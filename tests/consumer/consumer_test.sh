@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs keyscope from a build tree into a scratch prefix, builds tests/consumer against it with
-# find_package(keyscope), and runs it against a sandbox.
+# find_package(keyscope), runs the all-in-one consumer against a sandbox and the core-only one on a
+# fixture, and checks that the core-only one has no libcurl or client code in it.
 # Usage: consumer_test.sh BUILD_DIR SANDBOX_BINARY
 set -euo pipefail
 build=$1
@@ -21,3 +22,17 @@ url=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$scratch/out")
 output=$("$scratch/build/consumer" "$url" consumer-token)
 echo "$output"
 grep -q "^13 keys" <<<"$output"
+
+# keyscope::core alone: decodes and analyses a payload with no transport, and pulls in no libcurl.
+fixture="$here/../fixtures/get_usage.json"
+core_output=$("$scratch/build/consumer_core" <"$fixture")
+echo "$core_output"
+grep -q "^142587 requests over [0-9]* days, median day [0-9]" <<<"$core_output"
+if ldd "$scratch/build/consumer_core" | grep -q curl; then
+  echo "consumer_core links libcurl: keyscope::core must not" >&2
+  exit 1
+fi
+if nm -C "$scratch/build/consumer_core" | grep -q "curl_easy\|keyscope::Client::"; then
+  echo "consumer_core contains client or curl code: keyscope::core must not" >&2
+  exit 1
+fi
