@@ -1,5 +1,8 @@
 #include "args.hpp"
 
+#include "suggest.hpp"
+
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <set>
@@ -11,6 +14,9 @@ namespace {
 const std::set<std::string> kValueOptions = {"--days", "--concurrency", "--bill", "--map",
                                              "--pattern", "--now", "--format", "--nginx-format",
                                              "--tolerance", "--min-diff", "--latency-unit"};
+// Global options that take a value.
+const std::set<std::string> kGlobalValueOptions = {"--base-url", "--session-file", "--timeout",
+                                                   "--max-retries"};
 // Command options that may be given several times ("--field time=ts --field key=auth").
 const std::set<std::string> kRepeatedOptions = {"--field", "--logs"};
 
@@ -23,6 +29,14 @@ std::string refusal(const std::string& name) {
          " is not accepted: a session token given on the command line is visible to every user "
          "of this machine (ps, /proc) and is saved in shell history. Set KEYSCOPE_SESSION or "
          "use --session-file PATH instead";
+}
+
+bool debug_from_environment() {
+  const char* value = std::getenv("KEYSCOPE_DEBUG");
+  if (!value) return false;
+  std::string text(value);
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text == "1" || text == "true" || text == "yes" || text == "on" || text == "debug";
 }
 
 }  // namespace
@@ -90,10 +104,18 @@ ParsedArgs parse_args(int argc, char** argv) {
       if (out.options.count(name)) throw UsageError(name + " given more than once");
       out.options[name] = take_value();
     } else {
-      throw UsageError("unknown option " + name + " (see keyscope --help)");
+      throw UnknownOptionError(name);
     }
   }
+  if (!out.global.verbose) out.global.verbose = debug_from_environment();
   return out;
+}
+
+std::vector<std::string> options_taking_values() {
+  std::vector<std::string> names(kGlobalValueOptions.begin(), kGlobalValueOptions.end());
+  names.insert(names.end(), kValueOptions.begin(), kValueOptions.end());
+  names.insert(names.end(), kRepeatedOptions.begin(), kRepeatedOptions.end());
+  return names;
 }
 
 void require_only(const ParsedArgs& args, const std::string& command,
@@ -105,8 +127,8 @@ void require_only(const ParsedArgs& args, const std::string& command,
     bool ok = false;
     for (const auto& a : allowed) ok = ok || a == name;
     if (!ok) {
-      throw UsageError(name + " is not an option of 'keyscope " + command +
-                       "' (see keyscope " + command + " --help)");
+      throw UsageError(name + " is not an option of 'keyscope " + command + "'" +
+                       did_you_mean(name, allowed) + " (see keyscope " + command + " --help)");
     }
   }
 }

@@ -14,6 +14,13 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An option nobody declared: the caller adds "did you mean" from the documented options.
+struct UnknownOptionError : UsageError {
+  explicit UnknownOptionError(const std::string& name)
+      : UsageError("unknown option " + name), option(name) {}
+  std::string option;
+};
+
 enum class Format { table, json, csv };
 
 struct GlobalOptions {
@@ -35,8 +42,12 @@ struct ParsedArgs {
   std::map<std::string, std::vector<std::string>> repeated;  // "--field" -> {"time=ts", ...}
 };
 
-// Throws UsageError. Refuses --token/--session (and similar) with an explanation.
+// Throws UsageError (UnknownOptionError for an unknown option). Refuses --token/--session (and
+// similar) with an explanation. KEYSCOPE_DEBUG=1 (or true, yes, on) is --verbose.
 ParsedArgs parse_args(int argc, char** argv);
+
+// Every option that takes a value ("--days 7"), global or of a command.
+std::vector<std::string> options_taking_values();
 
 // Options a command accepts; anything else is a UsageError naming the command.
 void require_only(const ParsedArgs& args, const std::string& command,

@@ -3,6 +3,7 @@
 // argument never needs a token or the network, then builds the client from the context.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "args.hpp"
 #include "config.hpp"
@@ -27,6 +28,17 @@ int run_anomalies(const ParsedArgs& args, Context& ctx);
 int run_chargeback(const ParsedArgs& args, Context& ctx);
 int run_logs_summarize(const ParsedArgs& args, Context& ctx);
 int run_reconcile(const ParsedArgs& args, Context& ctx);
+int run_completion(const ParsedArgs& args, Context& ctx);
+
+// The command table and the global options' help (main.cpp): the one source that the help,
+// the completion scripts and "did you mean" read.
+const std::vector<Command>& commands();
+extern const char* const kGlobalHelp;
+extern const char* const kExitCodes;
+// Every --option that `help_text` names, in order of first appearance, once each.
+std::vector<std::string> options_in(const std::string& help_text);
+// The global options and every command's options.
+std::vector<std::string> documented_options();
 
 // Shared helpers.
 // Builds the client; on failure prints the one error line and returns its exit code.

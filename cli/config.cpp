@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "config_file.hpp"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -46,15 +48,35 @@ std::string read_session_file(const std::string& path, Console& console) {
   return token;
 }
 
-std::chrono::milliseconds parse_timeout(const std::string& text) {
+// A setting's value and where it came from, for error messages: "--timeout", "KEYSCOPE_TIMEOUT"
+// or "timeout in config file PATH".
+struct Setting {
+  std::string value;
+  std::string source;
+};
+
+// Option > environment variable > config file.
+std::optional<Setting> resolve(const std::optional<std::string>& flag, const char* flag_name,
+                               const char* env_name, const ConfigFile& file, const char* key) {
+  if (flag) return Setting{*flag, flag_name};
+  if (const char* env = std::getenv(env_name); env && *env) return Setting{env, env_name};
+  if (const auto it = file.values.find(key); it != file.values.end()) {
+    return Setting{it->second, std::string(key) + " in config file " + file.path};
+  }
+  return std::nullopt;
+}
+
+std::chrono::milliseconds parse_timeout(const Setting& setting) {
+  const std::string& text = setting.value;
+  const std::string& source = setting.source;
   errno = 0;
   char* end = nullptr;
   const double seconds = std::strtod(text.c_str(), &end);
   if (text.empty() || errno != 0 || end == text.c_str() || *end != '\0' || !std::isfinite(seconds) ||
       seconds <= 0) {
-    throw UsageError("--timeout needs a positive number of seconds (decimals allowed), got '" + text + "'");
+    throw UsageError(source + " needs a positive number of seconds (decimals allowed), got '" + text + "'");
   }
-  if (seconds > 3600) throw UsageError("--timeout must be at most 3600 seconds, got '" + text + "'");
+  if (seconds > 3600) throw UsageError(source + " must be at most 3600 seconds, got '" + text + "'");
   const auto ms = static_cast<long long>(std::llround(seconds * 1000.0));
   return std::chrono::milliseconds(ms < 1 ? 1 : ms);
 }
@@ -65,20 +87,23 @@ std::optional<keyscope::Error> build_context(Context& ctx, const GlobalOptions& 
   ctx.global = global;
   if (!ctx.console) ctx.console = std::make_shared<Console>();
 
+  const ConfigFile file = load_config_file();
   keyscope::ClientOptions options;
-  if (global.base_url) {
-    options.base_url = *global.base_url;
-  } else if (const char* env = std::getenv("KEYSCOPE_BASE_URL"); env && *env) {
-    options.base_url = env;
-  } else {
-    options.base_url = kDefaultBaseUrl;
-  }
+  const auto base_url = resolve(global.base_url, "--base-url", "KEYSCOPE_BASE_URL", file, "base_url");
+  options.base_url = base_url ? base_url->value : kDefaultBaseUrl;
   ctx.base_url = options.base_url;
 
-  if (global.session_file) {
-    options.session_token = read_session_file(*global.session_file, *ctx.console);
-  } else if (const char* env = std::getenv("KEYSCOPE_SESSION"); env && *env) {
-    options.session_token = trim(env);
+  // The token: --session-file, else KEYSCOPE_SESSION (the token itself), else a session file
+  // named by KEYSCOPE_SESSION_FILE or the config file.
+  const char* session_env = std::getenv("KEYSCOPE_SESSION");
+  const auto session_file =
+      global.session_file || !(session_env && *session_env)
+          ? resolve(global.session_file, "--session-file", "KEYSCOPE_SESSION_FILE", file, "session_file")
+          : std::nullopt;
+  if (session_file) {
+    options.session_token = read_session_file(session_file->value, *ctx.console);
+  } else if (session_env && *session_env) {
+    options.session_token = trim(session_env);
   } else {
     throw UsageError(
         "no session token: set KEYSCOPE_SESSION or use --session-file PATH (the value of your "
@@ -86,11 +111,14 @@ std::optional<keyscope::Error> build_context(Context& ctx, const GlobalOptions& 
   }
   ctx.token = options.session_token;
 
-  if (global.timeout) options.timeout = parse_timeout(*global.timeout);
-  if (global.max_retries) {
-    const long long retries = parse_integer("--max-retries", *global.max_retries);
+  if (const auto timeout = resolve(global.timeout, "--timeout", "KEYSCOPE_TIMEOUT", file, "timeout")) {
+    options.timeout = parse_timeout(*timeout);
+  }
+  if (const auto max_retries =
+          resolve(global.max_retries, "--max-retries", "KEYSCOPE_MAX_RETRIES", file, "max_retries")) {
+    const long long retries = parse_integer(max_retries->source, max_retries->value);
     if (retries < 0 || retries > 10) {
-      throw UsageError("--max-retries must be between 0 and 10, got " + std::to_string(retries));
+      throw UsageError(max_retries->source + " must be between 0 and 10, got " + std::to_string(retries));
     }
     options.retry.max_retries = static_cast<int>(retries);
   }

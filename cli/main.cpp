@@ -12,25 +12,29 @@
 #include "commands.hpp"
 #include "errors.hpp"
 #include "output.hpp"
+#include "suggest.hpp"
 
 namespace keyscope_cli {
-namespace {
 
-constexpr const char* kGlobalHelp =
+const char* const kGlobalHelp =
     "Global options (anywhere on the line):\n"
-    "  --base-url URL         API base URL (env KEYSCOPE_BASE_URL; default https://socdefenders.ai)\n"
+    "  --base-url URL         API base URL (default https://socdefenders.ai)\n"
     "  --session-file PATH    file holding the sb-access-token session cookie value\n"
     "                         (else env KEYSCOPE_SESSION; never accepted on the command line)\n"
     "  --timeout SECONDS      per-attempt timeout, decimals allowed (default 30)\n"
     "  --max-retries N        retries of 429/5xx/timeouts/connection errors, 0..10 (default 2)\n"
     "  --json | --csv         machine-readable output (default: aligned table)\n"
     "  --verbose              log every request and retry to stderr (secrets redacted), and\n"
-    "                         warn about implausible values in responses\n"
+    "                         warn about implausible values in responses (env KEYSCOPE_DEBUG=1)\n"
     "  --strict               an implausible response (negative counts, totals that disagree,\n"
     "                         ...) is a decode error (exit 6) instead of a warning\n"
-    "  --help, --version\n";
+    "  --help, --version\n"
+    "Settings: an option beats its environment variable (KEYSCOPE_BASE_URL,\n"
+    "KEYSCOPE_SESSION_FILE, KEYSCOPE_TIMEOUT, KEYSCOPE_MAX_RETRIES), which beats the config file\n"
+    "(KEYSCOPE_CONFIG, else $XDG_CONFIG_HOME/keyscope/config.toml, else\n"
+    "~/.config/keyscope/config.toml; keys base_url, session_file, timeout, max_retries).\n";
 
-constexpr const char* kExitCodes =
+const char* const kExitCodes =
     "Exit codes: 0 ok, 2 usage/validation, 3 authentication/permission (401/403),\n"
     "            4 not found, 5 rate limited, 6 server/network/timeout/decode error.\n";
 
@@ -104,9 +108,11 @@ const std::vector<Command>& commands() {
        "prefix as it is read and never printed. Bad lines are counted by kind with line numbers.\n",
        run_logs_summarize},
       {"reconcile", "hold the API's usage against your logs: leaks, drift",
-       "Usage: keyscope reconcile --logs FILE... [log options of logs summarize] [--days N]\n"
+       "Usage: keyscope reconcile --logs FILE... [--format jsonl|csv|nginx] [--nginx-format STR]\n"
+       "                          [--field NAME=SOURCE]... [--latency-unit s|ms|us] [--days N]\n"
        "                          [--tolerance 2%] [--min-diff 5] [--now ISO] [--concurrency N]\n"
        "                          [--json|--csv]\n\n"
+       "The log options mean what they mean for `keyscope logs summarize`.\n"
        "Fetches the key list and every active key's usage for N days (default 30), reads your\n"
        "logs for the same UTC days, and compares them per key and day. A day agrees when\n"
        "|api - logs| <= max(tolerance x api, min-diff), for requests and for errors. Findings:\n"
@@ -118,9 +124,18 @@ const std::vector<Command>& commands() {
        "  key_silent_in_logs  API traffic on a key your logs never saw\n"
        "Exit code 1 when there is a finding (like diff), 0 when every key agrees.\n",
        run_reconcile},
+      {"completion", "print a shell completion script (bash, zsh, fish)",
+       "Usage: keyscope completion bash|zsh|fish\n\n"
+       "Prints a completion script for commands, subcommands and options. Load it with:\n"
+       "  bash   echo 'source <(keyscope completion bash)' >> ~/.bashrc\n"
+       "  zsh    echo 'source <(keyscope completion zsh)' >> ~/.zshrc\n"
+       "  fish   keyscope completion fish > ~/.config/fish/completions/keyscope.fish\n",
+       run_completion},
   };
   return list;
 }
+
+namespace {
 
 std::string overview() {
   std::string text =
@@ -148,6 +163,9 @@ int run(int argc, char** argv) {
   ParsedArgs args;
   try {
     args = parse_args(argc, argv);
+  } catch (const UnknownOptionError& e) {
+    return report_usage_error(std::string(e.what()) + did_you_mean(e.option, documented_options()) +
+                              " (see keyscope --help)");
   } catch (const UsageError& e) {
     return report_usage_error(e.what());
   }
@@ -194,14 +212,21 @@ int run(int argc, char** argv) {
           std::string(kGlobalHelp);
       if (args.global.help) return emit(help);
       if (args.words.size() == 1) return report_usage_error("keys needs a subcommand: list or show (see keyscope keys --help)");
-      return report_usage_error("unknown subcommand 'keys " + sanitize(args.words[1]) + "' (expected list or show)");
+      return report_usage_error("unknown subcommand 'keys " + sanitize(args.words[1]) + "'" +
+                                did_you_mean(args.words[1], {"list", "show"}) + " (expected list or show)");
     }
     if (args.words[0] == "logs") {
       const std::string help = "Usage: keyscope logs summarize FILE... (see keyscope logs summarize --help)\n";
       if (args.global.help) return emit(help);
       return report_usage_error("logs needs a subcommand: summarize (see keyscope logs summarize --help)");
     }
-    return report_usage_error("unknown command '" + sanitize(args.words[0]) + "' (see keyscope --help)");
+    std::vector<std::string> first_words = {"help"};
+    for (const auto& c : commands()) {
+      const std::string path = c.path;
+      first_words.push_back(path.substr(0, path.find(' ')));
+    }
+    return report_usage_error("unknown command '" + sanitize(args.words[0]) + "'" +
+                              did_you_mean(args.words[0], first_words) + " (see keyscope --help)");
   }
   if (args.global.help) return emit(command_help(*match));
 

@@ -14,7 +14,7 @@ SUDO=""
 packages=()
 want native && packages+=(build-essential cmake ninja-build pkg-config libcurl4-openssl-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libcpp-httplib-dev zlib1g-dev curl ca-certificates openssl python3
-  locales)
+  locales libtomlplusplus-dev zsh fish)
 want wasm && packages+=(emscripten)
 want browser && packages+=(chromium fonts-liberation)
 want python && packages+=(python3-venv python3-dev)

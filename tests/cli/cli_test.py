@@ -89,6 +89,7 @@ def main():
     tmp = tempfile.TemporaryDirectory()
     try:
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSCOPE_")}
+        base_env["XDG_CONFIG_HOME"] = tmp.name  # no config file of the machine's user applies
 
         def run(*args, session=TOKEN, url=None, env=None, timeout=60):
             e = dict(base_env)

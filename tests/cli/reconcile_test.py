@@ -67,6 +67,7 @@ def main():
     work = tempfile.mkdtemp(prefix="keyscope-reconcile-")
     sb = Sandbox(sandbox_bin)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSCOPE_")}
+    env["XDG_CONFIG_HOME"] = os.devnull  # no config file of the machine's user applies
     env.update({"KEYSCOPE_BASE_URL": sb.url, "KEYSCOPE_SESSION": TOKEN})
 
     def run(*args, stdin=None):
