@@ -87,7 +87,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
       exit_code = 0;
       return std::nullopt;
     } else if (name == "--version") {
-      std::cout << "keyscope-sandbox 0.1.0\n";
+      std::cout << "keyscope-sandbox " KEYSCOPE_SANDBOX_VERSION "\n";
       exit_code = 0;
       return std::nullopt;
     } else if (name == "--quiet") {

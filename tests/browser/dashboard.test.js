@@ -12,6 +12,7 @@ import { launchChromium, assertSignedOutPageShowsAuthenticationError } from './s
 import { startSandbox, sandboxPath, NOW } from '../js/support/sandbox.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const packageVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const artifacts = resolve(root, 'artifacts');
 
 // A page that loads the package with nothing but a plain module script.
@@ -74,7 +75,7 @@ describe('package in Chromium', () => {
   test('loads through a plain <script type="module"> and runs the analytics', async () => {
     const { context, page, errors } = await newPage({ login: false });
     const loaded = await page.evaluate(() => window.loaded);
-    assert.deepEqual(loaded, { version: '0.1.0', env: 'test' });
+    assert.deepEqual(loaded, { version: packageVersion, env: 'test' });
     const p = await page.evaluate(() => window.ks.percentiles([1, 2, 3, 4], [0.5]));
     assert.deepEqual(p, [2.5]);
     assert.deepEqual(errors, []);

@@ -14,6 +14,7 @@ import { launchChromium, assertSignedOutPageShowsAuthenticationError } from './s
 import { startSandbox } from '../js/support/sandbox.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const packageVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const vite = resolve(root, 'node_modules/vite/bin/vite.js');
 
@@ -95,7 +96,7 @@ test('the bundled page signs in through the session cookie and lists the 13 sand
   assert.equal(await page.getAttribute('body', 'data-ready'), 'true',
     `page failed: ${await page.textContent('#error')}`);
   assert.equal(await page.textContent('#count'), '13');
-  assert.equal(await page.getAttribute('body', 'data-version'), '0.1.0');
+  assert.equal(await page.getAttribute('body', 'data-version'), packageVersion);
   assert.deepEqual(wasmResponses, [200]);
   assert.deepEqual(errors, []);
   await context.close();

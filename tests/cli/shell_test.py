@@ -47,6 +47,15 @@ def main():
         return p.returncode, p.stdout, p.stderr
 
     try:
+        # ---- one version: package.json's ---------------------------------------------------
+        repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        with open(os.path.join(repo, "package.json")) as f:
+            version = json.load(f)["version"]
+        rc, out, err = run("--version")
+        check("keyscope --version is package.json's version", rc == 0 and out == f"keyscope {version}\n", out)
+        out = subprocess.run([sandbox_bin, "--version"], capture_output=True, text=True).stdout
+        check("keyscope-sandbox --version is package.json's version", out == f"keyscope-sandbox {version}\n", out)
+
         # ---- did you mean -------------------------------------------------------------------
         rc, out, err = run("usgae")
         check("mistyped command: exit 2 and a suggestion", rc == 2 and "did you mean 'usage'?" in err, err)

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ test('npm pack ships only the built package', () => {
   const [info] = JSON.parse(out);
   const files = info.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
+    'LICENSE',
     'README.md',
     'bindings/wasm/README.md',
     'bindings/wasm/dist/errors.js',
@@ -46,6 +47,23 @@ test('npm pack ships only the built package', () => {
   writeFileSync(join(scratch, 'tarball.txt'), join(scratch, info.filename));
 });
 
+test('npm pack refuses a package whose wasm core is not built, and says what to run', () => {
+  // A fresh clone: package.json and its prepack guard, no bindings/wasm/dist.
+  const clone = join(scratch, 'fresh-clone');
+  mkdirSync(join(clone, 'scripts'), { recursive: true });
+  copyFileSync(join(root, 'package.json'), join(clone, 'package.json'));
+  copyFileSync(join(root, 'scripts', 'check-pack.mjs'), join(clone, 'scripts', 'check-pack.mjs'));
+  let failure;
+  try {
+    execFileSync(npm, ['pack', '--dry-run'], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    failure = error;
+  }
+  assert.ok(failure, 'npm pack succeeded without the built wasm');
+  assert.match(failure.stderr, /keyscope: cannot pack, the package's files are not built: .*keyscope-core\.wasm/);
+  assert.match(failure.stderr, /npm run build:wasm/);
+});
+
 test('the tarball installs into a scratch project and works from Node', () => {
   const tarball = readFileSync(join(scratch, 'tarball.txt'), 'utf8');
   const app = join(scratch, 'app');
@@ -54,7 +72,7 @@ test('the tarball installs into a scratch project and works from Node', () => {
   execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', tarball],
     { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
   writeFileSync(join(app, 'main.js'), `
-    import { createClient, detectAnomalies, AuthenticationError } from 'keyscope';
+    import { createClient, detectAnomalies, AuthenticationError, version } from 'keyscope';
     import pkg from 'keyscope/package.json' with { type: 'json' };
     const client = await createClient({ baseUrl: process.argv[2], sessionToken: process.argv[3] });
     const fleet = await client.fetchFleet({ days: 90 });
@@ -62,14 +80,17 @@ test('the tarball installs into a scratch project and works from Node', () => {
     let auth = '';
     try { await (await createClient({ baseUrl: process.argv[2] })).listKeys(); }
     catch (e) { auth = e instanceof AuthenticationError ? e.name : 'wrong ' + e; }
-    console.log(JSON.stringify({ version: pkg.version, keys: fleet.keys.length, findings: findings.length, auth }));
+    console.log(JSON.stringify({ version: pkg.version, core: version(), keys: fleet.keys.length, findings: findings.length, auth }));
   `);
   // The types entry resolves through "exports" as TypeScript would see it.
   const manifest = JSON.parse(readFileSync(join(app, 'node_modules/keyscope/package.json'), 'utf8'));
   assert.ok(existsSync(join(app, 'node_modules/keyscope', manifest.exports['.'].types)));
   const out = execFileSync(process.execPath, ['main.js', sb.url, sb.token], { cwd: app, encoding: 'utf8' });
   const result = JSON.parse(out.trim().split('\n').pop());
-  assert.equal(result.version, '0.1.0');
+  // One version: the tarball's package.json and the wasm core's kVersion (CMake reads package.json).
+  const expected = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+  assert.equal(result.version, expected);
+  assert.equal(result.core, expected);
   assert.equal(result.keys, 13);
   assert.ok(result.findings >= 7);
   assert.equal(result.auth, 'AuthenticationError');

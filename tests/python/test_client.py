@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
+import json
 import pickle
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -12,13 +14,15 @@ import pytest
 import keyscope
 
 REPO = Path(__file__).resolve().parents[2]
+VERSION = json.loads((REPO / "package.json").read_text())["version"]  # the project's one version
 
 
 def test_imported_from_installed_wheel_not_source_tree() -> None:
     location = Path(keyscope.__file__).resolve()
     assert REPO / "bindings" not in location.parents, location
     assert "site-packages" in location.parts, location
-    assert keyscope.__version__ == "0.1.0"
+    assert keyscope.__version__ == VERSION
+    assert importlib.metadata.version("keyscope") == VERSION  # the wheel's metadata, from package.json too
 
 
 def test_list_keys(client: keyscope.Client) -> None:
@@ -155,7 +159,7 @@ def test_context_manager_and_close(sandbox) -> None:
 def test_client_properties(client: keyscope.Client, sandbox) -> None:
     assert client.base_url == sandbox.base_url
     assert client.timeout == 10.0 and client.max_retries == 2
-    assert client.user_agent.startswith("keyscope/0.1.0") and "keyscope-python/0.1.0" in client.user_agent
+    assert client.user_agent.startswith(f"keyscope/{VERSION}") and f"keyscope-python/{VERSION}" in client.user_agent
     assert repr(client).startswith("<keyscope.Client base_url=")
 
 
@@ -184,7 +188,7 @@ def test_user_agent_and_cookie_sent(sandbox) -> None:
     assert req.method == "GET" and req.url == sandbox.base_url + "/api/v1/keys"
     assert req.header("Cookie") == f"sb-access-token={sandbox.token}"
     assert req.header("Authorization") is None
-    assert "keyscope-python/0.1.0" in (req.header("User-Agent") or "")
+    assert f"keyscope-python/{VERSION}" in (req.header("User-Agent") or "")
 
 
 def test_offline_decode_matches_http(client, keys) -> None:
