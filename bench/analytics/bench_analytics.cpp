@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     max_error = std::max(max_error, std::fabs(approx[i] - exact[i]) / exact[i]);
   }
   std::printf("samples                 %zu\n", n);
-  std::printf("exact percentiles       %.3f s  %.1f M samples/s  (%zu quantiles, nth_element)\n",
+  std::printf("exact percentiles       %.3f s  %.1f M samples/s  (%zu quantiles, Floyd-Rivest selection)\n",
               exact_s, n / exact_s / 1e6, kQuantiles.size());
   std::printf("std::sort baseline      %.3f s  %.1f M samples/s\n", sort_s, n / sort_s / 1e6);
   std::printf("ddsketch add            %.3f s  %.1f M samples/s\n", sketch_s, n / sketch_s / 1e6);

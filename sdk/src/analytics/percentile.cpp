@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "analytics/select.hpp"
 #include "analytics/validation.hpp"
 #include "keyscope/analytics.hpp"
 
@@ -44,7 +45,7 @@ std::vector<double> percentiles(std::vector<double> samples, const std::vector<d
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return positions[a].lower < positions[b].lower; });
 
-  // Select order statistics left to right: after nth_element at k, everything right of k is
+  // Select order statistics left to right: after selecting k, everything right of k is
   // >= samples[k], so the next selection only needs the range to the right.
   const bool full_sort = qs.size() > 16;
   if (full_sort) std::sort(samples.begin(), samples.end());
@@ -53,8 +54,7 @@ std::vector<double> percentiles(std::vector<double> samples, const std::vector<d
   for (std::size_t index : order) {
     const Position p = positions[index];
     if (!full_sort && p.lower >= begin) {
-      std::nth_element(samples.begin() + static_cast<std::ptrdiff_t>(begin),
-                       samples.begin() + static_cast<std::ptrdiff_t>(p.lower), samples.end());
+      detail::select_kth(samples.data() + begin, n - begin, p.lower - begin);
       begin = p.lower + 1;
       if (begin < n) {
         // Move the next order statistic into place so a later query can reuse it.
