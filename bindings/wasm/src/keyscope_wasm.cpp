@@ -85,13 +85,7 @@ class FetchTransport final : public Transport {
   explicit FetchTransport(int client) : client_(client) {}
 
   void send(HttpRequest request, Completion done) override {
-    if (request.cancellation && request.cancellation->cancelled()) {
-      Error error;
-      error.kind = ErrorKind::cancelled;
-      error.code = "cancelled";
-      error.message = "the call was cancelled";
-      return done(std::move(error));
-    }
+    if (request.cancellation && request.cancellation->cancelled()) return done(cancelled_error());
     const int id = g_next_request++;
     g_requests[id] = Pending{std::move(done), request.cancellation};
     const std::string headers = headers_to_lines(request.headers);
@@ -429,7 +423,8 @@ void sketch_free(int id) { g_sketches.erase(id); }
 // Raw exports for the hot path: the body is copied from the JS-allocated buffer exactly once.
 extern "C" {
 
-// kind: 0 a response (any status), 1 timeout, 2 connection failure, 3 cancelled by the caller.
+// kind: 0 a response (any status), 1 timeout, 2 connection failure, 3 cancelled by the caller,
+// 4 response larger than the client's limit (src/index.js finish()).
 EMSCRIPTEN_KEEPALIVE void ks_complete(int request, int kind, int status, const char* headers,
                                       int headers_length, const char* body, int body_length,
                                       const char* message) {
