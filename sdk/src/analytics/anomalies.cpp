@@ -29,16 +29,29 @@ struct KeyContext {
   const AnomalyOptions& options;
 };
 
+// The series the rules read: the usage's window ending today, or on the latest bucket when that
+// is a day or two ahead of `now` (clocks disagree). A bucket dated further ahead, or a window
+// beyond kMaxSeriesDays, is implausible (check_usage reports it) and must not move or stretch
+// the series: one bogus date would push every real day out of it, or ask for millions of days.
+constexpr std::int64_t kMaxSeriesDays = 3660;  // as gap_fill_json's limit; the API serves <= 90
+constexpr std::int64_t kClockSkewDays = 2;
+
 std::vector<DailyBucket> series_of(const KeyUsage* usage, std::int64_t now_unix) {
   if (!usage) return {};
-  std::int64_t end_day = floor_div(now_unix, kSecondsPerDay);
+  const std::int64_t today = floor_div(now_unix, kSecondsPerDay);
+  std::int64_t end_day = today;
+  for (const DailyBucket& bucket : usage->daily) {
+    const std::int64_t day = bucket.date.days_since_epoch;
+    if (day > end_day && day <= today + kClockSkewDays) end_day = day;
+  }
   std::int64_t oldest_day = end_day;
   for (const DailyBucket& bucket : usage->daily) {
-    end_day = std::max(end_day, bucket.date.days_since_epoch);
-    oldest_day = std::min(oldest_day, bucket.date.days_since_epoch);
+    const std::int64_t day = bucket.date.days_since_epoch;
+    if (day > end_day - kMaxSeriesDays) oldest_day = std::min(oldest_day, day);
   }
-  const std::int64_t window =
-      usage->window_days > 0 ? usage->window_days : end_day - oldest_day + 1;
+  const std::int64_t window = usage->window_days > 0 && usage->window_days <= kMaxSeriesDays
+                                  ? usage->window_days
+                                  : end_day - oldest_day + 1;
   return gap_fill(usage->daily, window, end_day);
 }
 

@@ -4,6 +4,8 @@
 // (tests/cpp/integration).
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <algorithm>
 #include <cstdint>
 #include <random>
@@ -182,6 +184,28 @@ TEST(DetectAnomalies, IsDeterministicAndIndependentOfDailyOrder) {
   std::mt19937 shuffle(7);
   for (KeyUsage& usage : roster.usages) std::shuffle(usage.daily.begin(), usage.daily.end(), shuffle);
   EXPECT_EQ(describe(detect_anomalies(roster.keys, roster.usages, kNow)), original);  // any order
+}
+
+// Found by the analytics_json fuzzer (tests/fuzz/corpus/analytics_json/far_future_daily_date):
+// a type-valid but implausible bucket dated 2,000 years ahead, with window_days 0, made the
+// series stretch to the bucket (seconds of work and hundreds of MB per key), and any bucket after
+// `now` pushed the real days out of the window. Such a bucket is ignored; the findings stay.
+TEST(DetectAnomalies, ABucketFarInTheFutureOrAnAbsurdWindowChangesNothing) {
+  Roster roster = demo_roster();
+  const auto expected = describe(detect_anomalies(roster.keys, roster.usages, kNow));
+  for (KeyUsage& usage : roster.usages) {
+    DailyBucket bogus;
+    bogus.date = Date{"4052-05-17", *parse_iso_date("4052-05-17")};
+    bogus.requests = 5000;
+    usage.daily.push_back(bogus);
+  }
+  EXPECT_EQ(describe(detect_anomalies(roster.keys, roster.usages, kNow)), expected);
+  for (KeyUsage& usage : roster.usages) usage.window_days = 0;  // the series spans the dates sent
+  EXPECT_EQ(summarize(detect_anomalies(roster.keys, roster.usages, kNow)),
+            summarize(detect_anomalies(demo_roster().keys, demo_roster().usages, kNow)));
+  for (KeyUsage& usage : roster.usages) usage.window_days = std::numeric_limits<std::int64_t>::max();
+  EXPECT_EQ(summarize(detect_anomalies(roster.keys, roster.usages, kNow)),
+            summarize(detect_anomalies(demo_roster().keys, demo_roster().usages, kNow)));
 }
 
 TEST(DetectAnomalies, DefaultsHoldForAnyNoise) {
