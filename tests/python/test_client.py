@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -94,6 +95,18 @@ def test_key_preview_is_accepted_for_key_prefix() -> None:
                                        "created_at": "2026-01-15T10:00:00Z"})
     assert k.key_prefix == "sk_live_••••"
     assert k.created_at == datetime(2026, 1, 15, 10, tzinfo=timezone.utc)
+
+
+def test_an_empty_key_prefix_is_present_and_the_alias_is_type_checked() -> None:
+    """Found by the schema-driven mock (tests/contract/test_mock_front_doors.py)."""
+    key = {"id": "00000000-0000-4000-8000-000000000123", "name": "n"}
+    assert keyscope.APIKeyInfo.from_dict({**key, "key_prefix": ""}).key_prefix == ""
+    assert keyscope.APIKeyInfo.from_dict({**key, "key_prefix": "", "key_preview": "sk_live_••••"}).key_prefix \
+        == "sk_live_••••"
+    assert keyscope.decode_key_list(json.dumps({"data": [{**key, "key_prefix": ""}]})).data[0].key_prefix == ""
+    with pytest.raises(keyscope.DecodeError) as caught:
+        keyscope.decode_key_list(json.dumps({"data": [{**key, "key_prefix": "p", "key_preview": 7}]}))
+    assert caught.value.json_path == "data[0].key_preview"
 
 
 def test_fetch_fleet_and_usage_by_key(client: keyscope.Client, keys: keyscope.KeyList) -> None:
