@@ -204,20 +204,18 @@ def cpp_read_field(f: Field, index: Dict[str, Model], obj: str, path: str, inden
             f"{indent}  for_each_member(*members, [&](const std::string& name, const Value& value) {{",
             f"{indent}    if (!reader.ok()) return;",
             f"{indent}    {cpp_type(Type(f.type.item))} parsed{{}};",
-            f"{indent}    reader.value(value, members_path.member(name.c_str()), parsed);",
+            f"{indent}    reader.value(value, members_path.member(name), parsed);",
             f"{indent}    if (reader.ok()) {target}[name] = parsed;",
             f"{indent}  }});",
             f"{indent}}}"]
     if f.aliases:
-        lines = [f"{indent}reader.optional({obj}, {path}, \"{key}\", {target});"]
-        for alias in f.aliases:
-            lines.append(f"{indent}if ({target}.empty()) reader.optional({obj}, {path}, \"{alias}\", {target});")
-        if f.required:
-            names = " or ".join([key] + f.aliases)
-            lines.append(f"{indent}if (reader.ok() && {target}.empty()) {{")
-            lines.append(f"{indent}  reader.fail({path}.member(\"{key}\"), \"missing required field ({names})\");")
-            lines.append(f"{indent}}}")
-        return lines
+        names = ", ".join(f'"{n}"' for n in [key] + f.aliases)
+        read = f"reader.aliased({obj}, {path}, {{{names}}}, {target})"
+        if not f.required:
+            return [f"{indent}{read};"]
+        return [f"{indent}if (!{read} && reader.ok()) {{",
+                f"{indent}  reader.fail({path}.member(\"{key}\"), \"missing required field ({' or '.join([key] + f.aliases)})\");",
+                f"{indent}}}"]
     verb = "required" if f.required else "optional"
     return [f"{indent}reader.{verb}({obj}, {path}, \"{key}\", {target});"]
 
@@ -544,7 +542,7 @@ def js_value(f: Field, index: Dict[str, Model], source: str) -> str:
     key = f.json[-1]
     raw = f"{source}.{key}"
     if f.aliases:
-        raw = " || ".join([raw] + [f"{source}.{a}" for a in f.aliases])
+        raw = "firstText(" + ", ".join([raw] + [f"{source}.{a}" for a in f.aliases]) + ")"
     t = f.type
     if f.required and not t.is_model_list():
         return raw
@@ -572,7 +570,10 @@ def gen_js_models(models: List[Model]) -> str:
            "// left out. tests/js/results.test.js holds this to the core's own encoding.", "",
            "const orNull = (v) => (v === undefined ? null : v);",
            "const orZero = (v) => (v === undefined || v === null ? 0 : v);",
-           "const orList = (v) => (v === undefined || v === null ? [] : v);", ""]
+           "const orList = (v) => (v === undefined || v === null ? [] : v);",
+           "// A field and its aliases, as the core reads them: the first non-empty one, else the first present.",
+           "const firstText = (...values) => values.find((v) => typeof v === 'string' && v !== '') ??",
+           "  values.find((v) => v !== undefined && v !== null);", ""]
     for m in models:
         name = camel(m.id)
         out.append(f"/** {m.name}: {m.doc} */")

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # The contract's checks: lints api/openapi.yaml with Redocly (npm devDependency @redocly/cli),
 # then runs Schemathesis against keyscope-sandbox (tests/contract, pytest): every operation of
-# the contract, its documented error responses included. Installs what is missing (npm ci when
-# node_modules lacks Redocly; a venv build/contract-venv with tests/contract/requirements.txt,
-# re-installed when that file changes). Ends with pytest's summary line ("N passed ... in Ns");
-# exits non-zero on any failure.
-# Env: KEYSCOPE_SANDBOX (sandbox binary; built into build/native if absent), PYTHON (default
-# python3), KEYSCOPE_CONTRACT_EXAMPLES (Schemathesis examples per operation, default 100).
+# the contract, its documented error responses included; and drives the three front doors
+# against a schema-driven mock of the contract (tests/contract/test_mock_front_doors.py: random
+# type-valid bodies must decode, type-invalid ones must be DecodeErrors naming the JSON path).
+# The front doors must be built: the CLI (built into build/native if absent), the wheel in
+# build/python-venv (scripts/test-python.sh) and the npm package in bindings/wasm/dist
+# (scripts/build-wasm.sh); scripts/test.sh builds both in its earlier stages.
+# Installs what is missing (npm ci when node_modules lacks Redocly; a venv build/contract-venv
+# with tests/contract/requirements.txt, re-installed when that file changes). Ends with pytest's
+# summary line ("N passed ... in Ns"); exits non-zero on any failure.
+# Env: KEYSCOPE_SANDBOX (sandbox binary; built into build/native if absent), KEYSCOPE_CLI,
+# KEYSCOPE_WHEEL_PYTHON (a python with the wheel installed), KEYSCOPE_NPM_DIST (the package's
+# index.js), PYTHON (default python3), KEYSCOPE_CONTRACT_EXAMPLES (Schemathesis examples per
+# operation, default 100), KEYSCOPE_MOCK_CASES (mock bodies per operation, default 100),
+# KEYSCOPE_MOCK_SEED (default: a new seed each run, printed in the summary).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -43,8 +51,18 @@ if [ ! -x "$SANDBOX" ]; then
 fi
 export KEYSCOPE_SANDBOX="$(cd "$(dirname "$SANDBOX")" && pwd)/$(basename "$SANDBOX")"
 
+# 4. The CLI the mock drives (the wheel and the npm package come from their own stages).
+CLI="${KEYSCOPE_CLI:-$ROOT/build/native/cli/keyscope}"
+if [ ! -x "$CLI" ]; then
+  log "building the keyscope CLI"
+  cmake -S "$ROOT" -B "$ROOT/build/native" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$ROOT/build/native" --target keyscope-cli
+  CLI="$ROOT/build/native/cli/keyscope"
+fi
+export KEYSCOPE_CLI="$(cd "$(dirname "$CLI")" && pwd)/$(basename "$CLI")"
+
 status=0
-# 4. Lint (redocly.yaml: the recommended rules, strict).
+# 5. Lint (redocly.yaml: the recommended rules, strict).
 log "redocly lint api/openapi.yaml"
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 if node_modules/.bin/redocly lint api/openapi.yaml; then
@@ -54,7 +72,7 @@ else
   status=1
 fi
 
-# 5. Schemathesis against the sandbox.
-log "pytest tests/contract (Schemathesis against $KEYSCOPE_SANDBOX)"
+# 6. Schemathesis against the sandbox, the front doors against the mock.
+log "pytest tests/contract (Schemathesis against $KEYSCOPE_SANDBOX; the front doors against the mock)"
 "$VENV/bin/python" -m pytest tests/contract -q -p no:cacheprovider || status=1
 exit $status

@@ -78,7 +78,14 @@ def sandbox_factory() -> Iterator[object]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """One line on what Schemathesis sent (requests per operation, statuses seen)."""
+    """One line on what Schemathesis sent (requests per operation, statuses seen), one on what
+    the mock served the front doors (test_mock_front_doors.py)."""
+    mock = getattr(sys.modules.get("test_mock_front_doors"), "MOCK_STATS", None)
+    if mock and mock["cases"]:
+        per_op = ", ".join(f"{op}: {n}" for op, n in sorted(mock["cases"].items()))
+        doors = ", ".join(sorted(mock["front_doors"])) or "none"
+        terminalreporter.write_line(
+            f"mock: seed {mock['seed']} (KEYSCOPE_MOCK_SEED); bodies per operation ({per_op}) read by: {doors}")
     module = sys.modules.get("test_contract")
     stats = getattr(module, "STATS", None)
     if not stats or not stats["requests"]:

@@ -47,6 +47,8 @@ test('what the contract leaves loose: aliases, nulls, absent fields, extras, num
       '"meta":{"total":1,"page":3},"links":{}}',
     '\ufeff{"data":[],"meta":{"total":0}}',
     `{"data":[{${key},"key_prefix":"a","key_prefix":"sk_live_last"}]}`,
+    // An empty key_prefix is present, not missing (found by the schema-driven mock).
+    `{"data":[{${key},"key_prefix":""},{${key},"key_prefix":"","key_preview":""},{${key},"key_prefix":"","key_preview":null}]}`,
   ];
   lists.forEach((text, i) => assertSameResult('keys', text, `list ${i}`));
   const details = [

@@ -100,6 +100,38 @@ def test_key_preview_is_accepted_for_key_prefix() -> None:
     assert k.created_at == datetime(2026, 1, 15, 10, tzinfo=timezone.utc)
 
 
+def test_an_empty_key_prefix_is_present_and_the_alias_is_type_checked() -> None:
+    """Found by the schema-driven mock (tests/contract/test_mock_front_doors.py)."""
+    key = {"id": "00000000-0000-4000-8000-000000000123", "name": "n"}
+    assert keyscope.APIKeyInfo.from_dict({**key, "key_prefix": ""}).key_prefix == ""
+    assert keyscope.APIKeyInfo.from_dict({**key, "key_prefix": "", "key_preview": "sk_live_••••"}).key_prefix \
+        == "sk_live_••••"
+    assert keyscope.decode_key_list(json.dumps({"data": [{**key, "key_prefix": ""}]})).data[0].key_prefix == ""
+    with pytest.raises(keyscope.DecodeError) as caught:
+        keyscope.decode_key_list(json.dumps({"data": [{**key, "key_prefix": "p", "key_preview": 7}]}))
+    assert caught.value.json_path == "data[0].key_preview"
+
+
+def test_instants_beyond_datetime_are_clamped_not_a_value_error() -> None:
+    """RFC 3339 reaches the years 0000 and (with an offset or a leap second) 10000, datetime
+    does not: such a type-valid response decodes, clamped to datetime.min / datetime.max.
+    Found by the schema-driven mock (tests/contract/test_mock_front_doors.py)."""
+    lowest, highest = datetime.min.replace(tzinfo=timezone.utc), datetime.max.replace(tzinfo=timezone.utc)
+    key = {"id": "00000000-0000-4000-8000-000000000123", "key_prefix": "p", "name": "n"}
+    keys = keyscope.decode_key_list(json.dumps({"data": [
+        {**key, "created_at": "0000-01-01T00:00:00Z", "last_used_at": "9999-12-31T23:59:59-23:59",
+         "expires_at": "9999-12-31T23:59:60Z", "revoked_at": "0001-01-01T00:00:00+00:01"},
+        {**key, "created_at": "0001-01-01T00:00:00Z", "last_used_at": "9999-12-31T23:59:59Z"}]}))
+    assert (keys[0].created_at, keys[0].last_used_at) == (lowest, highest)
+    assert (keys[0].expires_at, keys[0].revoked_at) == (highest, lowest)
+    assert keys[1].created_at == lowest.replace(microsecond=0)
+    assert keys[1].last_used_at == datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+    usage = keyscope.decode_key_usage(json.dumps({"data": {
+        "key_id": key["id"], "total_requests": 2,
+        "daily": [{"date": "0000-02-29", "requests": 1}, {"date": "9999-12-31", "requests": 1}]}}))
+    assert [d.date for d in usage.daily] == [date.min, date.max]
+
+
 def test_fetch_fleet_and_usage_by_key(client: keyscope.Client, keys: keyscope.KeyList) -> None:
     fleet = client.fetch_fleet(days=30, concurrency=4)
     assert len(fleet.keys) == 13

@@ -6,6 +6,9 @@
 const orNull = (v) => (v === undefined ? null : v);
 const orZero = (v) => (v === undefined || v === null ? 0 : v);
 const orList = (v) => (v === undefined || v === null ? [] : v);
+// A field and its aliases, as the core reads them: the first non-empty one, else the first present.
+const firstText = (...values) => values.find((v) => typeof v === 'string' && v !== '') ??
+  values.find((v) => v !== undefined && v !== null);
 
 /** DailyBucket: One UTC day of a key's traffic. */
 export function dailyBucket(source) {
@@ -36,7 +39,7 @@ export function hourBucket(source) {
 export function keyInfo(source) {
   const out = {
     id: source.id,
-    key_prefix: source.key_prefix || source.key_preview,
+    key_prefix: firstText(source.key_prefix, source.key_preview),
     name: source.name,
     tier: source.tier ?? '',
     scopes: orList(source.scopes),

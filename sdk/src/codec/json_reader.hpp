@@ -9,6 +9,7 @@
 // integers beyond 2^53 - 1 (where JavaScript's doubles stop being exact).
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -159,6 +160,22 @@ class BasicReader {
       value(element, path.element(index++), item);
       if (ok()) out.push_back(item);
     });
+  }
+
+  // A string field that may come under several names, the contract's first (key_prefix or
+  // key_preview): every name present is type-checked, the value is the first non-empty one (""
+  // when all present are empty). Returns whether any name was present.
+  bool aliased(const Value& object, const Path& path, std::initializer_list<const char*> names,
+               std::string& out) {
+    bool found = false;
+    for (const char* name : names) {
+      std::optional<std::string> value;
+      optional(object, path, name, value);
+      if (!value) continue;
+      if (!found || (out.empty() && !value->empty())) out = std::move(*value);
+      found = true;
+    }
+    return found;
   }
 
   // Calls each(element, element_path) for every element of an optional array member.

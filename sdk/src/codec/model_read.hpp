@@ -31,9 +31,7 @@ void read_hour_bucket(BasicReader<Value>& reader, const Value& object, const Pat
 template <class Value>
 void read_key_info(BasicReader<Value>& reader, const Value& object, const Path& path, APIKeyInfo& out) {
   reader.required(object, path, "id", out.id);
-  reader.optional(object, path, "key_prefix", out.key_prefix);
-  if (out.key_prefix.empty()) reader.optional(object, path, "key_preview", out.key_prefix);
-  if (reader.ok() && out.key_prefix.empty()) {
+  if (!reader.aliased(object, path, {"key_prefix", "key_preview"}, out.key_prefix) && reader.ok()) {
     reader.fail(path.member("key_prefix"), "missing required field (key_prefix or key_preview)");
   }
   reader.required(object, path, "name", out.name);
@@ -100,7 +98,7 @@ void read_key_usage(BasicReader<Value>& reader, const Value& object, const Path&
     for_each_member(*members, [&](const std::string& name, const Value& value) {
       if (!reader.ok()) return;
       std::int64_t parsed{};
-      reader.value(value, members_path.member(name.c_str()), parsed);
+      reader.value(value, members_path.member(name), parsed);
       if (reader.ok()) out.by_status[name] = parsed;
     });
   }

@@ -80,6 +80,31 @@ TEST(Codec, AcceptsKeyPreviewAndIgnoresUnknownFields) {
   EXPECT_FALSE(list->total.has_value());
 }
 
+// Found by the schema-driven mock (tests/contract/test_mock_front_doors.py): "" is a type-valid
+// key_prefix, present though empty; key_preview fills it only when it has something to say.
+TEST(Codec, AnEmptyKeyPrefixIsPresentNotMissing) {
+  auto alone = decode_key_list(R"({"data":[{"id":"x","key_prefix":"","name":"a"}]})");
+  ASSERT_TRUE(alone.ok()) << to_string(alone.error());
+  EXPECT_EQ(alone->data[0].key_prefix, "");
+  auto both_empty = decode_key_details(R"({"data":{"id":"x","key_prefix":"","key_preview":"","name":"a"}})");
+  ASSERT_TRUE(both_empty.ok()) << to_string(both_empty.error());
+  EXPECT_EQ(both_empty->key_prefix, "");
+  auto preview = decode_key_list(R"({"data":[{"id":"x","key_prefix":"","key_preview":"sk_live_••••","name":"a"}]})");
+  ASSERT_TRUE(preview.ok()) << to_string(preview.error());
+  EXPECT_EQ(preview->data[0].key_prefix, "sk_live_••••");
+  auto first = decode_key_list(R"({"data":[{"id":"x","key_prefix":"sk_live_ab12","key_preview":"sk_live_••••","name":"a"}]})");
+  ASSERT_TRUE(first.ok()) << to_string(first.error());
+  EXPECT_EQ(first->data[0].key_prefix, "sk_live_ab12");
+}
+
+// A member name is the body's: the path names all of it, an escaped NUL included (found by the
+// schema-driven mock; the path was cut at the NUL).
+TEST(Codec, APathNamesAMemberWithANulWhole) {
+  auto usage = decode_key_usage(R"({"data":{"key_id":"k","total_requests":1,"by_status":{"a\u0000b.c":"x"}}})");
+  ASSERT_FALSE(usage.ok());
+  EXPECT_EQ(usage.error().json_path, std::string("data.by_status.a\0b.c", 20));
+}
+
 TEST(Codec, NullableFieldsDecodeToEmptyOptionals) {
   auto details = decode_key_details(
       R"({"data":{"id":"a","key_prefix":"sk_test_abcd","name":"n","allowed_ips":["10.0.0.0/8"],)"
@@ -119,6 +144,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadBody{"element_not_object", R"({"data":[7]})", "data[0]"},
         BadBody{"id_missing", R"({"data":[{"key_prefix":"sk_live_abcd","name":"a"}]})", "data[0].id"},
         BadBody{"prefix_missing", R"({"data":[{"id":"x","name":"a"}]})", "data[0].key_prefix"},
+        BadBody{"prefix_null", R"({"data":[{"id":"x","key_prefix":null,"name":"a"}]})", "data[0].key_prefix"},
+        // The alias is type-checked even when key_prefix is there (found by the schema-driven mock).
+        BadBody{"preview_wrong_type_beside_prefix", R"({"data":[{"id":"x","key_prefix":"p","key_preview":7,"name":"a"}]})", "data[0].key_preview"},
         BadBody{"total_is_string", R"({"data":[{"id":"x","key_prefix":"p","name":"a"},{"id":"y","key_prefix":"p","name":"b","total_requests":"12"}]})", "data[1].total_requests"},
         BadBody{"total_fraction", R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":1.5}]})", "data[0].total_requests"},
         BadBody{"total_huge", R"({"data":[{"id":"x","key_prefix":"p","name":"a","total_requests":1e300}]})", "data[0].total_requests"},

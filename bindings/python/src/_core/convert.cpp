@@ -5,6 +5,7 @@
 
 #include <datetime.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace keyscope_python {
@@ -42,21 +43,35 @@ py::object opt(const std::optional<T>& value) {
 
 }  // namespace
 
+// RFC 3339 spans the years 0000 to 9999 in any offset (and a leap second), datetime only 1 to
+// 9999: an instant outside datetime's range is clamped to datetime.min / datetime.max (UTC),
+// rather than failing a type-valid response with ValueError. Found by the schema-driven mock
+// (tests/contract/test_mock_front_doors.py).
+constexpr std::int64_t kFirstDay = -719162;            // 0001-01-01, days since 1970-01-01
+constexpr std::int64_t kLastDay = 2932896;             // 9999-12-31
+constexpr std::int64_t kFirstSecond = kFirstDay * 86400;
+constexpr std::int64_t kLastSecond = kLastDay * 86400 + 86399;
+
 py::object utc_datetime(std::int64_t unix_seconds) {
   ensure_datetime();
+  const bool after = unix_seconds > kLastSecond;
+  if (unix_seconds < kFirstSecond) unix_seconds = kFirstSecond;
+  if (after) unix_seconds = kLastSecond;
   const std::int64_t days = floor_div(unix_seconds, 86400);
   const std::int64_t rem = unix_seconds - days * 86400;
   const keyscope::CivilDate civil = keyscope::civil_from_days(days);
   PyObject* obj = PyDateTimeAPI->DateTime_FromDateAndTime(
-      static_cast<int>(civil.year), static_cast<int>(civil.month), static_cast<int>(civil.day), static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
-      static_cast<int>(rem % 60), 0, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
+      static_cast<int>(civil.year), static_cast<int>(civil.month), static_cast<int>(civil.day),
+      static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60),
+      after ? 999999 : 0, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
   if (!obj) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(obj);
 }
 
 py::object date_of(const keyscope::Date& date) {
   ensure_datetime();
-  const keyscope::CivilDate civil = keyscope::civil_from_days(date.days_since_epoch);
+  const keyscope::CivilDate civil =
+      keyscope::civil_from_days(std::min(std::max(date.days_since_epoch, kFirstDay), kLastDay));
   PyObject* obj = PyDateTimeAPI->Date_FromDate(static_cast<int>(civil.year), static_cast<int>(civil.month),
                                                static_cast<int>(civil.day), PyDateTimeAPI->DateType);
   if (!obj) throw py::error_already_set();

@@ -103,11 +103,10 @@ def _opt(value: Any, convert: Callable[[Any], T]) -> Optional[T]:
 
 
 def _first(*values: Any) -> Any:
-    """The first value that is neither missing nor empty (a field and its aliases)."""
-    for value in values:
-        if value is not None and value != "":
-            return value
-    return None
+    """A field and its aliases, as the core reads them: the first value that is neither missing
+    nor empty, else the first present one (an empty string), else None."""
+    present = [value for value in values if value is not None]
+    return next((value for value in present if value != ""), present[0] if present else None)
 
 
 def _required(value: Any, path: str) -> Any:
