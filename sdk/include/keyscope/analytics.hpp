@@ -303,7 +303,8 @@ class DDSketch {
   // Reads those bytes (from any of those libraries). The mapping must be the logarithmic one
   // (interpolation NONE) with gamma > 1 and an integral indexOffset (bins are shifted by it);
   // relative_accuracy is the shortest decimal whose gamma is the message's (0.01 comes back as
-  // 0.01, so the sketch merges with DDSketch(0.01)), else ddsketch's (gamma - 1) / (gamma + 1).
+  // 0.01, so the sketch merges with DDSketch(0.01)), else about ddsketch's (gamma - 1) /
+  // (gamma + 1) with that gamma (or the nearest gamma when no accuracy gives it exactly).
   // Sparse binCounts and contiguousBinCounts are both read and added up, as the .proto says.
   // Each store keeps at most max_buckets bins, the lowest collapsed as add() does. count =
   // zeroCount + all bins; min, max and sum, which the message lacks, are the bucket estimates

@@ -133,16 +133,34 @@ SketchFields read_sketch(std::string_view bytes) {
 // The relative accuracy whose gamma, computed as the DDSketch constructor computes it, is the
 // message's: the shortest decimal that gives it (a sketch written by DDSketch(0.01) or ddsketch's
 // DDSketch(0.01) comes back as 0.01, with the same keys for new values and mergeable with
-// DDSketch(0.01)), else the Python package's from_gamma_offset rule.
+// DDSketch(0.01)), else the one nearest to the Python package's from_gamma_offset rule
+// (gamma - 1) / (gamma + 1) that gives it, else (no accuracy gives exactly this gamma: not
+// written by ddsketch or keyscope) the one whose gamma is nearest. Outside (0, 1) when gamma is
+// too large for any.
 double relative_accuracy_for(double gamma) {
   const double guess = (gamma - 1) / (gamma + 1);
+  if (!(guess > 0 && guess < 1)) return guess;
+  const auto distance = [gamma](double accuracy) { return std::fabs(DDSketch(accuracy, 1).gamma() - gamma); };
   for (int digits = 1; digits <= 17; ++digits) {
     char text[40];
     std::snprintf(text, sizeof text, "%.*e", digits - 1, guess);
     const double candidate = std::strtod(text, nullptr);
-    if (candidate > 0 && candidate < 1 && DDSketch(candidate, 1).gamma() == gamma) return candidate;
+    if (candidate > 0 && candidate < 1 && distance(candidate) == 0) return candidate;
   }
-  return guess;
+  double best = guess;
+  double best_distance = distance(guess);
+  for (const double toward : {0.0, 1.0}) {
+    double accuracy = guess;
+    for (int step = 0; step < 64 && best_distance != 0; ++step) {
+      accuracy = std::nextafter(accuracy, toward);
+      if (!(accuracy > 0 && accuracy < 1)) break;
+      if (distance(accuracy) < best_distance) {
+        best = accuracy;
+        best_distance = distance(accuracy);
+      }
+    }
+  }
+  return best;
 }
 
 std::string interpolation_name(std::int64_t interpolation) {
@@ -213,7 +231,11 @@ DDSketch DDSketch::from_proto(std::string_view bytes, int max_buckets) {
     invalid("zeroCount", "must be finite and non-negative, got " + std::to_string(fields.zero_count));
   }
 
-  DDSketch sketch(relative_accuracy_for(mapping.gamma), max_buckets);
+  const double accuracy = relative_accuracy_for(mapping.gamma);
+  if (!(accuracy > 0 && accuracy < 1)) {
+    invalid("mapping.gamma", "gamma " + std::to_string(mapping.gamma) + " is too large for a relative accuracy below 1");
+  }
+  DDSketch sketch(accuracy, max_buckets);
   // The keys add() can produce: those of the values from just above min_indexable to DBL_MAX.
   const std::int64_t lowest_key = sketch.key_of(sketch.min_indexable_);
   const std::int64_t highest_key = sketch.key_of(DBL_MAX);

@@ -274,9 +274,16 @@ TEST(DDSketchProto, RejectsMappingsItCannotRepresent) {
   } catch (const DecodeError& e) {
     EXPECT_NE(std::string(e.what()).find("LINEAR interpolation is not supported"), std::string::npos) << e.what();
   }
-  // Not an exact decimal: the accuracy is ddsketch's (gamma - 1) / (gamma + 1), gamma kept.
+  EXPECT_EQ(decode_error_path(with_mapping({{1, 1e300}}, 0)), "mapping.gamma");  // accuracy rounds to 1
+  // Not an exact decimal: about ddsketch's (gamma - 1) / (gamma + 1), with the same gamma.
   const DDSketch odd = DDSketch::from_proto(mapping(1.0 + 1.0 / 3.0));
   EXPECT_NEAR(odd.relative_accuracy(), 1.0 / 7.0, 1e-15);
+  EXPECT_EQ(odd.gamma(), 1.0 + 1.0 / 3.0);
+  // A gamma no accuracy gives exactly (found by the fuzzer): the nearest one, stable from then on.
+  const std::string unreachable = mapping(7.0000950108515125);
+  const DDSketch once = DDSketch::from_proto(unreachable);
+  EXPECT_NEAR(once.gamma(), 7.0000950108515125, 1e-14);
+  EXPECT_EQ(DDSketch::from_proto(once.to_proto()).to_proto(), once.to_proto());
 }
 
 TEST(DDSketchProto, RejectsHostileBytesWithATypedError) {
