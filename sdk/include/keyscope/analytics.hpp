@@ -293,8 +293,8 @@ class DDSketch {
   static DDSketch from_json(std::string_view text);
 
   // The protobuf wire bytes of the DDSketch message of DataDog's sketches-proto, the format the
-  // Python `ddsketch` package (ddsketch.pb.proto.DDSketchProto), sketches-go and sketches-java
-  // read and write: mapping {gamma, indexOffset 0, interpolation NONE}, each store as
+  // Python `ddsketch` package (ddsketch.pb.proto.DDSketchProto) and sketches-go read and
+  // write: mapping {gamma, indexOffset 0, interpolation NONE}, each store as
   // contiguousBinCounts from its lowest to its highest non-empty bin, zeroCount. Keys are those
   // of the Python package (ceil of log_gamma). The message has no count, sum, min, max or
   // max_buckets: the sum and the extremes are not sent. A ValidationError when a bin index does
