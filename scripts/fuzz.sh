@@ -5,7 +5,8 @@
 #
 # Targets (tests/fuzz/<name>_fuzzer.cpp): codec (response decoders, tape vs nlohmann, error
 # envelope), analytics_json (run_helper_json for every helper), log_reader (LogReader in each
-# format, aggregates, summarize/reconcile_logs_json). Build: build/fuzz, clang, -O1
+# format, aggregates, summarize/reconcile_logs_json), ddsketch_proto (DDSketch::from_proto on
+# arbitrary bytes, re-encode -> decode). Build: build/fuzz, clang, -O1
 # -fno-omit-frame-pointer -gline-tables-only, assertions on, the core instrumented for coverage
 # (-fsanitize=fuzzer-no-link). Each target starts from its committed seeds
 # (tests/fuzz/corpus/<name>/) and its working corpus build/fuzz/corpus/<name>/ (kept between
@@ -26,7 +27,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/fuzz"
 seconds=${1:-60}
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS]" >&2; exit 2; }
-targets=(${KEYSCOPE_FUZZ_TARGETS:-codec analytics_json log_reader})
+targets=(${KEYSCOPE_FUZZ_TARGETS:-codec analytics_json log_reader ddsketch_proto})
 lock=/tmp/keyscope-heavy.lock
 
 if ! command -v clang++ >/dev/null || ! dpkg-query -W libclang-rt-14-dev >/dev/null 2>&1; then

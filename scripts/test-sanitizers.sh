@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The core's unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer
 # (clang), then each libFuzzer target for a bounded time from its committed seed corpus
-# (tests/fuzz/corpus/<target>/): codec 30 s, analytics_json and log_reader 10 s each
+# (tests/fuzz/corpus/<target>/): codec 30 s, analytics_json, log_reader and ddsketch_proto 10 s each
 # (KEYSCOPE_FUZZ_SECONDS, KEYSCOPE_FUZZ_SHORT_SECONDS). Long runs: scripts/fuzz.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DKEYSCOPE_SANITIZE=ON -DKEYSCOPE_BUILD_FUZZERS=ON -DKEYSCOPE_BUILD_CLI=OFF >/dev/null
 fi
 cmake --build "$build" -j"${KEYSCOPE_JOBS:-2}" --target keyscope_unit_tests keyscope_integration_tests \
-  keyscope_codec_fuzzer keyscope_analytics_json_fuzzer keyscope_log_reader_fuzzer
+  keyscope_codec_fuzzer keyscope_analytics_json_fuzzer keyscope_log_reader_fuzzer keyscope_ddsketch_proto_fuzzer
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build" --output-on-failure -j2 --timeout 300 -E '^(cmake_consumer|sandbox_smoke|cli)'
 fuzz() {  # TARGET SECONDS MAX_LEN: new inputs go to a temporary corpus, never into the repo
@@ -34,3 +34,4 @@ fuzz() {  # TARGET SECONDS MAX_LEN: new inputs go to a temporary corpus, never i
 fuzz codec "$fuzz_seconds" 65536
 fuzz analytics_json "$fuzz_short_seconds" 32768
 fuzz log_reader "$fuzz_short_seconds" 16384
+fuzz ddsketch_proto "$fuzz_short_seconds" 16384

@@ -179,6 +179,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     import importlib
 
-    for name in ("numpy", "ddsketch", "mypy", "nbformat", "nbclient", "matplotlib", "ipykernel", "pandas", "requests",
-                 "dask", "distributed"):
+    for name in ("numpy", "ddsketch", "google.protobuf", "mypy", "nbformat", "nbclient", "matplotlib", "ipykernel",
+                 "pandas", "requests", "dask", "distributed"):
         importlib.import_module(name)

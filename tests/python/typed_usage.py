@@ -30,6 +30,8 @@ def main(url: str, token: str) -> None:
         sketch = keyscope.DDSketch(0.01)
         sketch.add(3.0)
         q: float = sketch.quantile(0.5)
+        wire: bytes = sketch.to_proto()
+        q = keyscope.DDSketch.from_proto(wire, max_buckets=2048).quantile(0.5)
         env: str = keyscope.environment_of(first.key_prefix) + analytics.environment_of("x")
         limit: Optional[int] = client.rate_limit.limit
         raw: Optional[keyscope.Response] = client.last_response

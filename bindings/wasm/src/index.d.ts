@@ -268,6 +268,9 @@ export class DDSketch {
   readonly max: number;
   toJSON(): Record<string, unknown>;
   static fromJSON(json: string | Record<string, unknown>): DDSketch;
+  /** The protobuf DDSketch message of DataDog's sketches-proto (Python `ddsketch`, sketches-go). */
+  toProto(): Uint8Array;
+  static fromProto(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, maxBuckets?: number): DDSketch;
   /** Frees the sketch's wasm memory now (otherwise it is freed when garbage-collected). */
   dispose(): void;
 }

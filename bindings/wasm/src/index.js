@@ -626,6 +626,23 @@ export class DDSketch {
     return new DDSketch(undefined, undefined, id);
   }
 
+  /**
+   * Reads the protobuf DDSketch message of DataDog's sketches-proto (what the Python `ddsketch`
+   * package's DDSketchProto and sketches-go write): a Uint8Array, Buffer or ArrayBuffer. The
+   * message has no max_buckets: `maxBuckets` (default 2048) bounds each store.
+   */
+  static fromProto(bytes, maxBuckets = 2048) {
+    let view;
+    if (bytes instanceof Uint8Array) view = bytes;
+    else if (bytes instanceof ArrayBuffer) view = new Uint8Array(bytes);
+    else if (ArrayBuffer.isView(bytes)) view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    else {
+      throw new ValidationError('DDSketch.fromProto expects a Uint8Array, Buffer or ArrayBuffer', { code: 'invalid_argument' });
+    }
+    const id = unwrap(requireCore().sketchFromProto(view, maxBuckets));
+    return new DDSketch(undefined, undefined, id);
+  }
+
   add(value, count = 1) {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ValidationError(`DDSketch.add: value must be a finite number, got ${value}`, { code: 'invalid_argument' });
@@ -679,6 +696,14 @@ export class DDSketch {
   toJSON() {
     this.#flush();
     return unwrap(requireCore().sketchToJson(this.#live()));
+  }
+
+  /** The protobuf DDSketch message (sketches-proto) of this sketch, as a new Uint8Array. */
+  toProto() {
+    this.#flush();
+    const instance = requireCore();
+    const { pointer, length } = unwrap(instance.sketchToProto(this.#live()));
+    return instance.HEAPU8.slice(pointer, pointer + length);
   }
 
   dispose() {

@@ -416,6 +416,28 @@ std::string sketch_quantiles(int id, std::uintptr_t pointer, int length) {
 
 std::string sketch_summary_json(int id) { return guarded([&] { return sketch_summary(sketch_at(id)); }); }
 std::string sketch_to_json(int id) { return guarded([&] { return sketch_at(id).to_json(); }); }
+
+// The protobuf bytes of the last sketchToProto stay here until the next one; JS copies them out
+// of the heap at {"pointer", "length"} (an embind std::string return would not be binary-safe).
+std::string g_proto_bytes;
+
+std::string sketch_to_proto(int id) {
+  return guarded([&] {
+    g_proto_bytes = sketch_at(id).to_proto();
+    return "{\"pointer\":" + std::to_string(reinterpret_cast<std::uintptr_t>(g_proto_bytes.data())) +
+           ",\"length\":" + std::to_string(g_proto_bytes.size()) + "}";
+  });
+}
+
+// bytes: a Uint8Array, which embind copies byte for byte into the std::string.
+std::string sketch_from_proto(std::string bytes, int max_buckets) {
+  return guarded([&] {
+    auto sketch = std::make_unique<analytics::DDSketch>(analytics::DDSketch::from_proto(bytes, max_buckets));
+    const int id = g_next_sketch++;
+    g_sketches[id] = std::move(sketch);
+    return std::to_string(id);
+  });
+}
 void sketch_free(int id) { g_sketches.erase(id); }
 
 }  // namespace
@@ -500,5 +522,7 @@ EMSCRIPTEN_BINDINGS(keyscope) {
   emscripten::function("sketchQuantiles", &sketch_quantiles);
   emscripten::function("sketchSummary", &sketch_summary_json);
   emscripten::function("sketchToJson", &sketch_to_json);
+  emscripten::function("sketchToProto", &sketch_to_proto);
+  emscripten::function("sketchFromProto", &sketch_from_proto);
   emscripten::function("sketchFree", &sketch_free);
 }

@@ -277,6 +277,7 @@ class DDSketch {
 
   double relative_accuracy() const noexcept { return relative_accuracy_; }
   int max_buckets() const noexcept { return max_buckets_; }
+  double gamma() const noexcept { return gamma_; }  // (1 + a) / (1 - a), as ddsketch computes it
   double count() const noexcept { return count_; }
   double zero_count() const noexcept { return zero_count_; }
   double sum() const noexcept { return sum_; }
@@ -290,6 +291,29 @@ class DDSketch {
   //  "positive":{"offset":k,"counts":[...]},"negative":{...}}; from_json validates it.
   std::string to_json() const;
   static DDSketch from_json(std::string_view text);
+
+  // The protobuf wire bytes of the DDSketch message of DataDog's sketches-proto, the format the
+  // Python `ddsketch` package (ddsketch.pb.proto.DDSketchProto) and sketches-go read and
+  // write: mapping {gamma, indexOffset 0, interpolation NONE}, each store as
+  // contiguousBinCounts from its lowest to its highest non-empty bin, zeroCount. Keys are those
+  // of the Python package (ceil of log_gamma). The message has no count, sum, min, max or
+  // max_buckets: the sum and the extremes are not sent. A ValidationError when a bin index does
+  // not fit the message's sint32 (relative_accuracy below about 2e-7).
+  std::string to_proto() const;
+  // Reads those bytes (from any of those libraries). The mapping must be the logarithmic one
+  // (interpolation NONE) with gamma > 1 and an integral indexOffset (bins are shifted by it);
+  // relative_accuracy is the shortest decimal whose gamma is the message's (0.01 comes back as
+  // 0.01, so the sketch merges with DDSketch(0.01)), else about ddsketch's (gamma - 1) /
+  // (gamma + 1) with that gamma (or the nearest gamma when no accuracy gives it exactly).
+  // Sparse binCounts and contiguousBinCounts are both read and added up, as the .proto says.
+  // Each store keeps at most max_buckets bins, the lowest collapsed as add() does. count =
+  // zeroCount + all bins; min, max and sum, which the message lacks, are the bucket estimates
+  // (min = quantile(0), max = quantile(1), sum = the bins' counts times their values), within
+  // relative_accuracy of the truth for each bin. Malformed bytes, another interpolation, gamma
+  // <= 1, a fractional indexOffset, a negative, NaN or infinite count, or a bin index outside
+  // what the mapping can index are a DecodeError naming the field; nothing is allocated beyond
+  // the input's size and max_buckets.
+  static DDSketch from_proto(std::string_view bytes, int max_buckets = 2048);
 
   // Same parameters, same non-empty buckets, zero count, count, min and max. The sum is left
   // out: its last bits depend on the order values were added and merged.

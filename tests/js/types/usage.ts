@@ -159,6 +159,8 @@ num(sketch.count); num(sketch.bucketCount); num(sketch.sum); num(sketch.min); nu
 const json: Record<string, unknown> = sketch.toJSON();
 DDSketch.fromJSON(json).dispose();
 DDSketch.fromJSON(JSON.stringify(json)).dispose();
+const wire: Uint8Array = sketch.toProto();
+DDSketch.fromProto(wire, 2048).merge(DDSketch.fromProto(wire.buffer));
 // @ts-expect-error: count is read-only
 sketch.count = 3;
 sketch.dispose();

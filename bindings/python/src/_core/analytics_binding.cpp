@@ -53,6 +53,19 @@ void check_q(double q) {
   if (!(q >= 0 && q <= 1)) raise_error(keyscope::validation_error("q must be in [0, 1]"));
 }
 
+// DDSketch.from_proto's bytes: any C-contiguous buffer (bytes, bytearray, memoryview), copied.
+std::string proto_bytes(const py::handle& obj) {
+  Py_buffer view;
+  if (!PyObject_CheckBuffer(obj.ptr()) || PyObject_GetBuffer(obj.ptr(), &view, PyBUF_C_CONTIGUOUS) != 0) {
+    PyErr_Clear();
+    raise_error(keyscope::validation_error("DDSketch.from_proto: data must be bytes, bytearray or memoryview, got " +
+                                           std::string(Py_TYPE(obj.ptr())->tp_name)));
+  }
+  std::string bytes(static_cast<const char*>(view.buf), static_cast<std::size_t>(view.len));
+  PyBuffer_Release(&view);
+  return bytes;
+}
+
 }  // namespace
 
 void bind_analytics(py::module_& m) {
@@ -125,6 +138,11 @@ void bind_analytics(py::module_& m) {
       .def_property_readonly("memory_bytes", &an::DDSketch::memory_bytes)
       .def("to_json", &an::DDSketch::to_json)
       .def_static("from_json", &an::DDSketch::from_json, py::arg("text"))
+      .def("to_proto", [](const an::DDSketch& self) { return py::bytes(self.to_proto()); })
+      .def_static(
+          "from_proto",
+          [](const py::object& data, int max_buckets) { return an::DDSketch::from_proto(proto_bytes(data), max_buckets); },
+          py::arg("data"), py::arg("max_buckets") = 2048)
       .def("copy", [](const an::DDSketch& self) { return an::DDSketch(self); })
       .def("__len__", [](const an::DDSketch& self) { return static_cast<std::size_t>(self.count()); })
       .def("has_same_buckets", &an::DDSketch::has_same_buckets, py::arg("other"))
