@@ -160,7 +160,9 @@ const json: Record<string, unknown> = sketch.toJSON();
 DDSketch.fromJSON(json).dispose();
 DDSketch.fromJSON(JSON.stringify(json)).dispose();
 const wire: Uint8Array = sketch.toProto();
-DDSketch.fromProto(wire, 2048).merge(DDSketch.fromProto(wire.buffer));
+const wireCopy = new ArrayBuffer(wire.byteLength);
+new Uint8Array(wireCopy).set(wire);
+DDSketch.fromProto(wire, 2048).merge(DDSketch.fromProto(wireCopy));
 // @ts-expect-error: count is read-only
 sketch.count = 3;
 sketch.dispose();
