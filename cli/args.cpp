@@ -65,6 +65,15 @@ ParsedArgs parse_args(int argc, char** argv) {
       out.global.timeout = take_value();
     } else if (name == "--max-retries") {
       out.global.max_retries = take_value();
+    } else if (name == "--ca-bundle") {
+      out.global.ca_bundle = take_value();
+    } else if (name == "--proxy") {
+      out.global.proxy = take_value();
+    } else if (name == "--no-proxy") {
+      out.global.no_proxy = take_value();
+    } else if (name == "--insecure" || name == "-k") {
+      flag();
+      out.global.insecure = true;
     } else if (name == "--verbose" || name == "-v") {
       flag();
       out.global.verbose = true;

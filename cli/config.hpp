@@ -23,8 +23,8 @@ struct Context {
   std::optional<keyscope::Client> client;
 };
 
-// Reads KEYSCOPE_BASE_URL, KEYSCOPE_SESSION, --session-file, --timeout, --max-retries and builds
-// the client. Throws UsageError for bad options, or returns the SDK's validation error.
+// Reads KEYSCOPE_BASE_URL, KEYSCOPE_SESSION, --session-file, --timeout, --max-retries, the
+// network options (network.hpp) and builds the client. Throws UsageError for bad options, or returns the SDK's validation error.
 // `need_client` false skips the token (help, version).
 std::optional<keyscope::Error> build_context(Context& ctx, const GlobalOptions& global);
 
