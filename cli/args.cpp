@@ -16,7 +16,8 @@ const std::set<std::string> kValueOptions = {"--days", "--concurrency", "--bill"
                                              "--tolerance", "--min-diff", "--latency-unit"};
 // Global options that take a value.
 const std::set<std::string> kGlobalValueOptions = {"--base-url", "--session-file", "--timeout",
-                                                   "--max-retries"};
+                                                   "--max-retries", "--ca-bundle", "--proxy",
+                                                   "--no-proxy"};
 // Command options that may be given several times ("--field time=ts --field key=auth").
 const std::set<std::string> kRepeatedOptions = {"--field", "--logs"};
 
@@ -79,6 +80,15 @@ ParsedArgs parse_args(int argc, char** argv) {
       out.global.timeout = take_value();
     } else if (name == "--max-retries") {
       out.global.max_retries = take_value();
+    } else if (name == "--ca-bundle") {
+      out.global.ca_bundle = take_value();
+    } else if (name == "--proxy") {
+      out.global.proxy = take_value();
+    } else if (name == "--no-proxy") {
+      out.global.no_proxy = take_value();
+    } else if (name == "--insecure" || name == "-k") {
+      flag();
+      out.global.insecure = true;
     } else if (name == "--verbose" || name == "-v") {
       flag();
       out.global.verbose = true;

@@ -28,6 +28,10 @@ struct GlobalOptions {
   std::optional<std::string> session_file;
   std::optional<std::string> timeout;      // seconds, decimal
   std::optional<std::string> max_retries;
+  std::optional<std::string> ca_bundle;   // PEM file of the CAs to trust
+  std::optional<std::string> proxy;       // proxy URL
+  std::optional<std::string> no_proxy;    // hosts reached without the proxy
+  bool insecure = false;                  // TLS certificates not verified
   bool verbose = false;
   bool strict = false;  // implausible responses are errors (ClientOptions::strict)
   bool help = false;

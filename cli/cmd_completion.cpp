@@ -8,7 +8,7 @@ namespace keyscope_cli {
 namespace {
 
 // Options whose value is a file name.
-const std::vector<std::string> kFileOptions = {"--session-file", "--map", "--logs"};
+const std::vector<std::string> kFileOptions = {"--session-file", "--map", "--logs", "--ca-bundle"};
 // Options whose value is one of a few words.
 const std::vector<std::pair<std::string, std::string>> kChoices = {
     {"--format", "jsonl csv nginx"}, {"--latency-unit", "s ms us"}};

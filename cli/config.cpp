@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "network.hpp"
+
 namespace keyscope_cli {
 namespace {
 
@@ -122,6 +124,15 @@ std::optional<keyscope::Error> build_context(Context& ctx, const GlobalOptions& 
     }
     options.retry.max_retries = static_cast<int>(retries);
   }
+  const keyscope::CurlTransportOptions network = transport_options(global);
+  if (auto error = keyscope::check_transport_options(network)) return error;
+  for (const std::string& line : network_warnings(global)) ctx.console->line(line);
+  if (global.verbose) {
+    for (const std::string& line : describe_network(global, network, ctx.base_url)) {
+      ctx.console->line(line);
+    }
+  }
+  options.transport = std::make_shared<keyscope::CurlTransport>(network);
   options.user_agent_product = std::string("keyscope-cli/") + keyscope::kVersion;
   options.strict = global.strict;
   if (global.verbose) {

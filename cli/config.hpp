@@ -24,7 +24,8 @@ struct Context {
 };
 
 // Resolves each setting (option > environment > config file, see config_file.hpp), reads the
-// session token and builds the client. Throws UsageError for bad options, or returns the SDK's validation error.
+// session token, applies the network options (network.hpp) and builds the client. Throws
+// UsageError for bad options, or returns the SDK's validation error.
 // `need_client` false skips the token (help, version).
 std::optional<keyscope::Error> build_context(Context& ctx, const GlobalOptions& global);
 

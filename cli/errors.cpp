@@ -37,7 +37,11 @@ int exit_code_for(const keyscope::Error& error) {
 }
 
 int report_error(const keyscope::Error& error, const std::string& secret) {
-  write_line(keyscope::redact(keyscope::to_string(error), secret));
+  std::string line = keyscope::to_string(error);
+  if (error.code == "tls_failed") {
+    line += "; a server signed by your organisation's CA: --ca-bundle PATH or KEYSCOPE_CA_BUNDLE";
+  }
+  write_line(keyscope::redact(line, secret));
   return exit_code_for(error);
 }
 

@@ -85,7 +85,7 @@ def main():
         check("bash: keys subcommands", bash_complete("keys", "") == {"list", "show"})
         check("bash: logs subcommands", bash_complete("logs", "") == {"summarize"})
         check("bash: command options after global ones",
-              bash_complete("--days", "7", "report", "--c") == {"--concurrency", "--csv"},
+              bash_complete("--days", "7", "report", "--c") == {"--concurrency", "--csv", "--ca-bundle"},
               bash_complete("--days", "7", "report", "--c"))
         check("bash: option values", bash_complete("logs", "summarize", "--format", "") == {"jsonl", "csv", "nginx"})
         check("bash: shells", bash_complete("completion", "") == {"bash", "zsh", "fish"})

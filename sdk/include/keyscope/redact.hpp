@@ -7,7 +7,8 @@
 
 namespace keyscope {
 
-// Replaces the values of sb-access-token=, api_key=, access_token=, token= and Bearer
+// Replaces the user information of URLs (scheme://[redacted]@host), the values of
+// sb-access-token=, api_key=, access_token=, token= and Bearer
 // credentials, and cuts full API keys (sk_live_/sk_test_ + more than 4 characters) down to their
 // prefix. `secret`, when given (6 characters or more), is also replaced wherever it appears.
 std::string redact(std::string_view text, std::string_view secret = {});

@@ -104,7 +104,8 @@ bool is_retryable(const Error& error) {
     case ErrorKind::timeout:
       return true;
     case ErrorKind::connection:
-      return error.code != "response_too_large";  // it would be as large again
+      // It would be as large again; the same CA bundle would fail again.
+      return error.code != "response_too_large" && error.code != "invalid_ca_bundle";
     default:
       return false;
   }

@@ -67,6 +67,33 @@ std::string cut_api_keys(const std::string& text) {
   return out;
 }
 
+// scheme://user:password@host -> scheme://[redacted]@host (a proxy URL in libcurl's messages).
+std::string redact_user_info(const std::string& text) {
+  const auto ends_authority = [](char c) {
+    return c == '/' || c == '?' || c == '#' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+           c == '"' || c == '\'' || c == '<' || c == '>' || c == ')';
+  };
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  for (std::size_t separator; (separator = text.find("://", i)) != std::string::npos;) {
+    const std::size_t start = separator + 3;
+    std::size_t end = start;
+    while (end < text.size() && !ends_authority(text[end])) ++end;
+    out.append(text, i, start - i);
+    const std::size_t at = text.find_last_of('@', end == 0 ? 0 : end - 1);
+    if (at != std::string::npos && at >= start && at < end) {
+      out += kRedacted;
+      out.append(text, at, end - at);
+    } else {
+      out.append(text, start, end - start);
+    }
+    i = end;
+  }
+  out.append(text, i, std::string::npos);
+  return out;
+}
+
 }  // namespace
 
 std::string redact(std::string_view text, std::string_view secret) {
@@ -84,7 +111,7 @@ std::string redact(std::string_view text, std::string_view secret) {
                              "refresh_token=", "token=", "session=", "password=", "bearer "}) {
     out = redact_after(out, marker);
   }
-  return cut_api_keys(out);
+  return cut_api_keys(redact_user_info(out));
 }
 
 Headers redact_headers(const Headers& headers) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -73,6 +74,52 @@ TEST(CurlTransportTls, VerificationIsOnByDefault) {
   ASSERT_FALSE(result.ok()) << "a self-signed certificate must not be trusted by default";
   EXPECT_EQ(result.error().kind, ErrorKind::connection);
   EXPECT_EQ(result.error().code, "tls_failed") << result.error().message;
+}
+
+TEST(CurlTransportTls, AVerificationFailureNamesTheCaBundleUsed) {
+  HttpsServer server;
+  ASSERT_TRUE(server.running());
+  CurlTransport transport;
+  auto result = fetch(transport, server.url());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, "tls_failed");
+  const std::string bundle = find_ca_bundle().path;
+  const std::string named = bundle.empty() ? "libcurl's built-in CA store" : bundle;
+  EXPECT_NE(result.error().message.find("trusted CAs: " + named), std::string::npos)
+      << result.error().message;
+}
+
+TEST(CurlTransportTls, AnUnusableCaBundleIsNotATlsFailure) {
+  HttpsServer server;
+  ASSERT_TRUE(server.running());
+  const std::string garbage = server.key() + ".not-a-bundle";
+  { std::ofstream(garbage) << "not a certificate\n"; }
+  CurlTransportOptions options;
+  options.ca_bundle_path = garbage;  // check_transport_options would refuse it earlier
+  CurlTransport transport(options);
+  auto result = fetch(transport, server.url());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, "invalid_ca_bundle") << result.error().message;
+  EXPECT_NE(result.error().message.find(garbage), std::string::npos) << result.error().message;
+}
+
+TEST(CurlTransportTls, ACaBundleFromTheEnvironmentIsTrusted) {
+  HttpsServer server;
+  ASSERT_TRUE(server.running());
+  const char* saved = std::getenv("SSL_CERT_FILE");
+  const std::string previous = saved ? saved : "";
+  ::setenv("SSL_CERT_FILE", server.cert().c_str(), 1);
+  auto result = [&] {
+    CurlTransport transport;  // reads the environment when created
+    return fetch(transport, server.url());
+  }();
+  if (saved) {
+    ::setenv("SSL_CERT_FILE", previous.c_str(), 1);
+  } else {
+    ::unsetenv("SSL_CERT_FILE");
+  }
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->body, "hello over tls");
 }
 
 TEST(CurlTransportTls, AConfiguredCaBundleIsTrusted) {

@@ -221,6 +221,17 @@ TEST_F(ClientFixture, AResponseTooLargeIsNotRetried) {
   EXPECT_EQ(transport->requests.size(), 1u);
 }
 
+TEST_F(ClientFixture, AnUnusableCaBundleIsNotRetried) {
+  // The same bundle would fail the same way on every attempt.
+  Error bad_bundle = transport_failure(ErrorKind::connection, "the CA bundle x.pem cannot be used");
+  bad_bundle.code = "invalid_ca_bundle";
+  transport->script.push_back(bad_bundle);
+  auto list = make().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().code, "invalid_ca_bundle");
+  EXPECT_EQ(transport->requests.size(), 1u);
+}
+
 TEST_F(ClientFixture, DecodeErrorsAreTypedAndNotRetried) {
   transport->script.push_back(response(200, "<html>maintenance</html>", {{"X-Request-Id", "req_h"}}));
   auto list = make().list_keys();

@@ -17,6 +17,14 @@ TEST(Redact, ScrubsCredentialsInUrlsAndLines) {
   EXPECT_EQ(redact("my_api_key=visible"), "my_api_key=visible");
 }
 
+TEST(Redact, UserInformationOfUrlsIsHidden) {
+  EXPECT_EQ(redact("Unsupported proxy scheme for 'ftp://alice:s3cret@proxy:21'"),
+            "Unsupported proxy scheme for 'ftp://[redacted]@proxy:21'");
+  EXPECT_EQ(redact("via http://alice@proxy:3128/ and https://x/y?mail=a@b"),
+            "via http://[redacted]@proxy:3128/ and https://x/y?mail=a@b");
+  EXPECT_EQ(redact("http://proxy:3128"), "http://proxy:3128");
+}
+
 TEST(Redact, ReplacesAGivenSecretAnywhere) {
   EXPECT_EQ(redact("server said: token TOPSECRET is bad", "TOPSECRET"),
             "server said: token [redacted] is bad");

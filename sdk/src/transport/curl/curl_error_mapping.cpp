@@ -52,6 +52,16 @@ Error response_too_large_error(const CurlTransfer& transfer, const std::string& 
       "response_too_large");
 }
 
+std::string describe_ca_bundle(const CurlTransfer& transfer) {
+  return transfer.ca_bundle_path.empty() ? "libcurl's built-in CA store" : transfer.ca_bundle_path;
+}
+
+std::string proxy_status_hint(long status) {
+  if (status == 407) return " (proxy authentication required: check the user and password in the proxy URL)";
+  if (status == 403) return " (the proxy does not allow this host)";
+  return "";
+}
+
 bool is_tls_failure(CURLcode code) {
   switch (code) {
     case CURLE_SSL_CONNECT_ERROR:
@@ -107,6 +117,12 @@ Error cancelled_error(const HttpRequest& request, std::string_view reason) {
 Error error_for_failed_transfer(CURLcode code, const CurlTransfer& transfer) {
   const HttpRequest& request = transfer.request;
   const std::string where = describe_request(request);
+  if (transfer.proxy_connect_status >= 300) {  // whatever the CURLcode, the proxy said no
+    return connection_error("the proxy refused the tunnel to " + describe_endpoint(request.url) +
+                                " with HTTP " + std::to_string(transfer.proxy_connect_status) +
+                                proxy_status_hint(transfer.proxy_connect_status) + where,
+                            "proxy_refused");
+  }
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT: {
       // libcurl's own text says which phase ran out of time.
@@ -122,14 +138,21 @@ Error error_for_failed_transfer(CURLcode code, const CurlTransfer& transfer) {
     }
     case CURLE_ABORTED_BY_CALLBACK:  // only our progress callback aborts, on cancellation
       return cancelled_error(request, "request cancelled");
-    case CURLE_COULDNT_CONNECT:
-      return connection_error("could not connect to " + describe_endpoint(request.url) + where,
+    case CURLE_COULDNT_CONNECT:  // libcurl's detail names the proxy when it was the one
+      return connection_error("could not connect to " + describe_endpoint(request.url) + where +
+                                  ": " + curl_detail(code, transfer),
                               "connection_failed");
     case CURLE_COULDNT_RESOLVE_HOST:
       return connection_error("could not resolve host " + host_and_port(request.url).host + where,
                               "connection_failed");
     case CURLE_COULDNT_RESOLVE_PROXY:
-      return connection_error("could not resolve the proxy host" + where, "connection_failed");
+      return connection_error("could not resolve the proxy host" + where + ": " +
+                                  curl_detail(code, transfer),
+                              "connection_failed");
+    case CURLE_SSL_CACERT_BADFILE:
+      return connection_error("the CA bundle " + describe_ca_bundle(transfer) +
+                                  " cannot be used: " + curl_detail(code, transfer) + where,
+                              "invalid_ca_bundle");
     case CURLE_GOT_NOTHING:
       return connection_error("connection closed before a response" + where,
                               "connection_failed");
@@ -151,7 +174,9 @@ Error error_for_failed_transfer(CURLcode code, const CurlTransfer& transfer) {
       break;
   }
   if (is_tls_failure(code)) {
-    return connection_error("TLS failure: " + curl_detail(code, transfer) + where, "tls_failed");
+    return connection_error("TLS failure: " + curl_detail(code, transfer) + where +
+                                "; trusted CAs: " + describe_ca_bundle(transfer),
+                            "tls_failed");
   }
   return connection_error(curl_detail(code, transfer) + where, "connection_failed");
 }

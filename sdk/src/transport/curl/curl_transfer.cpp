@@ -143,6 +143,7 @@ HttpResponse CurlTransfer::take_response(int status) {
 
 CURLcode CurlTransfer::configure(CURL* handle, const CurlTransportOptions& options) {
   easy = handle;
+  ca_bundle_path = options.ca_bundle_path;
   max_response_bytes = options.max_response_bytes;
   header_list_ = build_header_list(request.headers);
   if (header_list_ == nullptr) return CURLE_OUT_OF_MEMORY;
@@ -162,7 +163,15 @@ CURLcode CurlTransfer::configure(CURL* handle, const CurlTransportOptions& optio
   set(CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms(request));
   set(CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
   set(CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
-  if (!options.ca_bundle_path.empty()) set(CURLOPT_CAINFO, options.ca_bundle_path.c_str());
+  set(CURLOPT_PROXY_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+  set(CURLOPT_PROXY_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+  if (!options.ca_bundle_path.empty()) {
+    set(CURLOPT_CAINFO, options.ca_bundle_path.c_str());
+    set(CURLOPT_PROXY_CAINFO, options.ca_bundle_path.c_str());
+  }
+  // Left unset, libcurl reads the proxy environment variables; set, they are overridden.
+  if (!options.proxy.empty()) set(CURLOPT_PROXY, options.proxy.c_str());
+  if (!options.no_proxy.empty()) set(CURLOPT_NOPROXY, options.no_proxy.c_str());
   // Fails early when Content-Length already announces too much; the write callback
   // enforces the same limit on the decoded body.
   constexpr auto kLargestCurlSize =

@@ -48,6 +48,8 @@ struct CurlTransfer {
   std::string response_body;
   std::size_t max_response_bytes = 0;
   bool response_too_large = false;
+  std::string ca_bundle_path;  // the CAs trusted, named when verification fails
+  long proxy_connect_status = 0;  // the proxy's reply to CONNECT, 0 when there was none
   char error_buffer[CURL_ERROR_SIZE] = {};
 
  private:

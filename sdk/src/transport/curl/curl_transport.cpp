@@ -27,6 +27,7 @@ struct CurlTransport::Impl {
 
 CurlTransport::CurlTransport(CurlTransportOptions options) : impl_(std::make_unique<Impl>()) {
   ensure_curl_initialized();
+  if (options.ca_bundle_path.empty()) options.ca_bundle_path = find_ca_bundle().path;
   impl_->worker = std::make_shared<curl::CurlWorker>(std::move(options));
   impl_->thread = std::thread([worker = impl_->worker] { worker->run(); });
 }

@@ -297,6 +297,7 @@ CurlWorker::TransferPtr CurlWorker::detach(CURL* easy, long* response_code) {
     connections_opened_ += static_cast<std::size_t>(new_connections);
   }
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, response_code);
+  curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &transfer->proxy_connect_status);
   transfer->easy = nullptr;
   easy_pool_.release(easy);
   return transfer;
