@@ -17,7 +17,8 @@ want native && packages+=(build-essential cmake ninja-build pkg-config libcurl4-
   locales libtomlplusplus-dev zsh fish)
 want wasm && packages+=(emscripten)
 want browser && packages+=(chromium fonts-liberation)
-want python && packages+=(python3-venv python3-dev)
+want python && packages+=(python3-venv python3-dev build-essential cmake ninja-build libcurl4-openssl-dev
+  nlohmann-json3-dev zlib1g-dev libtomlplusplus-dev openssl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -14,8 +14,10 @@ TOOLS="$ROOT/build/python-tools"
 VENV="$ROOT/build/python-venv"
 log() { printf '== test-python: %s\n' "$*"; }
 
-# 1. Debian packages (compiler, CMake, Ninja, libcurl, nlohmann-json, venv support).
-APT_PACKAGES=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev python3-venv)
+# 1. Debian packages (compiler, CMake, Ninja, libcurl, nlohmann-json, zlib for the CLI, venv
+#    support, openssl for the TLS tests' private CA).
+APT_PACKAGES=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev zlib1g-dev libtomlplusplus-dev
+              python3-venv openssl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

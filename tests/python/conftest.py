@@ -21,6 +21,9 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# Loopback servers shared with the CLI tests: a private CA, an HTTPS front, a CONNECT proxy.
+if str(REPO / "tests" / "support") not in sys.path:
+    sys.path.insert(0, str(REPO / "tests" / "support"))
 TOKEN = "T"  # the deterministic sandboxes below use this session token
 NOW = "2026-05-17T12:00:00Z"
 _LINE = re.compile(r"listening on (http://127\.0\.0\.1:(\d+)(/\S*)?) token=(\S+)")
@@ -130,6 +133,25 @@ def emit_logs(tmp_path_factory: pytest.TempPathFactory) -> Any:
         return made[(days, log_format)]
 
     return emit
+
+
+@dataclass
+class HttpsSandbox:
+    base_url: str  # https://127.0.0.1:PORT/..., served by `front`
+    front: Any     # tls_front.TlsFront
+    ca: Any        # private_ca.PrivateCa whose CA signed the front's certificate
+
+
+@pytest.fixture(scope="session")
+def https_sandbox(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpsSandbox]:
+    """The sandbox behind an HTTPS front with a certificate of a private CA (a company's)."""
+    from private_ca import make_private_ca
+    from tls_front import TlsFront
+
+    ca = make_private_ca(str(tmp_path_factory.mktemp("corp-ca")), "Corp Root CA")
+    front = TlsFront(sandbox.port, ca.server_cert, ca.server_key)
+    yield HttpsSandbox(front.url(sandbox.base_url), front, ca)
+    front.close()
 
 
 @pytest.fixture(autouse=True)

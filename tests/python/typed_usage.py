@@ -23,6 +23,12 @@ def main(url: str, token: str) -> None:
         collected: keyscope.UsageRows = client.usage_by_key(days=7, errors="collect")
         strict_on: bool = keyscope.Client(base_url=url, session_token=token, strict=True).strict
         print(failed_error, collected.errors, strict_on)
+        corp = keyscope.Client(base_url=url, session_token=token, ca_bundle="/etc/corp/ca.pem",
+                               verify=True, proxy="http://proxy:3128", no_proxy="localhost")
+        trusted: Optional[str] = corp.ca_bundle
+        options: keyscope.NetworkOptions = keyscope.NetworkOptions(ca_bundle=trusted)
+        warning: type = keyscope.InsecureTLSWarning
+        print(options, warning)
         findings: List[keyscope.Finding] = keyscope.detect_anomalies(fleet, now="2026-05-17T12:00:00Z")
         lines: List[keyscope.ChargebackRow] = keyscope.chargeback(rows, "10.00")
         checks: List[keyscope.IntegrityCheck] = keyscope.check_usage(usage)

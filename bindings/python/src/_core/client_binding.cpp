@@ -69,9 +69,17 @@ std::optional<std::chrono::milliseconds> seconds_to_ms(std::optional<double> sec
 
 class PyClient {
  public:
+  // ca_bundle, verify_tls, proxy, no_proxy: the libcurl transport's, resolved and checked by
+  // keyscope/_network.py and check_network; unused with a Python transport.
   PyClient(const std::string& base_url, const std::string& session_token, double timeout,
            int max_retries, py::object transport, const std::string& user_agent_product,
-           int transport_workers, bool strict) {
+           int transport_workers, bool strict, const std::string& ca_bundle, bool verify_tls,
+           const std::string& proxy, const std::string& no_proxy) {
+    keyscope::CurlTransportOptions network;
+    network.ca_bundle_path = ca_bundle;
+    network.verify_tls = verify_tls;
+    network.proxy = proxy;
+    network.no_proxy = no_proxy;
     keyscope::ClientOptions options;
     options.strict = strict;
     options.base_url = base_url;
@@ -81,6 +89,8 @@ class PyClient {
     options.user_agent_product = user_agent_product;
     if (!transport.is_none()) {
       options.transport = make_python_transport(transport, session_token, transport_workers);
+    } else {
+      options.transport = std::make_shared<keyscope::CurlTransport>(std::move(network));
     }
     auto created = keyscope::Client::create(std::move(options));
     if (!created.ok()) raise_error(created.error());
@@ -247,10 +257,13 @@ class PyClient {
 void bind_client(py::module_& m) {
   py::class_<PyClient>(m, "Client")
       .def(py::init<const std::string&, const std::string&, double, int, py::object,
-                    const std::string&, int, bool>(),
+                    const std::string&, int, bool, const std::string&, bool, const std::string&,
+                    const std::string&>(),
            py::arg("base_url"), py::arg("session_token"), py::arg("timeout"),
            py::arg("max_retries"), py::arg("transport"), py::arg("user_agent_product"),
-           py::arg("transport_workers"), py::arg("strict") = false)
+           py::arg("transport_workers"), py::arg("strict") = false,
+           py::arg("ca_bundle") = std::string(), py::arg("verify_tls") = true,
+           py::arg("proxy") = std::string(), py::arg("no_proxy") = std::string())
       .def("list_keys", &PyClient::list_keys, py::arg("timeout"), py::arg("max_retries"))
       .def("list_keys_json", &PyClient::list_keys_json, py::arg("timeout"), py::arg("max_retries"))
       .def("get_key", &PyClient::get_key, py::arg("key_id"), py::arg("timeout"), py::arg("max_retries"))

@@ -28,6 +28,21 @@ PYBIND11_MODULE(_core, m) {
     if (!result.ok()) keyscope_python::raise_error(result.error());
     return keyscope_python::to_py(result.value());
   }, py::arg("body"));
+  // (path, source) of the CA bundle a transport given none trusts; ("", "") when none is found.
+  m.def("find_ca_bundle", [] {
+    const keyscope::CaBundle found = keyscope::find_ca_bundle();
+    return py::make_tuple(found.path, found.source);
+  });
+  m.def("proxy_for_message", &keyscope::proxy_for_message, py::arg("proxy"));
+  m.def("check_network", [](const std::string& ca_bundle, bool verify_tls, const std::string& proxy,
+                            const std::string& no_proxy) {
+    keyscope::CurlTransportOptions options;
+    options.ca_bundle_path = ca_bundle;
+    options.verify_tls = verify_tls;
+    options.proxy = proxy;
+    options.no_proxy = no_proxy;
+    if (auto error = keyscope::check_transport_options(options)) keyscope_python::raise_error(*error);
+  }, py::arg("ca_bundle"), py::arg("verify_tls"), py::arg("proxy"), py::arg("no_proxy"));
   m.def("validate_concurrency", [](long long concurrency) {
     if (auto error = keyscope::validate_concurrency(concurrency)) keyscope_python::raise_error(*error);
   });

@@ -40,12 +40,13 @@ struct State {
   }
 
   keyscope::Result<keyscope::HttpResponse> exchange(const keyscope::HttpRequest& request) {
-    auto failure = [&](keyscope::ErrorKind kind, const std::string& message) {
+    auto failure = [&](keyscope::ErrorKind kind, const std::string& message,
+                       std::string code = "connection_failed") {
       std::string safe = keyscope::redact(message, secret);
       return keyscope::Result<keyscope::HttpResponse>(
           kind == keyscope::ErrorKind::timeout     ? keyscope::timeout_error(std::move(safe))
           : kind == keyscope::ErrorKind::cancelled ? keyscope::cancelled_error(std::move(safe))
-                                                   : keyscope::connection_error(std::move(safe)));
+                                                   : keyscope::connection_error(std::move(safe), std::move(code)));
     };
     if (request.cancellation && request.cancellation->cancelled())
       return failure(keyscope::ErrorKind::cancelled, "the call was cancelled");
@@ -58,13 +59,16 @@ struct State {
       py::object outcome = cached_attr("keyscope._transport", "_invoke")(
           target, request.method, request.url, headers,
           py::bytes(request.body), request.timeout.count() / 1000.0);
-      // ("ok", status, [(name, value), ...], body_bytes) or (kind, message)
+      // ("ok", status, [(name, value), ...], body_bytes) or (kind, message[, code])
       auto tuple = outcome.cast<py::tuple>();
       std::string kind = tuple[0].cast<std::string>();
       if (kind != "ok") {
         auto error_kind = kind == "timeout"     ? keyscope::ErrorKind::timeout
                           : kind == "cancelled" ? keyscope::ErrorKind::cancelled
                                                 : keyscope::ErrorKind::connection;
+        if (tuple.size() > 2) {
+          return failure(error_kind, tuple[1].cast<std::string>(), tuple[2].cast<std::string>());
+        }
         return failure(error_kind, tuple[1].cast<std::string>());
       }
       keyscope::HttpResponse response;

@@ -50,6 +50,7 @@ from ._models import (
     decode_key_list,
     decode_key_usage,
 )
+from ._network import InsecureTLSWarning, NetworkOptions
 from ._transport import HttpRequest, HttpResponse, RequestsTransport, Transport
 from ._client import DEFAULT_BASE_URL, Client
 from .analytics import (
@@ -113,6 +114,8 @@ __all__ = [
     "HttpRequest",
     "HttpResponse",
     "RequestsTransport",
+    "NetworkOptions",
+    "InsecureTLSWarning",
     # analytics
     "UsageRow",
     "UsageRows",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+import warnings
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
-from . import _core
+from . import _core, _network
 from ._errors import ValidationError
 from ._models import (APIKeyDetails, Fleet, KeyFetchError, KeyList, KeyUsage, RateLimit,
                       Reconciliation, Response)
@@ -38,6 +39,17 @@ class Client:
     implausible values are findings of :func:`keyscope.check_usage`. ``strict=True`` turns them
     into a :class:`DecodeError` naming the JSON path (e.g. ``data.client_errors``), as the CLI's
     ``--strict`` and ``createClient({strict: true})`` do.
+
+    Networks: ``ca_bundle`` is a PEM file of the CAs to trust (a server signed by your company's
+    CA); without it, ``KEYSCOPE_CA_BUNDLE``, ``SSL_CERT_FILE``, ``REQUESTS_CA_BUNDLE``,
+    ``CURL_CA_BUNDLE`` (first set), then the system's CA bundle, then certifi's when installed.
+    ``verify`` is ``True``, ``False`` (no certificate check: a throwaway test server only; issues
+    an :class:`InsecureTLSWarning`) or a CA bundle path as in requests. ``proxy`` is
+    ``"http://[user:password@]host:port"``; without it ``https_proxy`` / ``HTTPS_PROXY`` /
+    ``all_proxy`` apply. Hosts in ``no_proxy`` (else ``NO_PROXY``) are reached directly. A CA
+    bundle that is not a readable PEM file or a proxy URL that does not parse is a
+    :class:`ValidationError` here, before any request. A custom ``transport`` receives these
+    choices through its ``configure_network(NetworkOptions)`` (:class:`RequestsTransport` has one).
     """
 
     def __init__(
@@ -49,6 +61,10 @@ class Client:
         max_retries: int = 2,
         transport: Optional["Transport"] = None,
         strict: bool = False,
+        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
+        verify: Union[bool, str, "os.PathLike[str]"] = True,
+        proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
     ) -> None:
         if base_url is None:
             base_url = os.environ.get("KEYSCOPE_BASE_URL", DEFAULT_BASE_URL)
@@ -67,10 +83,27 @@ class Client:
         if transport is not None and not callable(getattr(transport, "send", None)):
             raise ValidationError("transport must have a send(request) method",
                                   code="invalid_argument")
+        network = _network.resolve(ca_bundle, verify, proxy, no_proxy)
+        network.check(for_python_transport=transport is not None)
+        if transport is not None:
+            configure = getattr(transport, "configure_network", None)
+            if callable(configure):
+                configure(network.for_python_transport())
+            elif network.chosen_by_caller:
+                raise ValidationError(
+                    "this transport has no configure_network(options): set its CA bundle and "
+                    "proxy on the transport itself", code="invalid_argument")
+        if not network.verify:
+            warnings.warn("keyscope.Client(verify=False): the server's TLS certificate is not "
+                          "verified; anyone on the network path can impersonate the server and "
+                          "read the session token", _network.InsecureTLSWarning, stacklevel=2)
         workers = int(getattr(transport, "max_concurrency", 8) or 8) if transport is not None else 0
         self._transport = transport
+        self._network = network
         self._core = _core.Client(base_url, session_token, float(timeout), max_retries,
-                                  transport, _USER_AGENT_PRODUCT, workers, strict)
+                                  transport, _USER_AGENT_PRODUCT, workers, strict,
+                                  network.ca_bundle, network.verify, network.proxy,
+                                  network.no_proxy)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -115,6 +148,15 @@ class Client:
     def strict(self) -> bool:
         """Whether implausible responses are DecodeErrors (``Client(strict=True)``)."""
         return bool(self._core.strict())
+
+    @property
+    def ca_bundle(self) -> Optional[str]:
+        """The CA bundle the libcurl transport trusts (None: not verifying, or libcurl's default
+        store), chosen in the order of the class docstring. With a custom transport: the one it
+        was asked to use, if any."""
+        if self._transport is not None:
+            return self._network.for_python_transport().ca_bundle
+        return self._network.ca_bundle or None
 
     @property
     def user_agent(self) -> str:

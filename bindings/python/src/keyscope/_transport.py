@@ -4,19 +4,27 @@ Subclass :class:`Transport` and implement ``send(request) -> HttpResponse`` (syn
 C++ core calls it from a small pool of worker threads (holding the GIL only while your code
 runs), so retries, error mapping, rate-limit tracking, ``usage_by_key`` concurrency and the
 analytics all work through it. Raise :class:`keyscope.TimeoutError` (or any built-in
-``TimeoutError``) for a timeout and :class:`keyscope.ConnectionError` (or any ``OSError``) for a
+``TimeoutError``) for a timeout, :class:`ssl.SSLError` for a TLS failure (code ``tls_failed``,
+as the libcurl transport's) and :class:`keyscope.ConnectionError` (or any ``OSError``) for a
 connection failure; any other exception is reported as a ``ConnectionError`` too. An HTTP error
 status is *not* an exception: return it, the client maps it.
+
+A transport that can honour the Client's ``ca_bundle``, ``verify``, ``proxy`` and ``no_proxy``
+(and a CA bundle named by the environment) defines ``configure_network(options)``: the Client
+calls it once with a :class:`keyscope.NetworkOptions` before any request. A Client given those
+arguments refuses a transport without it.
 """
 
 from __future__ import annotations
 
 import builtins
+import ssl
 from dataclasses import dataclass
-from typing import Any, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from ._errors import CancelledError as _CancelledError
 from ._models import find_header
+from ._network import NetworkOptions
 
 __all__ = ["HttpRequest", "HttpResponse", "Transport", "RequestsTransport"]
 
@@ -74,11 +82,16 @@ class Transport:
 
 
 class RequestsTransport(Transport):
-    """A transport on a :class:`requests.Session` (corporate proxies, mTLS, custom CAs, ...).
+    """A transport on a :class:`requests.Session` (mTLS, custom adapters, ...).
 
     >>> import requests, keyscope
     >>> session = requests.Session(); session.cert = ("client.pem", "client.key")
     >>> client = keyscope.Client(session_token=..., transport=keyscope.RequestsTransport(session))
+
+    The Client's ``ca_bundle`` / ``verify`` / ``proxy`` / ``no_proxy`` (and a CA bundle from
+    ``KEYSCOPE_CA_BUNDLE``, ``SSL_CERT_FILE``, ...) are passed on every request, so they win over
+    the session's own settings; without them requests' defaults apply (certifi, its proxy
+    environment variables).
     """
 
     name = "requests"
@@ -88,15 +101,36 @@ class RequestsTransport(Transport):
 
         self._requests = requests
         self.session = session if session is not None else requests.Session()
+        self._network = NetworkOptions()
+
+    def configure_network(self, options: NetworkOptions) -> None:
+        self._network = options
+
+    def _network_arguments(self, url: str) -> Dict[str, Any]:
+        options = self._network
+        arguments: Dict[str, Any] = {}
+        # Per request, because requests lets REQUESTS_CA_BUNDLE win over session.verify.
+        if not options.verify:
+            arguments["verify"] = False
+        elif options.ca_bundle is not None:
+            arguments["verify"] = options.ca_bundle
+        if options.no_proxy is not None and \
+                self._requests.utils.should_bypass_proxies(url, no_proxy=options.no_proxy):
+            arguments["proxies"] = {"http": None, "https": None}  # None drops the env's too
+        elif options.proxy is not None:
+            arguments["proxies"] = {"http": options.proxy, "https": options.proxy}
+        return arguments
 
     def send(self, request: HttpRequest) -> HttpResponse:
         requests = self._requests
         try:
             r = self.session.request(request.method, request.url, headers=request.headers_dict,
                                      data=request.body or None, timeout=request.timeout,
-                                     allow_redirects=False)
+                                     allow_redirects=False, **self._network_arguments(request.url))
         except requests.Timeout as exc:
             raise builtins.TimeoutError(f"requests timed out: {type(exc).__name__}") from None
+        except requests.exceptions.SSLError as exc:
+            raise ssl.SSLError(f"requests TLS failure: {exc}") from None
         except requests.RequestException as exc:
             raise builtins.ConnectionError(f"requests failed: {type(exc).__name__}") from None
         return HttpResponse(r.status_code, list(r.headers.items()), r.content)
@@ -114,7 +148,8 @@ def _headers_list(headers: Any) -> List[Tuple[str, str]]:
 
 def _invoke(target: Any, method: str, url: str, headers: List[Tuple[str, str]], body: bytes,
             timeout: float) -> Tuple[Any, ...]:
-    """Called by the C++ adapter (GIL held, worker thread). Never raises."""
+    """Called by the C++ adapter (GIL held, worker thread). Never raises. Returns ("ok", status,
+    headers, body) or (kind, message[, code])."""
     try:
         request = HttpRequest(method, url, tuple(headers), body, timeout)
         response = target.send(request)
@@ -131,6 +166,8 @@ def _invoke(target: Any, method: str, url: str, headers: List[Tuple[str, str]], 
         return ("timeout", f"custom transport timed out: {type(exc).__name__}: {exc}")
     except _CancelledError as exc:
         return ("cancelled", f"custom transport cancelled: {exc}")
+    except ssl.SSLError as exc:  # before OSError, its base
+        return ("connection", f"custom transport TLS failure: {exc}", "tls_failed")
     except BaseException as exc:  # noqa: BLE001 - everything else is a connection failure
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             return ("cancelled", f"custom transport interrupted: {type(exc).__name__}")
