@@ -77,26 +77,27 @@ def test_shared_vector_json_entry_point(helper: str, name: str, case: dict) -> N
 
 
 def _typed(helper: str, inp: dict) -> Any:
-    """The same case through the typed Python API, converted back to the JSON shape."""
+    """The same case through the typed Python API, converted back to the JSON shape. An input
+    the case leaves out is passed as None, so keyscope (not this helper) reports it."""
     if helper == "percentiles":
-        return {"values": keyscope.percentiles(inp["samples"], inp["qs"])}
+        return {"values": keyscope.percentiles(inp.get("samples"), inp.get("qs"))}
     if helper == "ddsketch":
         sk = keyscope.DDSketch(inp.get("relative_accuracy", 0.01), inp.get("max_buckets", 2048))
-        sk.add_many(inp["samples"])
-        return {"values": sk.quantiles(inp["qs"]), "count": sk.count, "min": sk.min,
+        sk.add_many(inp.get("samples"))
+        return {"values": sk.quantiles(inp.get("qs")), "count": sk.count, "min": sk.min,
                 "max": sk.max, "sum": sk.sum, "bucket_count": sk.bucket_count}
     if helper == "environment_of":
-        return keyscope.environment_of(inp["prefix"])
+        return keyscope.environment_of(inp.get("prefix"))
     if helper == "usage_by_key":
-        return [r.to_dict() for r in keyscope.usage_by_key(inp["keys"], inp["usages"])]
+        return [r.to_dict() for r in keyscope.usage_by_key(inp.get("keys"), inp.get("usages"))]
     if helper == "detect_anomalies":
         return [f.to_dict() for f in keyscope.detect_anomalies(
-            inp["keys"], inp["usages"], now=inp["now"], **inp.get("options", {}))]
+            inp.get("keys"), inp.get("usages"), now=inp.get("now"), **inp.get("options", {}))]
     if helper == "check_usage":
-        return [c.to_dict() for c in keyscope.check_usage(inp["usage"], inp.get("end_date"))]
+        return [c.to_dict() for c in keyscope.check_usage(inp.get("usage"), inp.get("end_date"))]
     if helper == "gap_fill":
-        return [b.to_dict() for b in keyscope.gap_fill(inp["daily"], inp["window_days"],
-                                                        inp["end_date"])]
+        return [b.to_dict() for b in keyscope.gap_fill(inp.get("daily"), inp.get("window_days"),
+                                                        inp.get("end_date"))]
     if helper == "chargeback":
         kwargs: dict = {}
         mapping = inp.get("mapping") or {}
@@ -111,7 +112,7 @@ def _typed(helper: str, inp: dict) -> Any:
         if "rows" in inp:
             rows = inp["rows"]
         else:
-            rows, kwargs["usages"] = inp["keys"], inp["usages"]
+            rows, kwargs["usages"] = inp.get("keys"), inp.get("usages")
         return [r.to_dict() for r in keyscope.chargeback(rows, **kwargs)]
     if helper in ("summarize_logs", "reconcile_logs"):
         return _typed_logs(helper, inp)
@@ -145,7 +146,7 @@ def _typed_logs(helper: str, inp: dict) -> Any:
 @pytest.mark.parametrize("helper, name, case", CASES, ids=[f"{h}:{n}" for h, n, _ in CASES])
 def test_shared_vector_typed_api(helper: str, name: str, case: dict) -> None:
     if "expected_error" in case:
-        with pytest.raises((keyscope.KeyscopeError, TypeError, KeyError)):
+        with pytest.raises(keyscope.KeyscopeError) as info:
             _typed(helper, case["input"])
         return
     assert mismatch(case["expected"], _typed(helper, case["input"])) == ""

@@ -2,6 +2,7 @@
 // vectors) plus direct bindings where JSON would cost too much (percentiles, DDSketch).
 #include <pybind11/stl.h>
 
+#include <climits>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -13,6 +14,55 @@ namespace keyscope_python {
 namespace {
 
 namespace an = keyscope::analytics;
+
+// Arguments arrive as py::object and are checked here, so that a wrong type is a
+// keyscope.ValidationError naming the argument rather than pybind11's TypeError.
+[[noreturn]] void wrong_type(const std::string& name, const char* expected, const py::handle& value) {
+  raise_error(keyscope::validation_error(
+      name + " must be " + expected + ", not " +
+          py::str(py::type::of(value).attr("__name__")).cast<std::string>(),
+      "invalid_argument"));
+}
+
+double number_arg(const py::handle& value, const std::string& name) {
+  if (PyBool_Check(value.ptr()) || !(PyFloat_Check(value.ptr()) || PyLong_Check(value.ptr()) ||
+                                     PyObject_HasAttrString(value.ptr(), "__float__"))) {
+    wrong_type(name, "a number", value);
+  }
+  const double v = PyFloat_AsDouble(value.ptr());
+  if (v == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    wrong_type(name, "a number", value);
+  }
+  return v;
+}
+
+int int_arg(const py::handle& value, const std::string& name) {
+  if (PyBool_Check(value.ptr()) || !PyIndex_Check(value.ptr())) wrong_type(name, "an integer", value);
+  const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
+  if (!index) throw py::error_already_set();
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+  if (overflow != 0 || v < INT_MIN || v > INT_MAX) {
+    raise_error(keyscope::validation_error(name + " is out of range", "invalid_argument"));
+  }
+  return static_cast<int>(v);
+}
+
+std::vector<double> numbers_arg(const py::handle& values, const std::string& name) {
+  if (PyUnicode_Check(values.ptr()) || PyBytes_Check(values.ptr()) || !py::isinstance<py::iterable>(values)) {
+    wrong_type(name, "a list of numbers", values);
+  }
+  std::vector<double> out;
+  std::size_t i = 0;
+  for (py::handle item : py::iter(values)) out.push_back(number_arg(item, name + "[" + std::to_string(i++) + "]"));
+  return out;
+}
+
+const an::DDSketch& sketch_arg(const py::handle& value, const std::string& name) {
+  if (!py::isinstance<an::DDSketch>(value)) wrong_type(name, "a DDSketch", value);
+  return value.cast<const an::DDSketch&>();
+}
 
 // Any 1-D buffer of float64 (numpy arrays, array.array('d')) is copied in one go; any other
 // iterable of numbers element by element.
@@ -33,13 +83,14 @@ std::vector<double> to_samples(const py::handle& obj) {
       PyErr_Clear();
     }
   }
+  if (PyUnicode_Check(obj.ptr()) || PyBytes_Check(obj.ptr()) || !py::isinstance<py::iterable>(obj)) {
+    wrong_type("samples", "an iterable of numbers", obj);
+  }
   Py_ssize_t hint = PyObject_LengthHint(obj.ptr(), 0);
   if (hint > 0) out.reserve(static_cast<std::size_t>(hint));
-  for (py::handle item : py::iter(obj)) {
-    double v = PyFloat_AsDouble(item.ptr());
-    if (v == -1.0 && PyErr_Occurred()) throw py::error_already_set();
-    out.push_back(v);
-  }
+  else PyErr_Clear();
+  std::size_t i = 0;
+  for (py::handle item : py::iter(obj)) out.push_back(number_arg(item, "samples[" + std::to_string(i++) + "]"));
   return out;
 }
 
@@ -84,8 +135,9 @@ void bind_analytics(py::module_& m) {
         py::arg("key_prefix"));
   m.def(
       "percentile",
-      [](const py::object& samples, double q) {
+      [](const py::object& samples, const py::object& q_arg) {
         std::vector<double> values = to_samples(samples);
+        const double q = number_arg(q_arg, "q");
         check_samples(values);
         check_q(q);
         py::gil_scoped_release release;
@@ -94,8 +146,9 @@ void bind_analytics(py::module_& m) {
       py::arg("samples"), py::arg("q"));
   m.def(
       "percentiles",
-      [](const py::object& samples, const std::vector<double>& qs) {
+      [](const py::object& samples, const py::object& qs_arg) {
         std::vector<double> values = to_samples(samples);
+        const std::vector<double> qs = numbers_arg(qs_arg, "qs");
         check_samples(values);
         for (double q : qs) check_q(q);
         py::gil_scoped_release release;
@@ -104,9 +157,17 @@ void bind_analytics(py::module_& m) {
       py::arg("samples"), py::arg("qs"));
 
   py::class_<an::DDSketch>(m, "DDSketch")
-      .def(py::init<double, int>(), py::arg("relative_accuracy") = 0.01,
-           py::arg("max_buckets") = 2048)
-      .def("add", &an::DDSketch::add, py::arg("value"), py::arg("count") = 1.0)
+      .def(py::init([](const py::object& relative_accuracy, const py::object& max_buckets) {
+             return an::DDSketch(number_arg(relative_accuracy, "relative_accuracy"),
+                                 int_arg(max_buckets, "max_buckets"));
+           }),
+           py::arg("relative_accuracy") = 0.01, py::arg("max_buckets") = 2048)
+      .def(
+          "add",
+          [](an::DDSketch& self, const py::object& value, const py::object& count) {
+            self.add(number_arg(value, "value"), number_arg(count, "count"));
+          },
+          py::arg("value"), py::arg("count") = 1.0)
       .def(
           "add_many",
           [](an::DDSketch& self, const py::object& samples) {
@@ -115,11 +176,16 @@ void bind_analytics(py::module_& m) {
             for (double v : values) self.add(v);
           },
           py::arg("samples"))
-      .def("merge", &an::DDSketch::merge, py::arg("other"))
-      .def("quantile", &an::DDSketch::quantile, py::arg("q"))
+      .def(
+          "merge", [](an::DDSketch& self, const py::object& other) { self.merge(sketch_arg(other, "other")); },
+          py::arg("other"))
+      .def(
+          "quantile", [](const an::DDSketch& self, const py::object& q) { return self.quantile(number_arg(q, "q")); },
+          py::arg("q"))
       .def(
           "quantiles",
-          [](const an::DDSketch& self, const std::vector<double>& qs) {
+          [](const an::DDSketch& self, const py::object& qs_arg) {
+            const std::vector<double> qs = numbers_arg(qs_arg, "qs");
             std::vector<double> out;
             out.reserve(qs.size());
             for (double q : qs) out.push_back(self.quantile(q));
@@ -137,7 +203,13 @@ void bind_analytics(py::module_& m) {
       .def_property_readonly("bucket_count", &an::DDSketch::bucket_count)
       .def_property_readonly("memory_bytes", &an::DDSketch::memory_bytes)
       .def("to_json", &an::DDSketch::to_json)
-      .def_static("from_json", &an::DDSketch::from_json, py::arg("text"))
+      .def_static(
+          "from_json",
+          [](const py::object& text) {
+            if (!PyUnicode_Check(text.ptr())) wrong_type("text", "a string", text);
+            return an::DDSketch::from_json(text.cast<std::string>());
+          },
+          py::arg("text"))
       .def("to_proto", [](const an::DDSketch& self) { return py::bytes(self.to_proto()); })
       .def_static(
           "from_proto",
@@ -145,7 +217,12 @@ void bind_analytics(py::module_& m) {
           py::arg("data"), py::arg("max_buckets") = 2048)
       .def("copy", [](const an::DDSketch& self) { return an::DDSketch(self); })
       .def("__len__", [](const an::DDSketch& self) { return static_cast<std::size_t>(self.count()); })
-      .def("has_same_buckets", &an::DDSketch::has_same_buckets, py::arg("other"))
+      .def(
+          "has_same_buckets",
+          [](const an::DDSketch& self, const py::object& other) {
+            return self.has_same_buckets(sketch_arg(other, "other"));
+          },
+          py::arg("other"))
       .def("__repr__", [](const an::DDSketch& self) {
         return "DDSketch(relative_accuracy=" + py::repr(py::float_(self.relative_accuracy())).cast<std::string>() +
                ", count=" + py::repr(py::float_(self.count())).cast<std::string>() +

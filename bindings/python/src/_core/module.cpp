@@ -9,8 +9,19 @@ PYBIND11_MODULE(_core, m) {
   keyscope_python::bind_client(m);
   keyscope_python::bind_analytics(m);
   keyscope_python::bind_logs(m);
-  m.def("redact", [](const std::string& text, const std::string& secret) {
-    return keyscope::redact(text, secret);
+  // Any str: one from os.fsdecode() may hold lone surrogates (file name bytes that are not
+  // UTF-8); they pass through as the bytes they stand for and come back the same.
+  m.def("redact", [](const py::str& text, const std::string& secret) {
+    const py::object utf8 =
+        py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(text.ptr(), "utf-8", "surrogateescape"));
+    if (!utf8) throw py::error_already_set();
+    const std::string out = keyscope::redact(
+        std::string_view(PyBytes_AS_STRING(utf8.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(utf8.ptr()))),
+        secret);
+    const py::object result = py::reinterpret_steal<py::object>(
+        PyUnicode_DecodeUTF8(out.data(), static_cast<Py_ssize_t>(out.size()), "surrogateescape"));
+    if (!result) throw py::error_already_set();
+    return result;
   }, py::arg("text"), py::arg("secret") = std::string());
   // Decode a response body into models without HTTP (benchmarks, offline payloads).
   m.def("decode_key_list", [](const std::string& body) {

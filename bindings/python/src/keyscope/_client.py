@@ -97,10 +97,10 @@ class Client:
             warnings.warn("keyscope.Client(verify=False): the server's TLS certificate is not "
                           "verified; anyone on the network path can impersonate the server and "
                           "read the session token", _network.InsecureTLSWarning, stacklevel=2)
-        workers = int(getattr(transport, "max_concurrency", 8) or 8) if transport is not None else 0
+        workers = _transport_workers(transport)
         self._transport = transport
         self._network = network
-        self._core = _core.Client(base_url, session_token, float(timeout), max_retries,
+        self._core = _core.Client(base_url, session_token, float(timeout), min(max(max_retries, -1), 1000),
                                   transport, _USER_AGENT_PRODUCT, workers, strict,
                                   network.ca_bundle, network.verify, network.proxy,
                                   network.no_proxy)
@@ -178,21 +178,21 @@ class Client:
     def list_keys(self, *, timeout: Optional[float] = None,
                   max_retries: Optional[int] = None) -> KeyList:
         """``GET /api/v1/keys``: every key of the user (revoked ones included)."""
-        result: KeyList = self._core.list_keys(timeout, max_retries)
+        result: KeyList = self._core.list_keys(*_call_options(timeout, max_retries))
         return result
 
     def get_key(self, key_id: str, *, timeout: Optional[float] = None,
                 max_retries: Optional[int] = None) -> APIKeyDetails:
         """``GET /api/v1/keys/{key_id}``: full metadata and the daily usage summary."""
         _check_key_id(key_id)
-        result: APIKeyDetails = self._core.get_key(key_id, timeout, max_retries)
+        result: APIKeyDetails = self._core.get_key(key_id, *_call_options(timeout, max_retries))
         return result
 
     def get_usage(self, key_id: str, days: int = 30, *, timeout: Optional[float] = None,
                   max_retries: Optional[int] = None) -> KeyUsage:
         """``GET /api/v1/keys/{key_id}/usage?days=N`` (``days`` in 1..90)."""
         _check_key_id(key_id)
-        result: KeyUsage = self._core.get_usage(key_id, _check_days(days), timeout, max_retries)
+        result: KeyUsage = self._core.get_usage(key_id, _check_days(days), *_call_options(timeout, max_retries))
         return result
 
     def fetch_fleet(self, days: int = 30, concurrency: int = 8, *,
@@ -207,7 +207,7 @@ class Client:
         meet (401, 403, rate limits) and a failed key list are raised in both modes."""
         collect = _check_errors_mode(errors)
         keys, usages, window_days, analytics_input, failed = self._core.fetch_fleet(
-            _check_days(days), _check_concurrency(concurrency), timeout, max_retries, collect)
+            _check_days(days), _check_concurrency(concurrency), *_call_options(timeout, max_retries), collect)
         return Fleet(keys, usages, window_days, analytics_input,
                      tuple(KeyFetchError(key_id, error) for key_id, error in failed))
 
@@ -271,6 +271,32 @@ def _server_now(response: Optional[Response]) -> int:
         except (TypeError, ValueError, IndexError):
             pass
     return int(time.time())
+
+
+def _transport_workers(transport: Any) -> int:
+    """How many worker threads a custom transport gets: its ``max_concurrency`` (default 8)."""
+    if transport is None:
+        return 0
+    workers = getattr(transport, "max_concurrency", 8)
+    if workers is None:
+        return 8
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
+        raise ValidationError("transport.max_concurrency must be an integer in 1..64",
+                              code="invalid_argument")
+    return workers
+
+
+def _call_options(timeout: Any, max_retries: Any) -> "tuple[Optional[float], Optional[int]]":
+    """A call's own timeout (seconds) and retries, type-checked (the core checks the ranges)."""
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))):
+        raise ValidationError(f"timeout must be a number of seconds, not {type(timeout).__name__}",
+                              code="invalid_argument")
+    if max_retries is not None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+            raise ValidationError(f"max_retries must be an integer, not {type(max_retries).__name__}",
+                                  code="invalid_argument")
+        max_retries = min(max(max_retries, -1), 1000)  # the core's range is 0..10; keeps C++ int whole
+    return (None if timeout is None else float(timeout)), max_retries
 
 
 def _check_key_id(key_id: Any) -> None:

@@ -28,7 +28,7 @@ from ._api_models import (
     ReconcileFinding,
     Reconciliation,
 )
-from ._errors import DecodeError, KeyscopeError
+from ._errors import DecodeError, KeyscopeError, ValidationError
 
 
 __all__ = [
@@ -103,6 +103,9 @@ class Response:
 def _body_text(body: "str | bytes") -> str:
     if isinstance(body, str):
         return body
+    if not isinstance(body, (bytes, bytearray, memoryview)):
+        raise ValidationError(f"body must be str or bytes, not {type(body).__name__}",
+                              code="invalid_argument")
     try:
         return bytes(body).decode("utf-8")
     except UnicodeDecodeError as error:

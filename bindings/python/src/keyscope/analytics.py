@@ -15,9 +15,10 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from . import _arguments as arg
 from . import _core
-from ._model_behaviour import _parse_date, _parse_ts, _ts_text
-from ._models import DailyBucket, Fleet, KeyFetchError, KeyUsage
+from ._model_behaviour import _parse_ts, _ts_text
+from ._models import DailyBucket, Fleet, KeyFetchError, KeyList, KeyUsage
 
 __all__ = [
     "EndpointShare",
@@ -177,39 +178,51 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
+def _json_array(value: Any, name: str) -> Any:
+    """A list of models or dicts in the API's shape, as plain JSON data. A mapping is passed on
+    as it is: it is JSON, just not the contract, so the core names the path (a DecodeError, as
+    the shared vectors expect); any other type is a ValidationError."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    return [_plain(item) for item in arg.sequence(value, name, "a list (or a Fleet / KeyList)")]
+
+
 def _keys_usages(keys: Any, usages: Any) -> Dict[str, Any]:
     if isinstance(keys, Fleet):
         if usages is not None:
-            raise TypeError("pass either a Fleet or keys and usages, not both")
+            from ._errors import ValidationError
+
+            raise ValidationError("pass either a Fleet or keys and usages, not both",
+                                  code="invalid_argument")
         failed = set(keys.failed_key_ids)
         return {"keys": [k.to_dict() for k in keys.keys if k.id not in failed],
                 "usages": [u.to_dict() for u in keys.usages]}
-    if hasattr(keys, "data") and not isinstance(keys, Mapping):  # a KeyList
+    if isinstance(keys, KeyList):
         keys = keys.data
-    if not isinstance(keys, (list, tuple)) or not isinstance(usages or [], (list, tuple)):
-        from ._errors import ValidationError
-
-        raise ValidationError("keys and usages must be lists (or a Fleet / KeyList)",
-                              code="invalid_argument")
-    return {"keys": [_plain(k) for k in keys], "usages": [_plain(u) for u in (usages or ())]}
+    return {"keys": _json_array(keys, "keys"),
+            "usages": [] if usages is None else _json_array(usages, "usages")}
 
 
 def _fleet_input(keys: Any, usages: Any) -> str:
     if isinstance(keys, Fleet) and usages is None and keys._analytics_input is not None:
         return keys._analytics_input
-    return json.dumps(_keys_usages(keys, usages))
+    return arg.json_text(_keys_usages(keys, usages), "keys and usages")
 
 
 def _merge_input(base: str, extra: Dict[str, Any]) -> str:
     if not extra:
         return base
-    tail = json.dumps(extra)
+    tail = arg.json_text(extra, "options")
     return base.rstrip()[:-1] + "," + tail[1:]
 
 
 def run_helper(helper: str, input: Union[str, Mapping[str, Any]]) -> Any:  # noqa: A002
     """Runs one analytics helper on JSON input (as in tests/vectors) and returns parsed JSON."""
-    text = input if isinstance(input, str) else json.dumps(input)
+    arg.text(helper, "helper")
+    if isinstance(input, str):
+        text = input
+    else:
+        text = arg.json_text(arg.require(input, Mapping, "input", "a JSON string or a dict"), "input")
     return json.loads(_core.run_helper(helper, text))
 
 
@@ -218,20 +231,14 @@ def _now_text(now: Union[None, str, datetime]) -> str:
         now = datetime.now(timezone.utc)
     if isinstance(now, str):
         return now
-    return _ts_text(now) or ""
-
-
-def _date_text(value: Union[str, date, datetime]) -> str:
-    if isinstance(value, str):
-        return value
-    return _parse_date(value).isoformat()
+    return _ts_text(arg.require(now, datetime, "now", "a datetime, an ISO-8601 string or None")) or ""
 
 
 # -- the helpers ----------------------------------------------------------------------------
 
 def environment_of(key_prefix: str) -> str:
     """``sk_live_...`` -> ``"live"``, ``sk_test_...`` -> ``"test"``, else ``"unknown"``."""
-    return str(_core.environment_of(key_prefix))
+    return str(_core.environment_of(arg.text(key_prefix, "key_prefix")))
 
 
 def usage_by_key(keys: Any, usages: Optional[Sequence[Any]] = None) -> List[UsageRow]:
@@ -269,7 +276,8 @@ def chargeback(rows: Any, bill: Union[str, Decimal, None] = None, *,
     if isinstance(rows, Fleet) or usages is not None:
         payload = _keys_usages(rows, usages)
     else:
-        payload = {"rows": [_plain(r) for r in rows]}
+        payload = {"rows": [_plain(r) for r in arg.items(rows, "rows", "a list of usage_by_key rows "
+                                                                  "or a Fleet")]}
     if (bill is None) == (bill_cents is None):
         from ._errors import ValidationError
 
@@ -282,12 +290,14 @@ def chargeback(rows: Any, bill: Union[str, Decimal, None] = None, *,
     if bill is not None:
         payload["bill"] = f"{bill:.2f}" if isinstance(bill, Decimal) else str(bill)
     else:
-        payload["bill_cents"] = bill_cents
+        payload["bill_cents"] = arg.integer(bill_cents, "bill_cents")
     mapping: Dict[str, Any] = {}
+    if by_key is not None:
+        arg.require(by_key, Mapping, "by_key", "a dict of key id or name -> cost center")
     if by_key:
         mapping["by_key"] = dict(by_key)
     if name_pattern is not None:
-        mapping["name_pattern"] = name_pattern
+        mapping["name_pattern"] = arg.text(name_pattern, "name_pattern")
     if mapping:
         payload["mapping"] = mapping
     return [ChargebackRow.from_dict(r) for r in run_helper("chargeback", payload)]
@@ -296,9 +306,10 @@ def chargeback(rows: Any, bill: Union[str, Decimal, None] = None, *,
 def check_usage(usage: Union[KeyUsage, Mapping[str, Any]],
                 end_date: Union[None, str, date] = None) -> List[IntegrityCheck]:
     """Integrity checks of one usage payload (totals, by_status sums, success_rate, daily series)."""
+    arg.require(usage, (KeyUsage, Mapping), "usage", "a KeyUsage or a dict in the API's shape")
     payload: Dict[str, Any] = {"usage": _plain(usage)}
     if end_date is not None:
-        payload["end_date"] = _date_text(end_date)
+        payload["end_date"] = arg.date_text(end_date, "end_date")
     return [IntegrityCheck(c["check"], bool(c["ok"]), c["expected"], c["actual"], c["message"])
             for c in run_helper("check_usage", payload)]
 
@@ -307,8 +318,9 @@ def gap_fill(daily: Iterable[Union[DailyBucket, Mapping[str, Any]]], window_days
              end_date: Union[str, date]) -> List[DailyBucket]:
     """An ascending series of exactly ``window_days`` buckets ending at ``end_date``, zeros where
     the API sent none."""
-    payload = {"daily": [_plain(b) for b in daily], "window_days": window_days,
-               "end_date": _date_text(end_date)}
+    payload = {"daily": [_plain(b) for b in arg.items(daily, "daily", "a list of DailyBucket")],
+               "window_days": arg.integer(window_days, "window_days"),
+               "end_date": arg.date_text(end_date, "end_date")}
     return [DailyBucket.from_dict(b) for b in run_helper("gap_fill", payload)]
 
 
@@ -316,9 +328,9 @@ def percentile(samples: Any, q: float) -> float:
     """Exact percentile, numpy's default linear interpolation (Hyndman & Fan type 7). ``q`` in
     [0, 1]. ``samples``: any iterable of numbers; float64 buffers (numpy) are read without a copy
     per element."""
-    return float(_core.percentile(samples, float(q)))
+    return float(_core.percentile(samples, arg.number(q, "q")))
 
 
 def percentiles(samples: Any, qs: Sequence[float]) -> List[float]:
     """Several exact percentiles in one pass; results in ``qs`` order."""
-    return list(_core.percentiles(samples, [float(q) for q in qs]))
+    return list(_core.percentiles(samples, arg.numbers_list(qs, "qs")))

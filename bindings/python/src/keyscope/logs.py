@@ -31,6 +31,7 @@ import time as _time
 from datetime import date, datetime, timezone
 from typing import IO, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
+from . import _arguments as arg
 from . import _core
 from ._api_models import APIKeyInfo, KeyList, KeyUsage, LogSummary, Reconciliation
 from ._errors import ValidationError
@@ -42,6 +43,8 @@ __all__ = ["summarize", "reconcile", "read_aggregate", "summary_of", "reconcile_
 CHUNK_SIZE = 1 << 20
 
 _DAY = 86400
+_FIRST_SECOND = -62135596800  # 0001-01-01T00:00:00Z
+_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z
 _GLOB_CHARS = ("*", "?", "[")
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -80,6 +83,9 @@ class ReaderOptions:
 
     def reader(self, window: Optional[Tuple[int, int]] = None) -> Any:
         """A new ``_core.LogReader`` with these options and the [start, end) window in unix seconds."""
+        if window is not None and not (isinstance(window, tuple) and len(window) == 2 and
+                                       all(isinstance(v, int) and not isinstance(v, bool) for v in window)):
+            raise arg.wrong_type("window", "a (start, end) tuple of unix seconds or None", window)
         start, end = window if window is not None else (None, None)
         return _core.LogReader(self.format, self.nginx_format, self.fields, self.latency_unit, start, end,
                                self.prefix_length)
@@ -107,6 +113,9 @@ def _now_unix(now: Any) -> int:
         raise ValidationError("now must be a datetime, a date, an ISO-8601 string or unix seconds",
                               code="invalid_now")
     if isinstance(now, (int, float)):
+        if not _FIRST_SECOND <= now <= _LAST_SECOND:  # also NaN
+            raise ValidationError("now in unix seconds must be a finite number within years 1..9999",
+                                  code="invalid_now")
         return int(now // 1)
     if isinstance(now, datetime):
         moment = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
@@ -141,8 +150,11 @@ class Window:
     __slots__ = ("days", "now_unix", "end_day")
 
     def __init__(self, days: int, now_unix: int) -> None:
-        self.days = days
-        self.now_unix = now_unix
+        self.days = arg.integer(days, "days")
+        self.now_unix = arg.integer(now_unix, "now_unix")
+        if not 1 <= self.days <= 36500 or not _FIRST_SECOND <= self.now_unix <= _LAST_SECOND:
+            raise ValidationError("days must be in 1..36500 and now_unix within years 1..9999",
+                                  code="invalid_window")
         self.end_day = now_unix // _DAY  # floor division: right for times before 1970 too
 
     @property
@@ -258,6 +270,9 @@ def _read_one(source: Union[str, IO[Any]], options: ReaderOptions, window: Optio
 def read_aggregate(paths: Sources, options: ReaderOptions, window: Optional[Window] = None) -> Any:
     """Every source read by its own reader, merged: a ``_core.UsageAggregate`` (mergeable,
     picklable, ``serialize()`` to bytes)."""
+    arg.require(options, ReaderOptions, "options", "a ReaderOptions")
+    if window is not None:
+        arg.require(window, Window, "window", "a Window or None")
     total = _core.UsageAggregate()
     for source in _expand(paths):
         total.merge(_read_one(source, options, window))
@@ -271,7 +286,8 @@ def _keys_body(keys: Optional[Union[KeyList, Sequence[Any]]]) -> Optional[str]:
     (APIKeyInfo objects or their ``to_dict()`` shape)."""
     if keys is None:
         return None
-    items = [k.to_dict() if isinstance(k, APIKeyInfo) else k for k in keys]
+    items = [k.to_dict() if isinstance(k, APIKeyInfo) else k
+             for k in arg.items(keys, "keys", "a KeyList or a list of APIKeyInfo")]
     for k in items:
         if not isinstance(k, Mapping):
             raise ValidationError(f"keys must be APIKeyInfo objects (client.list_keys()), not "
@@ -281,7 +297,7 @@ def _keys_body(keys: Optional[Union[KeyList, Sequence[Any]]]) -> Optional[str]:
 
 def _usage_bodies(usages: Iterable[Any]) -> List[str]:
     bodies = []
-    for u in usages:
+    for u in arg.items(usages, "api_usages", "a list of KeyUsage"):
         if isinstance(u, KeyUsage):
             u = u.to_dict()
         if not isinstance(u, Mapping):
@@ -294,6 +310,8 @@ def _usage_bodies(usages: Iterable[Any]) -> List[str]:
 def summary_of(aggregate: Any, window: Window,
                keys: Optional[Union[KeyList, Sequence[APIKeyInfo]]] = None) -> LogSummary:
     """The aggregate in the API's shape over ``window`` (prefixes mapped to ids through ``keys``)."""
+    arg.require(aggregate, _core.UsageAggregate, "aggregate", "a UsageAggregate (read_aggregate())")
+    arg.require(window, Window, "window", "a Window")
     result: LogSummary = aggregate.summary(_keys_body(keys), window.days, window.end_day)
     return result
 
@@ -338,6 +356,8 @@ def reconcile(paths: Sources, keys: Union[KeyList, Sequence[APIKeyInfo]], api_us
     also decides which keys had expired. The log options are those of :func:`summarize`."""
     options = ReaderOptions(format, nginx_format, fields, latency_unit)
     window = Window(_check_days(days), _now_unix(now))
+    if keys is None:
+        raise arg.wrong_type("keys", "a KeyList or a list of APIKeyInfo", keys)
     _keys_body(keys)
     _usage_bodies(api_usages)
     aggregate = read_aggregate(paths, options, window)
@@ -350,9 +370,13 @@ def reconcile_aggregate(aggregate: Any, keys: Union[KeyList, Sequence[APIKeyInfo
                         min_diff: int = 5) -> Tuple[LogSummary, Reconciliation, bool]:
     """The logs' aggregate held against the API's usages over ``window``: (the logs' summary, the
     reconciliation, whether any finding is beyond tolerance)."""
+    arg.require(aggregate, _core.UsageAggregate, "aggregate", "a UsageAggregate (read_aggregate())")
+    arg.require(window, Window, "window", "a Window")
+    if keys is None:
+        raise arg.wrong_type("keys", "a KeyList or a list of APIKeyInfo", keys)
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
         raise ValidationError("tolerance must be a fraction such as 0.02", code="invalid_tolerance")
-    if isinstance(min_diff, bool) or not isinstance(min_diff, int):
+    if isinstance(min_diff, bool) or not isinstance(min_diff, int) or not -(2**63) <= min_diff < 2**63:
         raise ValidationError("min_diff must be an integer number of requests", code="invalid_min_diff")
     body = _keys_body(keys)
     assert body is not None

@@ -29,6 +29,8 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("keyscope.pandas needs pandas: pip install 'keyscope[pandas]'") from exc
 
+from . import _arguments as arg
+from ._errors import ValidationError
 from ._models import APIKeyInfo, KeyList, KeyUsage, LogSummary, Reconciliation
 from .analytics import ChargebackRow, Finding, UsageRow, gap_fill
 
@@ -48,6 +50,8 @@ def daily_frame(usage: KeyUsage, end_date: Union[None, str, date] = None,
                 fill: bool = True) -> "pd.DataFrame":
     """One row per day of the window, ascending. With ``fill`` (default) missing days are zero
     rows and the series ends at ``end_date`` (default: the newest day sent, else today UTC)."""
+    arg.require(usage, KeyUsage, "usage", "a KeyUsage")
+    arg.require(fill, bool, "fill", "True or False")
     buckets = list(usage.daily)
     if fill:
         if end_date is None:
@@ -68,6 +72,14 @@ def daily_frames(usages: Mapping[str, KeyUsage], end_date: Union[None, str, date
                  column: Optional[str] = None) -> "pd.DataFrame":
     """Several keys' daily series on one UTC index; columns ``(label, requests|errors|error_rate)``
     or, with ``column="requests"``, one column per label."""
+    arg.require(usages, Mapping, "usages", "a dict of label -> KeyUsage")
+    if column is not None and column not in ("requests", "errors", "error_rate"):
+        raise ValidationError(f"column must be 'requests', 'errors', 'error_rate' or None, not {column!r}",
+                              code="invalid_argument")
+    for label, u in usages.items():
+        if not isinstance(u, KeyUsage):
+            raise ValidationError(f"usages[{label!r}] must be a KeyUsage, not {type(u).__name__}",
+                                  code="invalid_argument")
     frames = {label: daily_frame(u, end_date) for label, u in usages.items()}
     if not frames:
         return pd.DataFrame(index=_utc_index([]))
@@ -86,6 +98,7 @@ def _status_class(code: int) -> str:
 
 def status_frame(usage: KeyUsage) -> "pd.DataFrame":
     """The by_status breakdown, by status code ascending."""
+    arg.require(usage, KeyUsage, "usage", "a KeyUsage")
     items = sorted((int(k), int(v)) for k, v in usage.by_status.items() if str(k).isdigit())
     total = sum(v for _, v in items)
     return pd.DataFrame({
@@ -103,6 +116,7 @@ def _ts_series(values: Iterable[Optional[datetime]]) -> "pd.Series":
 
 def usage_frame(rows: Sequence[UsageRow]) -> "pd.DataFrame":
     """``usage_by_key`` rows; ``top_endpoint`` is the busiest endpoint's path."""
+    rows = arg.instances(rows, UsageRow, "rows", "a list of UsageRow (usage_by_key())")
     return pd.DataFrame({
         "key_id": pd.array([r.key_id for r in rows], dtype="string"),
         "name": pd.array([r.name for r in rows], dtype="string"),
@@ -122,6 +136,7 @@ def usage_frame(rows: Sequence[UsageRow]) -> "pd.DataFrame":
 
 def anomalies_frame(findings: Sequence[Finding]) -> "pd.DataFrame":
     """Findings in the detector's order; metrics are kept as a dict column."""
+    findings = arg.instances(findings, Finding, "findings", "a list of Finding (detect_anomalies())")
     return pd.DataFrame({
         "severity": pd.Categorical([f.severity for f in findings], categories=_SEVERITIES,
                                    ordered=True),
@@ -136,6 +151,7 @@ def anomalies_frame(findings: Sequence[Finding]) -> "pd.DataFrame":
 
 def chargeback_frame(lines: Sequence[ChargebackRow]) -> "pd.DataFrame":
     """Chargeback lines; ``cost_cents`` (int64) sums to the bill exactly."""
+    lines = arg.instances(lines, ChargebackRow, "lines", "a list of ChargebackRow (chargeback())")
     return pd.DataFrame({
         "cost_center": pd.array([r.cost_center for r in lines], dtype="string"),
         "keys": pd.array([len(r.key_ids) for r in lines], dtype="int64"),
@@ -148,7 +164,7 @@ def chargeback_frame(lines: Sequence[ChargebackRow]) -> "pd.DataFrame":
 
 def keys_frame(keys: Union[KeyList, Sequence[APIKeyInfo]]) -> "pd.DataFrame":
     """The key list, one row per key (revoked ones included)."""
-    items = list(keys)
+    items = arg.instances(keys, APIKeyInfo, "keys", "a KeyList or a list of APIKeyInfo")
     return pd.DataFrame({
         "id": pd.array([k.id for k in items], dtype="string"),
         "name": pd.array([k.name for k in items], dtype="string"),
@@ -194,6 +210,7 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
     """A copy of ``frame`` whose text cells and text labels cannot run as spreadsheet formulas:
     a string starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'``. Numeric,
     boolean and datetime columns are unchanged."""
+    arg.require(frame, pd.DataFrame, "frame", "a pandas DataFrame")
     out = frame.copy()
     for position, dtype in enumerate(frame.dtypes):
         if _is_text(dtype):
@@ -209,7 +226,13 @@ def to_csv(frame: "pd.DataFrame", path_or_buf: Any = None, **kwargs: Any) -> Opt
     with CRLF (RFC 4180) unless ``lineterminator`` is given: with ``"\n"`` Python's csv writer
     leaves a CR inside a cell unquoted, and a reader would start a new row there."""
     kwargs.setdefault("lineterminator", "\r\n")
-    return csv_safe(frame).to_csv(path_or_buf, **kwargs)
+    safe = csv_safe(frame)
+    arg.path_or_buffer(path_or_buf, "path_or_buf")
+    try:
+        return safe.to_csv(path_or_buf, **kwargs)
+    except OSError as error:
+        raise ValidationError(f"cannot write the CSV: {error.strerror or type(error).__name__}",
+                              code="csv_unwritable") from None
 
 
 # -- logs and reconciliation (keyscope.logs, Client.reconcile) ---------------------------------
@@ -220,7 +243,7 @@ def log_usages_frame(summary: LogSummary) -> "pd.DataFrame":
     """One row per key of a log summary (the API's usage shape, flattened): ``key_id`` (the key's
     id when the key list mapped its prefix, else the prefix), totals, error rate, latency
     percentiles (``Float64``, NA without samples), peaks and the busiest endpoint."""
-    rows = list(summary.usages)
+    rows = list(arg.require(summary, LogSummary, "summary", "a LogSummary").usages)
     errors = [u.client_errors + u.server_errors for u in rows]
     return pd.DataFrame({
         "key_id": pd.array([u.key_id for u in rows], dtype="string"),
@@ -244,6 +267,7 @@ def log_usages_frame(summary: LogSummary) -> "pd.DataFrame":
 def log_daily_frame(summary: LogSummary) -> "pd.DataFrame":
     """One row per key and UTC day with traffic: ``key_id``, ``date`` (``datetime64[ns, UTC]``),
     ``requests``, ``errors``; by key, then date."""
+    arg.require(summary, LogSummary, "summary", "a LogSummary")
     records = sorted(((u.key_id, b.date, b.requests, b.errors) for u in summary.usages
                       for b in u.daily), key=lambda r: (r[0], r[1]))
     return pd.DataFrame({
@@ -256,7 +280,7 @@ def log_daily_frame(summary: LogSummary) -> "pd.DataFrame":
 
 def bad_lines_frame(summary: LogSummary) -> "pd.DataFrame":
     """Lines not counted, one row per kind: ``kind``, ``count``, ``first_lines`` (a list)."""
-    items = list(summary.bad_lines)
+    items = list(arg.require(summary, LogSummary, "summary", "a LogSummary").bad_lines)
     return pd.DataFrame({
         "kind": pd.array([b.kind for b in items], dtype="string"),
         "count": pd.array([b.count for b in items], dtype="int64"),
@@ -268,7 +292,7 @@ def reconcile_findings_frame(reconciliation: Reconciliation) -> "pd.DataFrame":
     """One row per finding in the reconciliation's order (critical first): ``severity`` (ordered
     categorical), ``kind``, key columns, ``day`` (``datetime64[ns, UTC]``, NaT for findings that
     are not per day), both sides' requests and errors, ``difference`` (logs - API), ``reason``."""
-    items = list(reconciliation.findings)
+    items = list(arg.require(reconciliation, Reconciliation, "reconciliation", "a Reconciliation").findings)
     days = pd.to_datetime([f.day.isoformat() if f.day else None for f in items], utc=True)
     return pd.DataFrame({
         "severity": pd.Categorical([f.severity for f in items], categories=_SEVERITIES, ordered=True),
@@ -290,7 +314,7 @@ def reconcile_keys_frame(reconciliation: Reconciliation) -> "pd.DataFrame":
     """One row per key: both sides' requests over the window, days compared and agreeing,
     ``agreement`` (share of days agreeing) and ``drift`` ((logs - API) / API, NA when the API
     counted none)."""
-    items = list(reconciliation.keys)
+    items = list(arg.require(reconciliation, Reconciliation, "reconciliation", "a Reconciliation").keys)
     return pd.DataFrame({
         "key_id": pd.array([k.key_id for k in items], dtype="string"),
         "key_name": pd.array([k.key_name for k in items], dtype="string"),
