@@ -116,7 +116,7 @@ PLAIN_CLASSES = {
     "KeyUsage", "RateLimit", "Response", "Fleet", "KeyFetchError", "LogSummary", "BadLines",
     "Reconciliation", "ReconcileFinding", "KeyReconciliation", "Transport", "HttpRequest",
     "HttpResponse", "RequestsTransport", "UsageRow", "UsageRows", "EndpointShare", "Finding",
-    "ChargebackRow", "IntegrityCheck",
+    "ChargebackRow", "IntegrityCheck", "NetworkOptions",
 }
 
 
