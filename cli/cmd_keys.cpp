@@ -121,7 +121,7 @@ int run_keys_show(const ParsedArgs& args, Context& ctx) {
   auto opt_time = [](const std::optional<keyscope::Timestamp>& ts) {
     return Cell(ts ? ts->text : "-", ts ? ts->text : "");
   };
-  std::int64_t days_requests = 0, days_errors = 0;
+  WideCount days_requests = 0, days_errors = 0;
   for (const auto& d : k.usage_daily) {
     days_requests += d.requests;
     days_errors += d.errors;
@@ -149,8 +149,8 @@ int run_keys_show(const ParsedArgs& args, Context& ctx) {
   };
   if (!k.usage_daily.empty()) {
     t.rows.push_back({"usage_daily_days", std::to_string(k.usage_daily.size())});
-    t.rows.push_back({"usage_daily_requests", Cell(with_thousands(days_requests), std::to_string(days_requests))});
-    t.rows.push_back({"usage_daily_errors", Cell(with_thousands(days_errors), std::to_string(days_errors))});
+    t.rows.push_back({"usage_daily_requests", Cell(with_thousands(days_requests), decimal(days_requests))});
+    t.rows.push_back({"usage_daily_errors", Cell(with_thousands(days_errors), decimal(days_errors))});
   }
   if (args.global.format == Format::csv) return emit(render_csv(t));
   return emit(render_table(t));

@@ -96,7 +96,7 @@ int run_report(const ParsedArgs& args, Context& ctx) {
       break;
   }
 
-  std::int64_t requests = 0, errors = 0;
+  WideCount requests = 0, errors = 0;
   for (const auto& r : rows) {
     requests += r.request_count;
     errors += r.error_count;

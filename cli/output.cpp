@@ -218,8 +218,21 @@ bool print(const std::string& text) {
   return std::fflush(stdout) == 0;
 }
 
-std::string with_thousands(std::int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
+std::string decimal(WideCount value) {
+  // The magnitude unsigned, so the most negative value negates too.
+  __extension__ typedef unsigned __int128 Magnitude;
+  Magnitude magnitude = value < 0 ? Magnitude{0} - static_cast<Magnitude>(value) : static_cast<Magnitude>(value);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  return value < 0 ? "-" + digits : digits;
+}
+
+std::string with_thousands(WideCount value) {
+  std::string digits = decimal(value);
+  if (value < 0) digits.erase(0, 1);
   std::string out;
   int count = 0;
   for (auto it = digits.rbegin(); it != digits.rend(); ++it) {

@@ -51,8 +51,14 @@ std::size_t display_width(const std::string& text);
 // Control characters (and invalid UTF-8) replaced so a key name cannot drive the terminal.
 std::string sanitize(const std::string& text);
 
+// A sum of 64-bit counts, exact: a server may send any 64-bit count (the tolerant reader), and
+// adding a few of them in 64 bits overflows (undefined behaviour; found by the schema-driven mock
+// under UBSan).
+__extension__ typedef __int128 WideCount;
+std::string decimal(WideCount value);  // "-170141183460469231731687303715884105728"
+
 // Human-readable numbers for tables.
-std::string with_thousands(std::int64_t value);
+std::string with_thousands(WideCount value);
 std::string percent(double fraction, int decimals = 1);
 std::string fixed(double value, int decimals);
 std::string ms(const std::optional<double>& value);

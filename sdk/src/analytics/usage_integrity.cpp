@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <set>
 
@@ -13,10 +14,20 @@ namespace {
 
 constexpr double kSuccessRateTolerance = 1e-4;
 
-std::string str(std::int64_t v) { return std::to_string(v); }
+// Sums and differences of counts are exact in 128 bits: a type-valid payload may hold any 64-bit
+// count (the tolerant reader), and the sum of a few of them must not overflow (undefined
+// behaviour; found by the schema-driven mock under UBSan).
+__extension__ typedef __int128 Wide;
 
-IntegrityCheck compare(std::string check, std::int64_t expected, std::int64_t actual,
-                       const std::string& what) {
+std::string str(Wide v) {
+  if (v >= INT64_MIN && v <= INT64_MAX) return std::to_string(static_cast<std::int64_t>(v));
+  std::string digits;
+  const bool negative = v < 0;
+  for (; v != 0; v /= 10) digits.insert(digits.begin(), static_cast<char>('0' + (negative ? -(v % 10) : v % 10)));
+  return (negative ? "-" : "") + digits;
+}
+
+IntegrityCheck compare(std::string check, Wide expected, Wide actual, const std::string& what) {
   const bool ok = expected == actual;
   std::string message = ok ? what + " match (" + str(actual) + ")"
                            : what + ": expected " + str(expected) + ", got " + str(actual) +
@@ -24,8 +35,8 @@ IntegrityCheck compare(std::string check, std::int64_t expected, std::int64_t ac
   return IntegrityCheck{std::move(check), ok, str(expected), str(actual), std::move(message)};
 }
 
-std::int64_t status_class_sum(const KeyUsage& usage, char leading_digit) {
-  std::int64_t sum = 0;
+Wide status_class_sum(const KeyUsage& usage, char leading_digit) {
+  Wide sum = 0;
   for (const auto& [status, count] : usage.by_status) {
     if (!status.empty() && status[0] == leading_digit) sum += count;
   }
@@ -62,7 +73,7 @@ void check_daily(const KeyUsage& usage, std::optional<std::int64_t> end_day,
   }
   std::int64_t outside = 0;
   if (!daily.empty() || end_day) {
-    const std::int64_t oldest_allowed = newest - usage.window_days + 1;
+    const Wide oldest_allowed = Wide{newest} - usage.window_days + 1;
     for (const DailyBucket& day : daily) {
       const auto d = day.date.days_since_epoch;
       if (d < oldest_allowed || d > newest) ++outside;
@@ -78,7 +89,8 @@ void check_daily(const KeyUsage& usage, std::optional<std::int64_t> end_day,
                            : str(length) + " daily buckets exceed the " + str(usage.window_days) +
                                  "-day window"});
 
-  std::int64_t over = 0, requests = 0, errors = 0;
+  std::int64_t over = 0;
+  Wide requests = 0, errors = 0;
   for (const DailyBucket& day : daily) {
     if (day.errors > day.requests) ++over;
     requests += day.requests;
@@ -87,7 +99,7 @@ void check_daily(const KeyUsage& usage, std::optional<std::int64_t> end_day,
   out.push_back(compare("daily_errors_le_requests", 0, over, "days with more errors than requests"));
   out.push_back(compare("daily_requests_sum", usage.total_requests, requests,
                         "daily requests vs total_requests"));
-  out.push_back(compare("daily_errors_sum", usage.client_errors + usage.server_errors, errors,
+  out.push_back(compare("daily_errors_sum", Wide{usage.client_errors} + usage.server_errors, errors,
                         "daily errors vs client_errors + server_errors"));
 }
 
@@ -105,10 +117,10 @@ std::vector<IntegrityCheck> check_usage(const KeyUsage& usage, std::optional<std
   out.push_back(compare("non_negative", 0, negatives, "negative counts"));
 
   out.push_back(compare("totals", usage.total_requests,
-                        usage.successful + usage.client_errors + usage.server_errors,
+                        Wide{usage.successful} + usage.client_errors + usage.server_errors,
                         "total_requests vs successful + client_errors + server_errors"));
   if (!usage.by_status.empty()) {
-    std::int64_t sum = 0;
+    Wide sum = 0;
     for (const auto& [status, count] : usage.by_status) sum += count;
     out.push_back(compare("by_status_sum", usage.total_requests, sum, "by_status sum vs total_requests"));
     out.push_back(compare("status_2xx", usage.successful, status_class_sum(usage, '2'),

@@ -64,6 +64,9 @@ class MockServer:
 def _handler(server: MockServer) -> type:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the clients reuse connections
+        # Headers and body go out in two writes: without TCP_NODELAY the second waits for the
+        # client's delayed ACK (~40 ms a request).
+        disable_nagle_algorithm = True
 
         def log_message(self, *args: object) -> None:  # quiet
             pass

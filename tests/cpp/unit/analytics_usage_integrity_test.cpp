@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "keyscope/analytics.hpp"
 #include "keyscope/time.hpp"
 
@@ -35,6 +37,31 @@ TEST(CheckUsage, ConsistentPayloadPassesEveryCheck) {
   EXPECT_EQ(checks.size(), 15u);
   for (const auto& c : checks) EXPECT_TRUE(c.ok) << c.check << ": " << c.message;
   EXPECT_EQ(checks.front().check, "non_negative");
+}
+
+// Any 64-bit count is type-valid (the tolerant reader): the sums are exact in 128 bits rather than
+// overflowing (undefined behaviour; found by the schema-driven mock under UBSan).
+TEST(CheckUsage, SumsOfExtremeCountsAreExact) {
+  constexpr std::int64_t kMax = INT64_MAX, kMin = INT64_MIN;
+  KeyUsage u = consistent_usage();
+  u.total_requests = kMax;
+  u.successful = kMax;
+  u.client_errors = kMax;
+  u.server_errors = kMin;
+  u.window_days = kMin;
+  u.by_status = {{"200", kMax}, {"201", kMax}, {"500", kMin}};
+  u.daily = {bucket("2026-05-16", kMax, kMax), bucket("2026-05-15", kMax, kMin)};
+  const auto checks = by_name(check_usage(u));
+  EXPECT_EQ(checks.at("totals").actual, "9223372036854775806");  // max + max + min
+  EXPECT_EQ(checks.at("by_status_sum").actual, "9223372036854775806");
+  EXPECT_EQ(checks.at("status_2xx").actual, "18446744073709551614");
+  EXPECT_EQ(checks.at("daily_requests_sum").actual, "18446744073709551614");
+  EXPECT_EQ(checks.at("daily_errors_sum").expected, "-1");
+  EXPECT_EQ(checks.at("daily_errors_sum").actual, "-1");
+  EXPECT_TRUE(checks.at("daily_errors_sum").ok);
+  EXPECT_EQ(checks.at("daily_window").actual, "2");  // a window of min days holds no day
+  EXPECT_NE(checks.at("status_2xx").message.find("off by 9223372036854775807"), std::string::npos)
+      << checks.at("status_2xx").message;
 }
 
 TEST(CheckUsage, DetectsEachInconsistency) {
