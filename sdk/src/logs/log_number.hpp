@@ -56,4 +56,13 @@ inline std::optional<std::int64_t> parse_integer(std::string_view s) {
   return value;
 }
 
+// A double that is a whole number inside the int64 range, or nothing. Casting a double outside
+// that range to an integer is undefined behaviour (a JSON log line may carry 4e32 anywhere).
+inline std::optional<std::int64_t> whole_number(double value) {
+  if (!(value > -9.2233720368547758e18 && value < 9.2233720368547758e18)) return std::nullopt;  // NaN too
+  const auto whole = static_cast<std::int64_t>(value);
+  if (static_cast<double>(whole) != value) return std::nullopt;
+  return whole;
+}
+
 }  // namespace keyscope::logs

@@ -9,6 +9,8 @@
 namespace keyscope::logs {
 namespace {
 
+constexpr double kMaxLatencyMs = 86400.0 * 1000;
+
 // "GET /api/v1/x?q=1 HTTP/1.1" or "https://host/api/v1/x?q=1#f" -> "/api/v1/x".
 std::string normalise_path(std::string_view value) {
   const std::size_t space = value.find(' ');
@@ -79,8 +81,7 @@ struct LogReader::Impl {
     make_valid_utf8(record.key);
     std::optional<std::int64_t> status;
     if (fields.status.is_number) {
-      const double n = fields.status.number;
-      if (n == static_cast<double>(static_cast<std::int64_t>(n))) status = static_cast<std::int64_t>(n);
+      status = whole_number(fields.status.number);
     } else {
       status = parse_integer(fields.status.text);
     }
@@ -98,7 +99,9 @@ struct LogReader::Impl {
     if (fields.latency.present) {
       const auto value = fields.latency.is_number ? std::optional<double>(fields.latency.number)
                                                   : parse_decimal(fields.latency.text);
-      if (value && *value >= 0) record.latency_ms = *value * scale();
+      // A "latency" beyond a day is no request's (servers and proxies time out long before): the
+      // line counts, its latency does not.
+      if (value && *value >= 0 && *value * scale() <= kMaxLatencyMs) record.latency_ms = *value * scale();
     }
     aggregate.add(record);
   }

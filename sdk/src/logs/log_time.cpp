@@ -57,6 +57,9 @@ std::optional<std::int64_t> epoch_number_to_ms(double value) {
   if (value < 1e11) return static_cast<std::int64_t>(std::floor(value * 1000));
   if (value < 1e14) return static_cast<std::int64_t>(std::floor(value));
   if (value < 1e17) return static_cast<std::int64_t>(std::floor(value / 1000));
+  // Nanoseconds end where int64 does (the year 2262); beyond is no time, and casting it would be
+  // undefined behaviour.
+  if (value >= 9.2233720368547758e18) return std::nullopt;
   return static_cast<std::int64_t>(std::floor(value / 1e6));
 }
 

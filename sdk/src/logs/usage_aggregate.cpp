@@ -1,14 +1,27 @@
 // Records -> per-key counts -> the API's KeyUsage shape.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "keyscope/time.hpp"
 #include "logs/aggregate_state.hpp"
 
 namespace keyscope::logs {
 
+namespace {
+
+// Saturating: a sum of microseconds that would pass int64 stays at its largest value rather than
+// overflow (undefined behaviour). Only a log of ~10^8 day-long requests gets there.
+std::int64_t add_saturating(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) return b > 0 ? INT64_MAX : INT64_MIN;
+  return sum;
+}
+
+}  // namespace
+
 void KeyState::add_latency(double ms) {
-  latency_sum_us += std::llround(ms * 1000);
+  latency_sum_us = add_saturating(latency_sum_us, std::llround(ms * 1000));
   ++latency_count;
   if (sketch) return sketch->add(ms);
   latencies.push_back(ms);
@@ -39,7 +52,7 @@ void KeyState::merge(const KeyState& other) {
   for (const auto& [hour, count] : other.hours_429) hours_429[hour] += count;
   // Exact while the union is small enough, a sketch of everything otherwise: the same outcome
   // whatever the order of adds and merges.
-  const std::int64_t sum = latency_sum_us + other.latency_sum_us;
+  const std::int64_t sum = add_saturating(latency_sum_us, other.latency_sum_us);
   const std::int64_t count = latency_count + other.latency_count;
   if (!sketch && !other.sketch && latencies.size() + other.latencies.size() <= UsageAggregate::kExactLatencySamples) {
     latencies.insert(latencies.end(), other.latencies.begin(), other.latencies.end());

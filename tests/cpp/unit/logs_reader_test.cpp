@@ -135,6 +135,38 @@ TEST(LogReaderBadLines, EachKindIsCountedWithItsLineNumberAndNeverStopsTheReader
   EXPECT_EQ(where["out_of_window"], std::vector<std::int64_t>{7});
 }
 
+// Numbers beyond int64 were cast to integers (undefined behaviour, a fuzz finding under UBSan):
+// they are bad lines like any other unreadable status or time.
+TEST(LogReaderBadLines, NumbersBeyondSixtyFourBitsAreBadStatusesAndBadTimes) {
+  const std::string text =
+      R"({"time":"2026-05-17T01:00:00Z","key":"sk_live_AbCd","status":4.01667e32})" "\n"
+      R"({"time":"2026-05-17T01:00:00Z","key":"sk_live_AbCd","status":-1e300})" "\n"
+      R"({"time":"2026-05-17T01:00:00Z","key":"sk_live_AbCd","status":200.5})" "\n"
+      R"({"time":1e30,"key":"sk_live_AbCd","status":200})" "\n"
+      R"({"time":1.7e308,"key":"sk_live_AbCd","status":200})" "\n"
+      R"({"time":1779004800.5,"key":"sk_live_AbCd","status":200.0})" "\n";
+  const LogSummary summary = read_all(ReaderOptions{}, text);
+  EXPECT_EQ(summary.lines, 6);
+  EXPECT_EQ(summary.records, 1);
+  EXPECT_EQ(bad_count(summary, "bad_status"), 3);
+  EXPECT_EQ(bad_count(summary, "bad_time"), 2);
+}
+
+// A latency no request has (beyond a day, up to 1e300 ms) would overflow the microsecond sum: the
+// line counts, its latency does not.
+TEST(LogReaderLatency, ALatencyBeyondADayCountsTheLineButNotTheLatency) {
+  std::string text;
+  for (const char* latency : {"20", "1e300", "9.2e15", "30", "86400001"}) {
+    text += std::string(R"({"time":"2026-05-17T01:00:00Z","key":"sk_live_AbCd","status":200,"latency_ms":)") +
+            latency + "}\n";
+  }
+  const LogSummary summary = read_all(ReaderOptions{}, text);
+  ASSERT_EQ(summary.usages.size(), 1u);
+  EXPECT_EQ(summary.usages[0].total_requests, 5);
+  ASSERT_TRUE(summary.usages[0].avg_response_time_ms);
+  EXPECT_DOUBLE_EQ(*summary.usages[0].avg_response_time_ms, 25);
+}
+
 TEST(LogReaderCsv, QuotedCommasAndLineBreaksStayInTheirCell) {
   const std::string text =
       "ts,api_key,endpoint,status_code,latency_ms,note\r\n"
