@@ -7,6 +7,11 @@ analytics all work through it. Raise :class:`keyscope.TimeoutError` (or any buil
 ``TimeoutError``) for a timeout and :class:`keyscope.ConnectionError` (or any ``OSError``) for a
 connection failure; any other exception is reported as a ``ConnectionError`` too. An HTTP error
 status is *not* an exception: return it, the client maps it.
+
+Do not follow redirects: return a 3xx response as it came (``allow_redirects=False`` in
+requests, ``follow_redirects=False`` in httpx). The client turns it into a
+:class:`keyscope.RedirectError`; a transport that follows one could carry the session cookie to
+another origin.
 """
 
 from __future__ import annotations
