@@ -162,8 +162,9 @@ def test_close_cancels_calls_in_flight(sandbox_factory, transport) -> None:
     deadline = time.monotonic() + 10
     while keyscope._core.python_transport_workers() > workers and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert keyscope._core.python_transport_workers() == workers
-    assert _python_threads() == python_threads
+    # (at most: a worker of an earlier test's client may end meanwhile)
+    assert keyscope._core.python_transport_workers() <= workers
+    assert _python_threads() <= python_threads
 
 
 def test_an_idle_client_leaves_no_worker_threads() -> None:
@@ -176,13 +177,14 @@ def test_an_idle_client_leaves_no_worker_threads() -> None:
     before = keyscope._core.python_transport_workers()
     client = keyscope.Client(base_url="https://api.example.test", session_token="sess-123",
                              transport=Answer())
-    assert keyscope._core.python_transport_workers() == before + 5
+    assert keyscope._core.python_transport_workers() >= before + 5
     assert len(client.list_keys()) == 0
+    started = keyscope._core.python_transport_workers()
     client.close()
     deadline = time.monotonic() + 5
-    while keyscope._core.python_transport_workers() > before and time.monotonic() < deadline:
+    while keyscope._core.python_transport_workers() > started - 5 and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert keyscope._core.python_transport_workers() == before
+    assert keyscope._core.python_transport_workers() <= started - 5
 
 
 EXIT_SCRIPT = textwrap.dedent("""
