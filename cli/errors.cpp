@@ -31,7 +31,8 @@ int exit_code_for(const keyscope::Error& error) {
     case ErrorKind::timeout:
     case ErrorKind::connection:
     case ErrorKind::decode:
-    case ErrorKind::cancelled: return kFailure;
+    case ErrorKind::cancelled:
+    case ErrorKind::redirect: return kFailure;
   }
   return kFailure;
 }

@@ -13,7 +13,7 @@ enum ExitCode : int {
   kAuth = 3,         // 401, 403
   kNotFound = 4,     // 404
   kRateLimited = 5,  // 429
-  kFailure = 6,      // 5xx, network, timeout, decode
+  kFailure = 6,      // 5xx, network, timeout, decode, a redirect (never followed)
 };
 
 int exit_code_for(const keyscope::Error& error);

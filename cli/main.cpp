@@ -44,7 +44,8 @@ const char* const kGlobalHelp =
 
 const char* const kExitCodes =
     "Exit codes: 0 ok, 2 usage/validation, 3 authentication/permission (401/403),\n"
-    "            4 not found, 5 rate limited, 6 server/network/timeout/decode error.\n";
+    "            4 not found, 5 rate limited, 6 server/network/timeout/decode error or a\n"
+    "            redirect (keyscope never follows one).\n";
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {

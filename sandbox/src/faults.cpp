@@ -12,6 +12,7 @@ const char* fault_mode_name(FaultMode m) {
     case FaultMode::WrongType: return "wrong_type";
     case FaultMode::Oversize: return "oversize";
     case FaultMode::Body: return "body";
+    case FaultMode::Redirect: return "redirect";
   }
   return "status";
 }
@@ -60,8 +61,9 @@ std::optional<std::int64_t> FaultRegistry::add(const nlohmann::json& spec, std::
   else if (mode == "wrong_type") r.mode = FaultMode::WrongType;
   else if (mode == "oversize") r.mode = FaultMode::Oversize;
   else if (mode == "body") r.mode = FaultMode::Body, r.status = 200;
+  else if (mode == "redirect") r.mode = FaultMode::Redirect, r.status = 302;
   else {
-    error = "mode must be one of status, drop, malformed, html, latency, wrong_type, oversize, body";
+    error = "mode must be one of status, drop, malformed, html, latency, wrong_type, oversize, body, redirect";
     return std::nullopt;
   }
   std::optional<std::int64_t> status, times, retry_after, latency_ms, bytes;
@@ -84,6 +86,21 @@ std::optional<std::int64_t> FaultRegistry::add(const nlohmann::json& spec, std::
       return std::nullopt;
     }
     r.body = spec["body"].get<std::string>();
+  }
+  if (r.mode == FaultMode::Redirect) {
+    if (!spec.contains("location") || !spec["location"].is_string() || spec["location"].get<std::string>().empty()) {
+      error = "location must be a non-empty string (the Location header)";
+      return std::nullopt;
+    }
+    r.location = spec["location"].get<std::string>();
+    if (r.location.find_first_of("\r\n") != std::string::npos) {
+      error = "location must not contain a line break";
+      return std::nullopt;
+    }
+    if (status && (*status < 300 || *status > 399)) {
+      error = "status must be a 3xx for a redirect";
+      return std::nullopt;
+    }
   }
   if (bytes) r.bytes = *bytes;
   if (status) r.status = static_cast<int>(*status);
@@ -121,6 +138,7 @@ nlohmann::json FaultRegistry::list() const {
                         {"times", r.times}, {"latency_ms", r.latency_ms}};
     if (r.mode == FaultMode::Oversize) j["bytes"] = r.bytes, j["chunked"] = r.chunked;
     if (r.mode == FaultMode::Body) j["body_bytes"] = r.body.size();
+    if (r.mode == FaultMode::Redirect) j["location"] = r.location;
     j["retry_after"] = r.retry_after ? nlohmann::json(*r.retry_after) : nlohmann::json(nullptr);
     arr.push_back(j);
   }

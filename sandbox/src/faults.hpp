@@ -11,7 +11,7 @@
 
 namespace sandbox {
 
-enum class FaultMode { Status, Drop, Malformed, Html, Latency, WrongType, Oversize, Body };
+enum class FaultMode { Status, Drop, Malformed, Html, Latency, WrongType, Oversize, Body, Redirect };
 
 struct FaultRule {
   std::int64_t id = 0;
@@ -23,6 +23,7 @@ struct FaultRule {
   std::int64_t bytes = 40 << 20;  // oversize: body length
   bool chunked = false;           // oversize: no Content-Length, chunked transfer encoding
   std::string body;               // body: served verbatim as application/json
+  std::string location;           // redirect: the Location header
   std::int64_t times = 1;  // <= 0: every matching request until cleared
 };
 

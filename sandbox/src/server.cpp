@@ -555,6 +555,11 @@ bool Sandbox::apply_fault(const FaultRule& rule, const Request& req, Response& r
       rate_headers(res, limiter_.peek(token_));
       send_json(res, rule.status, rule.body);
       return true;
+    case FaultMode::Redirect:
+      res.status = rule.status;
+      res.set_header("Location", rule.location);
+      res.set_content("redirecting\n", "text/plain");
+      return true;
     case FaultMode::WrongType: {
       rate_headers(res, limiter_.peek(token_));
       Response inner;

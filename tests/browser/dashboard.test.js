@@ -167,6 +167,35 @@ describe('package in Chromium', () => {
     await sb.clearFaults();
     await context.close();
   });
+
+  test('a redirect to another origin is a RedirectError (status 0: the browser hides it), not followed', async () => {
+    const elsewhere = await startSandbox();
+    const { context, page } = await newPage({ login: true });
+    try {
+      await sb.fault({ path_contains: '/api/v1/keys', mode: 'redirect', status: 302, times: 0,
+        location: `${elsewhere.origin}/api/v1/keys?q=hidden-query` });
+      const outcome = await page.evaluate(async () => {
+        const client = await window.ks.createClient({ baseUrl: location.origin, maxRetries: 0 });
+        try {
+          await client.listKeys();
+          return { ok: true };
+        } catch (e) {
+          return { name: e.name, status: e.status, code: e.code, message: e.message,
+            isRedirect: e instanceof window.ks.RedirectError };
+        }
+      });
+      assert.equal(outcome.name, 'RedirectError', JSON.stringify(outcome));
+      assert.equal(outcome.isRedirect, true);
+      assert.equal(outcome.status, 0);
+      assert.equal(outcome.code, 'redirect_refused');
+      assert.match(outcome.message, /keyscope does not follow redirects/);
+      assert.equal((await elsewhere.stats()).requests, 0);
+    } finally {
+      await sb.clearFaults();
+      await context.close();
+      await elsewhere.stop();
+    }
+  });
 });
 
 describe('dashboard', () => {

@@ -67,6 +67,10 @@ class Sandbox:
                                      method="POST", headers={"Content-Type": "application/json"})
         urllib.request.urlopen(req, timeout=5).read()
 
+    def stats(self):
+        with urllib.request.urlopen(self.control + "/stats", timeout=5) as r:
+            return json.loads(r.read())
+
     def clear(self):
         urllib.request.urlopen(urllib.request.Request(self.control + "/faults", method="DELETE"),
                                timeout=5).read()
@@ -310,6 +314,21 @@ def main():
             sb.fault(path_contains="/keys", mode="body", status=400, body=f.read(), times=1)
         err = expect("400 whose error code is an object", 2, "keys", "list", "--max-retries", "0")
         check("object error code: BadRequestError with the request id", "BadRequestError" in err and "req_abc124" in err, err)
+        sb.clear()
+        # A redirect to another origin: never followed (the session cookie must not go there),
+        # a RedirectError naming the target without its query, exit 6.
+        elsewhere = Sandbox(sandbox_bin)
+        try:
+            target = re.match(r"(http://[^/]+)", elsewhere.url).group(1) + "/api/v1/keys"
+            sb.fault(path_contains="/keys", mode="redirect", status=302, times=0,
+                     location=target + "?sb-access-token=" + TOKEN + "&q=hidden-query")
+            err = expect("302 to another origin", 6, "keys", "list")
+            check("302: RedirectError naming the target, query redacted, no token",
+                  "RedirectError" in err and "redirect_refused" in err and target + "?[redacted]" in err
+                  and "hidden-query" not in err and TOKEN not in err, err)
+            check("302: the other origin got no request", elsewhere.stats()["requests"] == 0, elsewhere.stats())
+        finally:
+            elsewhere.stop()
         sb.clear()
         sb.fault(path_contains="/keys", mode="drop", times=1)
         expect("dropped connection", 6, "keys", "list", "--max-retries", "0")

@@ -264,6 +264,28 @@ describe('errors', () => {
     await sb.clearFaults();
   });
 
+  test('RedirectError: a 302 to another origin is refused, not followed', async () => {
+    // The session cookie must never reach another origin; Node's fetch (redirect: 'manual')
+    // hands back the 302 itself, so the message names the target with its query redacted.
+    const elsewhere = await startSandbox();
+    try {
+      const target = `${elsewhere.origin}/api/v1/keys`;
+      await sb.fault({ path_contains: '/api/v1/keys', mode: 'redirect', status: 302, times: 0,
+        location: `${target}?sb-access-token=${TOKEN}&q=hidden-query` });
+      await rejects(client.listKeys(), ks.RedirectError, (e) => {
+        assert.equal(e.status, 302);
+        assert.equal(e.code, 'redirect_refused');
+        assert.ok(e.message.includes(`302 with a redirect to ${target}?[redacted]`), e.message);
+        assert.ok(e.message.includes('does not follow redirects'), e.message);
+        assert.ok(!e.message.includes('hidden-query') && !e.message.includes(TOKEN), e.message);
+      });
+      assert.equal((await elsewhere.stats()).requests, 0);
+    } finally {
+      await sb.clearFaults();
+      await elsewhere.stop();
+    }
+  });
+
   test('ConnectionError: dropped connection, and nothing listening', async () => {
     await sb.fault({ path_contains: '/usage', mode: 'drop', times: 1 });
     await rejects(client.getUsage(keys[0].id, { maxRetries: 0 }), ks.ConnectionError);

@@ -59,6 +59,10 @@ for (const file of files) {
           assert.throws(run, (error) => {
             assert.ok(error instanceof ks.KeyscopeError, `not a KeyscopeError: ${error}`);
             assert.equal(error.name, c.expected_error.type, error.message);
+            if (c.expected_error.message_contains !== undefined) {
+              assert.ok(error.message.includes(c.expected_error.message_contains),
+                `${error.message} does not say ${c.expected_error.message_contains}`);
+            }
             return true;
           });
           return;

@@ -71,6 +71,7 @@ def test_shared_vector_json_entry_point(helper: str, name: str, case: dict) -> N
         with pytest.raises(keyscope.KeyscopeError) as info:
             analytics.run_helper(helper, case["input"])
         assert type(info.value).__name__ == case["expected_error"]["type"], info.value
+        assert case["expected_error"].get("message_contains", "") in info.value.message
         return
     actual = analytics.run_helper(helper, case["input"])
     assert mismatch(case["expected"], actual) == ""
@@ -148,6 +149,8 @@ def test_shared_vector_typed_api(helper: str, name: str, case: dict) -> None:
     if "expected_error" in case:
         with pytest.raises(keyscope.KeyscopeError) as info:
             _typed(helper, case["input"])
+        assert type(info.value).__name__ == case["expected_error"]["type"], info.value
+        assert case["expected_error"].get("message_contains", "") in info.value.message
         return
     assert mismatch(case["expected"], _typed(helper, case["input"])) == ""
 

@@ -23,7 +23,7 @@ def _busy_id(keys: keyscope.KeyList) -> str:
 def test_hierarchy() -> None:
     for name in ("ValidationError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
                  "RateLimitError", "BadRequestError", "ServerError", "TimeoutError",
-                 "ConnectionError", "DecodeError", "CancelledError"):
+                 "ConnectionError", "DecodeError", "CancelledError", "RedirectError"):
         cls = getattr(keyscope, name)
         assert issubclass(cls, keyscope.KeyscopeError) and issubclass(cls, Exception)
     assert issubclass(keyscope.TimeoutError, builtins.TimeoutError)
@@ -163,6 +163,27 @@ def test_real_rate_limiting_free_tier(sandbox_factory) -> None:
                 c.list_keys()
         assert info.value.status == 429
         assert c.rate_limit.limit == 10 and c.rate_limit.remaining == 0
+
+
+@pytest.mark.parametrize("transport", ["curl", "requests"])
+def test_a_redirect_to_another_origin_is_refused_not_followed(sandbox, sandbox_factory,
+                                                              transport) -> None:
+    # The session cookie must never reach another origin: a 3xx is a RedirectError naming the
+    # target (query redacted), and the target sees no request.
+    elsewhere = sandbox_factory()
+    target = elsewhere.root + "/api/v1/keys"
+    sandbox.fault(path_contains="/api/v1/keys", mode="redirect", status=302, times=0,
+                  location=target + "?sb-access-token=" + sandbox.token + "&q=hidden-query")
+    chosen = keyscope.RequestsTransport() if transport == "requests" else None
+    with keyscope.Client(base_url=sandbox.base_url, session_token=sandbox.token, timeout=10,
+                         transport=chosen) as c:
+        with pytest.raises(keyscope.RedirectError) as info:
+            c.list_keys()
+    error = info.value
+    assert error.status == 302 and error.code == "redirect_refused"
+    assert f"302 with a redirect to {target}?[redacted]" in str(error)
+    assert "does not follow redirects" in str(error) and "hidden-query" not in str(error)
+    assert elsewhere.stats()["requests"] == 0
 
 
 def test_connection_dropped(sandbox, client, keys) -> None:

@@ -150,13 +150,16 @@ def hamilton(rows, bill_cents, centers_of):
     return sorted(out, key=lambda r: (-r["requests"], r["cost_center"]))
 
 import re
-def pattern_centers(pattern, by_key=None):
+def pattern_centers(pattern, by_key=None, reference=None):
+    """Cost centers as the dialect defines them, computed with Python's re (ASCII \\w \\d \\s
+    \\b, like the dialect). `reference`: the same pattern in Python's syntax where the two differ
+    (the dialect's . never matches \\r, Python's does)."""
     by_key = by_key or {}
     def f(r):
         for k in (r["key_id"], r["name"]):
             if by_key.get(k):
                 return by_key[k]
-        m = re.search(pattern, r["name"]) if pattern else None
+        m = re.search(reference or pattern, r["name"], re.ASCII) if pattern else None
         return m.group(1) if m and m.group(1) else "unallocated"
     return f
 
@@ -203,6 +206,63 @@ for name, bill in [("bill with 3 decimals", "1.234"), ("negative bill", "-5.00")
 cases.append({"name": "pattern without a group", "input": {"rows": rows(("1", "a", 1)), "bill": "1",
               "mapping": {"name_pattern": r"\[\w+\]"}}, "expected_error": {"type": "ValidationError"}})
 write("chargeback", cases)
+
+# --- the name pattern dialect (chargeback's name_pattern; README "Chargeback name patterns") ---
+# Every front door must accept and refuse the same patterns and give every name the same center:
+# the native build matches with std::regex over UTF-8 bytes, the npm build with the JS RegExp.
+def named_rows(*names):
+    return rows(*((str(i + 1), n, i + 1) for i, n in enumerate(names)))
+
+cases = []
+for name, pattern, names, reference in [
+    ("word in brackets", r"\[(\w+)\]", ["SIEM [soc]", "no team", "[a] [b]", "x [caf\u00e9]"], None),
+    ("dot is one character, not one byte", r"\[(.)\]", ["[\u00e9]", "[ab]", "[\U0001F600]", "[\u4e2d]"], None),
+    ("dot does not match line breaks", r"(.+)", ["a\nb", "c\rd", "\u2028e"], r"([^\n\r]+)"),
+    ("negated class takes whole characters", r"\[([^\]]{3})\]", ["[d\u00e9v]", "[\U0001F600\U0001F600!]", "[ab]"], None),
+    ("W S D match non-ASCII characters", r"^(\W\S\D)", ["\u00e9\u00e8\u00e0x", "\u00a0x\u0661", "abc"], None),
+    ("s is ASCII whitespace only", r"(\S+)$", ["a\u00a0b", "a b", "x\u2003y"], None),
+    ("quantifier after a non-ASCII letter repeats the letter", "(caf\u00e9+)", ["un caf\u00e9\u00e9", "cafe"], None),
+    ("w d b are ASCII", r"\b(\w+)\b", ["\u00e9t\u00e9 ok", "\u0661\u0662 n1"], None),
+    ("lazy quantifiers", r"(\w+?)\d", ["abc123", "x9"], None),
+    ("alternation and counted repeats", r"(?:ops|sec)-(\d{2,3})", ["sec-1234", "ops-7", "ops-42x"], None),
+    ("anchors", r"^(\w+) \w+$", ["team alpha", "a b c"], None),
+    ("escaped class members and ranges", r"([\-\]a-c]+)", ["x-]ab", "zzz"], None),
+    ("empty group is no center", r"\[(\w*)\]", ["empty []", "full [x]"], None),
+    ("non-word boundary", r"(\.)\B", ["a..", "a.b"], None),
+]:
+    rs = named_rows(*names)
+    cases.append({"name": name, "input": {"rows": rs, "bill": "1.00", "mapping": {"name_pattern": pattern}},
+                  "expected": hamilton(rs, 100, pattern_centers(pattern, reference=reference))})
+for name, pattern, says in [
+    ("lookbehind", r"x(?<=a)(\w)", "a lookbehind (?<= at offset 1"),
+    ("negative lookbehind", r"x(?<!a)(\w)", "a negative lookbehind (?<! at offset 1"),
+    ("lookahead", r"(?=a)(\w)", "a lookahead (?= at offset 0"),
+    ("negative lookahead", r"(?!a)(\w)", "a negative lookahead (?! at offset 0"),
+    ("named group", r"(?<team>\w+)", "a named group at offset 0"),
+    ("backreference", r"(\w)\1", "a backreference or octal escape \\1 at offset 4"),
+    ("named backreference", r"(?:\k<a>)(b)", "a named backreference \\k at offset 3"),
+    ("Unicode property", r"(\p{L}+)", "a Unicode property escape \\p at offset 1"),
+    ("inline flags", r"(?i)(a)", "inline flags or a group modifier (? at offset 0"),
+    ("hex escape", r"(\x41)", "the escape \\x (write the character itself) at offset 1"),
+    ("unicode escape", r"(\u0041)", "the escape \\u (write the character itself) at offset 1"),
+    ("unescaped brace", r"(a{)", "a literal '{' (write \\{) at offset 2"),
+    ("unescaped closing bracket", r"(a])", "a literal ']' (write \\]) at offset 2"),
+    ("POSIX class", r"([[:alpha:]]+)", "an unescaped [ inside a class (write \\[) at offset 2"),
+    ("non-ASCII in a class", "([\u00e9]+)", "a non-ASCII character inside a class at offset 2"),
+    ("backspace class escape", r"([\b])", "\\b inside a class at offset 2"),
+    ("empty class", r"([]a)", "an empty class [] or [^] at offset 1"),
+    ("repeated capture group", r"(a)+", "repeating the capture group"),
+    ("possessive quantifier", r"(a*+)", "a quantifier after a quantifier (possessive or nested) at offset 3"),
+    ("repeat count too large", r"(a{2000})", "a repeat count above 1000 at offset 2"),
+    ("unbalanced", r"(a", "a missing ) at offset 0"),
+    ("two groups", r"(a)(b)", "exactly one capture group, it has 2"),
+]:
+    cases.append({"name": "refused: " + name, "input": {"rows": named_rows("a"), "bill": "1",
+                  "mapping": {"name_pattern": pattern}},
+                  "expected_error": {"type": "ValidationError", "message_contains": says}})
+path = HERE / "name_pattern.json"
+path.write_text(json.dumps({"helper": "chargeback", "cases": cases}, indent=1) + "\n")
+print(f"{path.name}: {len(cases)} cases")
 
 # --- usage_by_key -----------------------------------------------------------------------------
 u1 = usage(1, 200, 6, 4, top_endpoints=[{"path": "/api/v1/iocs", "count": 50}, {"path": "/api/v1/articles", "count": 100}],

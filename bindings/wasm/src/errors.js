@@ -39,13 +39,15 @@ export class TimeoutError extends KeyscopeError {}
 export class ConnectionError extends KeyscopeError {}
 export class DecodeError extends KeyscopeError {}
 export class CancelledError extends KeyscopeError {}
+/** A 3xx answer: keyscope never follows redirects (status 0 in a browser, which hides it). */
+export class RedirectError extends KeyscopeError {}
 /** Alias: a call aborted through its AbortSignal rejects with CancelledError. */
 export const AbortError = CancelledError;
 
 const classes = {
   KeyscopeError, ValidationError, AuthenticationError, PermissionDeniedError, NotFoundError,
   RateLimitError, BadRequestError, ServerError, TimeoutError, ConnectionError, DecodeError,
-  CancelledError,
+  CancelledError, RedirectError,
 };
 // Names survive minification of user bundles.
 for (const [name, cls] of Object.entries(classes)) {

@@ -304,5 +304,8 @@ export class TimeoutError extends KeyscopeError {}
 export class ConnectionError extends KeyscopeError {}
 export class DecodeError extends KeyscopeError {}
 export class CancelledError extends KeyscopeError {}
+/** A 3xx answer (code "redirect_refused"): keyscope never follows redirects. The message names
+ * the target (query redacted) where the runtime shows it; a browser hides it (status 0). */
+export class RedirectError extends KeyscopeError {}
 export const AbortError: typeof CancelledError;
 export function errorFromObject(object: Record<string, unknown>, cause?: unknown): KeyscopeError;

@@ -159,7 +159,11 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
   }
   const init = {
     method, headers, credentials: config.credentials, signal: entry.controller.signal,
-    redirect: 'follow', cache: 'no-store',
+    // Never follow a redirect (the API does not redirect, and following one could carry the
+    // session to another origin): Node's fetch hands back the 3xx itself, which the core turns
+    // into a RedirectError naming the target; a browser hands back an opaque response
+    // (type 'opaqueredirect', status 0, no Location), reported below.
+    redirect: 'manual', cache: 'no-store',
   };
   // fetch() runs from a microtask, not inside the wasm call that asked for it: with DevTools
   // (or any CDP client) attached, Chromium records each request's initiator stack, and a stack
@@ -168,6 +172,10 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
   Promise.resolve()
     .then(() => config.fetch(url, init))
     .then(async (response) => {
+      if (response.type === 'opaqueredirect') {
+        finish(instance, request, entry, 5, 0, '', null, null); // the core words the RedirectError
+        return;
+      }
       const body = await readBody(response, config.maxResponseBytes);
       if (body === null) {
         finish(instance, request, entry, 4, 0, '', null,
@@ -223,7 +231,8 @@ async function readBody(response, limit) {
   return body;
 }
 
-// kind: 0 a response, 1 timeout, 2 connection failure, 3 cancelled, 4 response too large.
+// kind: 0 a response, 1 timeout, 2 connection failure, 3 cancelled, 4 response too large,
+// 5 a redirect the browser would not show (RedirectError).
 function finish(instance, request, entry, kind, status, headerText, body, message) {
   clearTimeout(entry.timer);
   if (inflight.get(request) !== entry) return;

@@ -478,6 +478,8 @@ EMSCRIPTEN_KEEPALIVE void ks_complete(int request, int kind, int status, const c
     error = timeout_error(message ? message : "the request timed out");
   } else if (kind == 4) {
     error = connection_error(message ? message : "the response was too large", "response_too_large");
+  } else if (kind == 5) {
+    error = redirect_error(0, "");
   } else {
     error = connection_error(message ? message : "the connection failed");
   }

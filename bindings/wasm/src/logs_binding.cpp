@@ -121,10 +121,11 @@ std::string log_reader_create(std::string format, std::string nginx_format, std:
     if (!parsed) throw_error(validation_error("format must be jsonl, csv or nginx", "invalid_argument"));
     options.format = *parsed;
     options.nginx_format = std::move(nginx_format);
-    if (latency_unit == "s") options.latency_unit = lg::LatencyUnit::seconds;
-    else if (latency_unit == "ms") options.latency_unit = lg::LatencyUnit::milliseconds;
-    else if (latency_unit == "us") options.latency_unit = lg::LatencyUnit::microseconds;
-    else if (!latency_unit.empty()) throw_error(validation_error("latencyUnit must be s, ms or us", "invalid_argument"));
+    if (!latency_unit.empty()) {
+      const auto unit = lg::parse_latency_unit(latency_unit);
+      if (!unit) throw_error(validation_error("latencyUnit must be s, ms or us", "invalid_argument"));
+      options.latency_unit = *unit;
+    }
     options.fields = lg::FieldMap{std::move(time), std::move(key), std::move(path), std::move(status), std::move(latency)};
     if (std::isfinite(window_start_unix)) options.window_start_unix = static_cast<std::int64_t>(window_start_unix);
     if (std::isfinite(window_end_unix)) options.window_end_unix = static_cast<std::int64_t>(window_end_unix);

@@ -3,6 +3,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace keyscope {
 
@@ -18,6 +19,7 @@ enum class ErrorKind {
   connection,         // could not connect, or the connection dropped
   decode,             // body is not JSON or not the contract
   cancelled,          // the caller cancelled the call
+  redirect,           // a 3xx: keyscope never follows redirects (see redirect_error)
 };
 
 // "ValidationError", "NotFoundError", ... — the class name every binding uses.
@@ -68,6 +70,7 @@ KEYSCOPE_ERROR_CLASS(TimeoutError)
 KEYSCOPE_ERROR_CLASS(ConnectionError)
 KEYSCOPE_ERROR_CLASS(DecodeError)
 KEYSCOPE_ERROR_CLASS(CancelledError)
+KEYSCOPE_ERROR_CLASS(RedirectError)
 #undef KEYSCOPE_ERROR_CLASS
 
 // Throws the exception class matching error.kind.
@@ -83,5 +86,9 @@ Error transport_error(ErrorKind kind, std::string message, std::string code);
 Error connection_error(std::string message, std::string code = "connection_failed");
 Error timeout_error(std::string message);
 Error cancelled_error(std::string message = "the call was cancelled");
+// RedirectError "redirect_refused" for a 3xx answer (status 0 when the transport could not see
+// it: a browser's fetch with redirect 'manual'). `location` (the Location header, empty when
+// unknown) is named without its query, fragment or user info, and redacted.
+Error redirect_error(int status, std::string_view location);
 
 }  // namespace keyscope

@@ -1,6 +1,8 @@
 #pragma once
-// A chargeback name pattern: a regular expression in ECMAScript syntax with exactly one capture
-// group, the cost center inside a key name ("\[(\w+)\]" finds "soc" in "SIEM [soc]").
+// A chargeback name pattern: a regular expression in keyscope's dialect of ECMAScript syntax
+// (analytics/name_pattern_dialect.hpp) with exactly one capture group, the cost center inside a
+// key name ("\[(\w+)\]" finds "soc" in "SIEM [soc]"). The dialect is checked first, then each
+// engine gets the pattern written for it, so both match the same names the same way.
 // Two engines behind one face, chosen by the build (sdk/CMakeLists.txt):
 //   name_pattern/std_regex.cpp   std::regex, native builds;
 //   name_pattern/js_regexp.cpp   the JS host's RegExp, WebAssembly builds: std::regex and the
@@ -10,12 +12,14 @@
 #include <optional>
 #include <string>
 
+#include "analytics/name_pattern_dialect.hpp"
+
 namespace keyscope::analytics {
 
 class NamePattern {
  public:
-  // Throws the ValidationError KeyscopeError when `pattern` is not a valid regular expression or
-  // does not have exactly one capture group.
+  // Throws the ValidationError KeyscopeError when `pattern` is not in the dialect (naming the
+  // construct and its offset) or does not have exactly one capture group.
   explicit NamePattern(const std::string& pattern);
   ~NamePattern();
   NamePattern(const NamePattern&) = delete;
@@ -25,11 +29,14 @@ class NamePattern {
   std::optional<std::string> first_group(const std::string& text) const;
 
  private:
-  // The errors both engines raise (name_pattern.cpp), so they read the same everywhere.
-  [[noreturn]] static void refuse_syntax(const std::string& why);
-  static void require_one_group(std::size_t groups);
+  // Shared by both engines (name_pattern.cpp): the dialect check and one capture group, then
+  // the pattern written for the engines; and the error of an engine refusing such a pattern
+  // (a bug: the dialect accepts only what both compile).
+  static EngineSources checked(const std::string& pattern);
+  [[noreturn]] static void engine_refused(const std::string& why);
 
   struct Engine;
+
   std::unique_ptr<Engine> engine_;
 };
 

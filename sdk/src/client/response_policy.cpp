@@ -84,6 +84,11 @@ std::optional<double> server_requested_wait(const HttpResponse& response, std::i
 }
 
 Error error_from_response(const HttpResponse& response) {
+  if (response.status >= 300 && response.status < 400) {
+    Error error = redirect_error(response.status, response.headers.get("Location").value_or(""));
+    if (auto request_id = response.headers.get("X-Request-Id")) error.request_id = *request_id;
+    return error;
+  }
   Error error;
   error.kind = kind_for_status(response.status);
   error.status = response.status;

@@ -17,7 +17,8 @@ RateLimit parse_rate_limit(const Headers& headers, std::int64_t now_unix);
 // Seconds from Retry-After (delta-seconds or HTTP-date), else — for 429 — from X-RateLimit-Reset.
 std::optional<double> server_requested_wait(const HttpResponse& response, std::int64_t now_unix);
 
-// The typed error for a non-2xx response, from its envelope when it has one.
+// The typed error for a non-2xx response, from its envelope when it has one; any 3xx is a
+// RedirectError (never followed).
 Error error_from_response(const HttpResponse& response);
 
 // 429, 5xx other than 501, timeouts and connection failures.

@@ -17,6 +17,7 @@ const char* error_class_name(ErrorKind kind) noexcept {
     case ErrorKind::connection: return "ConnectionError";
     case ErrorKind::decode: return "DecodeError";
     case ErrorKind::cancelled: return "CancelledError";
+    case ErrorKind::redirect: return "RedirectError";
   }
   return "KeyscopeError";
 }
@@ -60,6 +61,7 @@ void throw_error(const Error& error) {
     case ErrorKind::connection: throw ConnectionError(error);
     case ErrorKind::decode: throw DecodeError(error);
     case ErrorKind::cancelled: throw CancelledError(error);
+    case ErrorKind::redirect: throw RedirectError(error);
   }
   throw KeyscopeError(error);
 }

@@ -247,6 +247,29 @@ TEST_F(SandboxTest, ProxyHtmlPagesAreServerErrorsNotCrashes) {
   EXPECT_EQ(list.error().status, 502);
 }
 
+// A redirect to another origin is never followed (the session cookie must not go there): it is a
+// RedirectError naming the target without its query, and the other origin sees no request.
+TEST_F(SandboxTest, ARedirectToAnotherOriginIsARedirectErrorAndNotFollowed) {
+  SandboxProcess elsewhere({"--token", "integration-token-1"});
+  sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"redirect","status":302,"times":0,"location":")" +
+                      elsewhere.origin() + R"(/api/v1/keys?sb-access-token=leak&q=secret-query"})");
+  auto list = client().list_keys();
+  ASSERT_FALSE(list.ok());
+  const Error& error = list.error();
+  EXPECT_EQ(error.kind, ErrorKind::redirect) << to_string(error);
+  EXPECT_STREQ(error_class_name(error.kind), "RedirectError");
+  EXPECT_EQ(error.code, "redirect_refused");
+  EXPECT_EQ(error.status, 302);
+  EXPECT_NE(error.message.find("to " + elsewhere.origin() + "/api/v1/keys?[redacted]"), std::string::npos)
+      << error.message;
+  EXPECT_NE(error.message.find("does not follow redirects"), std::string::npos) << error.message;
+  EXPECT_EQ(error.message.find("secret-query"), std::string::npos) << error.message;
+  EXPECT_EQ(error.message.find("leak"), std::string::npos) << error.message;
+  EXPECT_EQ(list.raw().status, 302);
+  EXPECT_EQ(elsewhere.stat("requests"), 0);
+  EXPECT_THROW(list.value(), RedirectError);
+}
+
 TEST_F(SandboxTest, FiftyConcurrentRequestsOverlap) {
   const std::string key = first_active_key();
   sandbox_->add_fault(R"({"path_contains":"/usage","mode":"latency","latency_ms":200,"times":50})");

@@ -166,6 +166,39 @@ TEST_F(ClientFixture, MapsEveryStatusToItsErrorClass) {
   }
 }
 
+TEST_F(ClientFixture, EveryRedirectIsARedirectErrorNamingTheTargetWithoutSecrets) {
+  for (int status : {301, 302, 303, 307, 308}) {
+    transport->requests.clear();
+    Headers headers;
+    headers.add("Location", "https://user:pa55word@evil.example/api/v1/keys?token=abc#frag");
+    headers.add("X-Request-Id", "req_redirect");
+    transport->script.push_back(response(status, read_test_file("fixtures/error_NotFound.json"), headers));
+    auto list = make().list_keys();
+    ASSERT_FALSE(list.ok());
+    const Error& error = list.error();
+    EXPECT_EQ(error.kind, ErrorKind::redirect) << status;
+    EXPECT_EQ(error.code, "redirect_refused");
+    EXPECT_EQ(error.status, status);
+    EXPECT_EQ(error.request_id, "req_redirect");
+    EXPECT_EQ(error.message, "the server answered " + std::to_string(status) +
+                                 " with a redirect to https://evil.example/api/v1/keys?[redacted]; keyscope "
+                                 "does not follow redirects (is the base URL right?)");
+    EXPECT_EQ(transport->requests.size(), 1u) << "a redirect is never retried";
+  }
+}
+
+TEST(RedirectError, WithoutALocationOrWithAnOddOne) {
+  EXPECT_EQ(redirect_error(0, "").message,
+            "the server answered with a redirect; keyscope does not follow redirects (is the base URL right?)");
+  const Error relative = redirect_error(307, "  /login#top ");
+  EXPECT_NE(relative.message.find("307 with a redirect to /login;"), std::string::npos) << relative.message;
+  const Error keyed = redirect_error(302, "/x/sk_live_ABCDefghijklmnopqrstuvwxyz0123\r\nSet-Cookie: a");
+  EXPECT_EQ(keyed.message.find("efghijkl"), std::string::npos) << keyed.message;
+  EXPECT_EQ(keyed.message.find('\n'), std::string::npos) << keyed.message;
+  const Error long_one = redirect_error(302, "http://h/" + std::string(5000, 'a'));
+  EXPECT_LT(long_one.message.size(), 400u);
+}
+
 TEST_F(ClientFixture, HonoursRetryAfterOn429) {
   transport->script.push_back(response(429, read_test_file("fixtures/error_RateLimited.json"),
                                        {{"Retry-After", "2"}, {"X-RateLimit-Remaining", "0"}}));

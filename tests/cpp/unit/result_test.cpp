@@ -69,6 +69,7 @@ TEST(Result, ValueThrowsTheExceptionClassOfEachErrorKind) {
   expect_throws<ConnectionError>(ErrorKind::connection);
   expect_throws<DecodeError>(ErrorKind::decode);
   expect_throws<CancelledError>(ErrorKind::cancelled);
+  expect_throws<RedirectError>(ErrorKind::redirect);
 }
 
 TEST(Result, ValueOfASuccessDoesNotThrow) {

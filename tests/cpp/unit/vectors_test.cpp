@@ -90,6 +90,11 @@ TEST(Vectors, EveryCaseMatches) {
         ASSERT_FALSE(result.ok()) << name << ": expected an error, got " << (result.ok() ? *result : "");
         EXPECT_EQ(error_class_name(result.error().kind), c["expected_error"].at("type").get<std::string>())
             << name << ": " << result.error().message;
+        if (c["expected_error"].contains("message_contains")) {
+          const std::string part = c["expected_error"]["message_contains"].get<std::string>();
+          EXPECT_NE(result.error().message.find(part), std::string::npos)
+              << name << ": " << result.error().message << " does not say " << part;
+        }
         continue;
       }
       ASSERT_TRUE(result.ok()) << name << ": " << result.error().message;

@@ -5,7 +5,7 @@ import {
   percentiles, percentile, environmentOf, version, DDSketch, errorFromObject,
   KeyscopeError, ValidationError, AuthenticationError, PermissionDeniedError, NotFoundError,
   RateLimitError, BadRequestError, ServerError, TimeoutError, ConnectionError, DecodeError,
-  CancelledError, AbortError, summarizeLogs, reconcile, LogReader,
+  CancelledError, AbortError, RedirectError, summarizeLogs, reconcile, LogReader,
 } from 'keyscope';
 import type {
   InitOptions, RetryOptions, ClientOptions, CallOptions, UsageOptions, FleetOptions, APIKeyInfo,
@@ -232,7 +232,7 @@ const fields: ErrorFields = { status: 429, code: 'rate_limited', requestId: 'req
   retryAfter: 30, jsonPath: 'data[0]', cause: new Error('x') };
 const classes = [KeyscopeError, ValidationError, AuthenticationError, PermissionDeniedError, NotFoundError,
   RateLimitError, BadRequestError, ServerError, TimeoutError, ConnectionError, DecodeError,
-  CancelledError, AbortError];
+  CancelledError, AbortError, RedirectError];
 for (const Class of classes) {
   const e: KeyscopeError = new Class('message', fields);
   const asError: Error = e;

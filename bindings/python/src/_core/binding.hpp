@@ -27,6 +27,15 @@ py::object response_to_py(const keyscope::HttpResponse& response);
 // py_transport.cpp: a keyscope::Transport calling a Python object's send() on worker threads.
 std::shared_ptr<keyscope::Transport> make_python_transport(py::object target, std::string secret,
                                                            int workers);
+// Ends a Python transport's exchanges now (cancelled), queued or in flight; its workers exit
+// once a Python send() they are in returns. Call without the GIL. No-op for other transports.
+void shut_down_python_transport(keyscope::Transport& transport);
+// _core.python_transport_workers() and the exit hook that winds the workers down.
+void bind_python_transport(py::module_& m);
+
+// Whether this thread may take the GIL: not once finalization has begun (CPython stops a thread
+// that takes it then, which must not happen across C++ frames).
+bool interpreter_usable();
 
 void bind_client(py::module_& m);
 void bind_analytics(py::module_& m);

@@ -1,17 +1,69 @@
 // keyscope._core.Client: the C++ Client with blocking calls that release the GIL while they wait
-// and stay interruptible (Ctrl-C cancels the call and raises KeyboardInterrupt).
+// and stay interruptible (Ctrl-C cancels the call and raises KeyboardInterrupt). close() cancels
+// the calls in flight; so does interpreter exit, for every client.
 #include <pybind11/stl.h>
 
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <thread>
 
 #include "binding.hpp"
 
 namespace keyscope_python {
 namespace {
+
+using CancellationPtr = std::shared_ptr<keyscope::Cancellation>;
+
+// The cancellations of calls in flight: one set per client (close() cancels them) and one for
+// the process (the exit hook cancels them).
+class CallSet {
+ public:
+  void add(const CancellationPtr& c) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.insert(c);
+  }
+  void remove(const CancellationPtr& c) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.erase(c);
+  }
+  void cancel_all() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& c : calls_) c->cancel();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::set<CancellationPtr> calls_;
+};
+
+CallSet& all_calls() {
+  static auto* calls = new CallSet();  // never destroyed: the exit hook may run late
+  return *calls;
+}
+
+// Registers a call's cancellation for its lifetime.
+class CallScope {
+ public:
+  CallScope(CallSet& client_calls, CancellationPtr c) : client_calls_(client_calls), c_(std::move(c)) {
+    client_calls_.add(c_);
+    all_calls().add(c_);
+  }
+  ~CallScope() {
+    client_calls_.remove(c_);
+    all_calls().remove(c_);
+  }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+ private:
+  CallSet& client_calls_;
+  CancellationPtr c_;
+};
 
 template <class T>
 struct Pending {
@@ -20,17 +72,29 @@ struct Pending {
   std::optional<keyscope::Result<T>> result;
 };
 
+// Takes the GIL back after a wait. Not pybind11's gil_scoped_release: its destructor is noexcept,
+// and during finalization CPython ends a (daemon) thread taking the GIL with a forced unwind,
+// which must not cross a noexcept frame. Once finalization has begun this thread never takes
+// the GIL again: it parks until the process exits.
+void take_gil_back(PyThreadState* saved) {
+  if (!interpreter_usable()) {
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+  }
+  PyEval_RestoreThread(saved);
+}
+
 // Starts an async call and waits for it in short slices with the GIL released; between slices,
 // with the GIL held, runs Python's signal handlers. On KeyboardInterrupt (or any exception a
 // handler raises) the call is cancelled and the exception propagates. The completion owns the
 // shared state, so a late completion after an interrupt is harmless.
 template <class T, class Start>
-keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call) {
+keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call, CallSet& client_calls) {
   auto pending = std::make_shared<Pending<T>>();
   auto cancellation = std::make_shared<keyscope::Cancellation>();
   call.cancellation = cancellation;
-  {
-    py::gil_scoped_release release;
+  CallScope scope(client_calls, cancellation);
+  PyThreadState* saved = PyEval_SaveThread();
+  try {
     start(
         [pending](keyscope::Result<T> result) {
           std::lock_guard<std::mutex> lock(pending->mutex);
@@ -38,20 +102,24 @@ keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call) {
           pending->cv.notify_all();
         },
         call);
+  } catch (...) {
+    PyEval_RestoreThread(saved);
+    throw;
   }
   for (;;) {
+    bool done = false;
     {
-      py::gil_scoped_release release;
       std::unique_lock<std::mutex> lock(pending->mutex);
-      if (pending->cv.wait_for(lock, std::chrono::milliseconds(50),
-                               [&] { return pending->result.has_value(); })) {
-        return std::move(*pending->result);
-      }
+      done = pending->cv.wait_for(lock, std::chrono::milliseconds(50),
+                                  [&] { return pending->result.has_value(); });
     }
+    take_gil_back(saved);
+    if (done) return std::move(*pending->result);
     if (PyErr_CheckSignals() != 0) {
       cancellation->cancel();
       throw py::error_already_set();
     }
+    saved = PyEval_SaveThread();
   }
 }
 
@@ -88,7 +156,8 @@ class PyClient {
     options.retry.max_retries = max_retries;
     options.user_agent_product = user_agent_product;
     if (!transport.is_none()) {
-      options.transport = make_python_transport(transport, session_token, transport_workers);
+      python_transport_ = make_python_transport(transport, session_token, transport_workers);
+      options.transport = python_transport_;
     } else {
       options.transport = std::make_shared<keyscope::CurlTransport>(std::move(network));
     }
@@ -98,21 +167,25 @@ class PyClient {
   }
 
   py::object list_keys(std::optional<double> timeout, std::optional<int> max_retries) {
+    keyscope::CallOptions call = call_options(timeout, max_retries);
+    keyscope::Client c = client();
     auto result = wait_for<keyscope::KeyList>(
-        [this](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call) {
-          client().list_keys_async(std::move(done), std::move(call));
+        [&c](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call) {
+          c.list_keys_async(std::move(done), std::move(call));
         },
-        call_options(timeout, max_retries));
+        std::move(call), calls_);
     return finish(result, [](const keyscope::KeyList& v) { return to_py(v); });
   }
 
   // The same call, returned as the codec's canonical JSON text (benchmarks compare the two).
   py::object list_keys_json(std::optional<double> timeout, std::optional<int> max_retries) {
+    keyscope::CallOptions call = call_options(timeout, max_retries);
+    keyscope::Client c = client();
     auto result = wait_for<keyscope::KeyList>(
-        [this](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call) {
-          client().list_keys_async(std::move(done), std::move(call));
+        [&c](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call) {
+          c.list_keys_async(std::move(done), std::move(call));
         },
-        call_options(timeout, max_retries));
+        std::move(call), calls_);
     return finish(result, [](const keyscope::KeyList& v) {
       return py::object(py::str(keyscope::encode_key_list(v)));
     });
@@ -120,21 +193,25 @@ class PyClient {
 
   py::object get_key(const std::string& key_id, std::optional<double> timeout,
                      std::optional<int> max_retries) {
+    keyscope::CallOptions call = call_options(timeout, max_retries);
+    keyscope::Client c = client();
     auto result = wait_for<keyscope::APIKeyDetails>(
-        [this, key_id](keyscope::Callback<keyscope::APIKeyDetails> done, keyscope::CallOptions call) {
-          client().get_key_async(key_id, std::move(done), std::move(call));
+        [&c, &key_id](keyscope::Callback<keyscope::APIKeyDetails> done, keyscope::CallOptions call) {
+          c.get_key_async(key_id, std::move(done), std::move(call));
         },
-        call_options(timeout, max_retries));
+        std::move(call), calls_);
     return finish(result, [](const keyscope::APIKeyDetails& v) { return to_py(v); });
   }
 
   py::object get_usage(const std::string& key_id, int days, std::optional<double> timeout,
                        std::optional<int> max_retries, bool as_json) {
+    keyscope::CallOptions call = call_options(timeout, max_retries);
+    keyscope::Client c = client();
     auto result = wait_for<keyscope::KeyUsage>(
-        [this, key_id, days](keyscope::Callback<keyscope::KeyUsage> done, keyscope::CallOptions call) {
-          client().get_usage_async(key_id, days, std::move(done), std::move(call));
+        [&c, &key_id, days](keyscope::Callback<keyscope::KeyUsage> done, keyscope::CallOptions call) {
+          c.get_usage_async(key_id, days, std::move(done), std::move(call));
         },
-        call_options(timeout, max_retries));
+        std::move(call), calls_);
     if (as_json) {
       return finish(result, [](const keyscope::KeyUsage& v) {
         return py::object(py::str(keyscope::encode_key_usage(v)));
@@ -150,12 +227,14 @@ class PyClient {
                          std::optional<int> max_retries, bool collect_errors) {
     const keyscope::FleetErrors mode =
         collect_errors ? keyscope::FleetErrors::collect : keyscope::FleetErrors::cancel_on_first;
+    keyscope::CallOptions call = call_options(timeout, max_retries);
+    keyscope::Client c = client();
     auto result = wait_for<keyscope::Fleet>(
-        [this, days, concurrency, mode](keyscope::Callback<keyscope::Fleet> done,
-                                        keyscope::CallOptions call) {
-          client().fetch_fleet_async(days, concurrency, std::move(done), std::move(call), {}, mode);
+        [&c, days, concurrency, mode](keyscope::Callback<keyscope::Fleet> done,
+                                      keyscope::CallOptions call) {
+          c.fetch_fleet_async(days, concurrency, std::move(done), std::move(call), {}, mode);
         },
-        call_options(timeout, max_retries));
+        std::move(call), calls_);
     return finish(result, [](const keyscope::Fleet& fleet) {
       py::tuple keys(fleet.keys.size());
       for (std::size_t i = 0; i < fleet.keys.size(); ++i) keys[i] = to_py(fleet.keys[i]);
@@ -190,7 +269,7 @@ class PyClient {
   }
 
   py::object rate_limit() const {
-    const keyscope::Client& c = client();
+    const keyscope::Client c = client();
     keyscope::RateLimit value;
     {
       py::gil_scoped_release release;
@@ -210,18 +289,39 @@ class PyClient {
   double timeout() const { return client().options().timeout.count() / 1000.0; }
   int max_retries() const { return client().options().retry.max_retries; }
   bool strict() const { return client().options().strict; }
-  std::string transport_name() const { return client().options().transport ? client().options().transport->name() : ""; }
-
-  void close() {
-    if (!client_) return;
-    py::gil_scoped_release release;  // a Python transport's workers may need the GIL to wind down
-    client_.reset();
+  std::string transport_name() const {
+    const keyscope::Client c = client();
+    return c.options().transport ? c.options().transport->name() : "";
   }
-  bool closed() const { return !client_; }
+
+  // Ends the calls in flight (they raise CancelledError) and releases the client. A Python
+  // transport's exchanges end at once, even inside a slow send(); libcurl's within ~20 ms.
+  void close() {
+    std::optional<keyscope::Client> closing;
+    {
+      std::lock_guard<std::mutex> lock(client_mutex_);
+      closing.swap(client_);
+    }
+    if (!closing) return;
+    py::gil_scoped_release release;  // completions and a Python transport's workers run freely
+    calls_.cancel_all();
+    if (python_transport_) shut_down_python_transport(*python_transport_);
+    closing.reset();
+  }
+  bool closed() const {
+    std::lock_guard<std::mutex> lock(client_mutex_);
+    return !client_;
+  }
 
  private:
-  const keyscope::Client& client() const {
-    if (!client_) raise_error(keyscope::validation_error("the client is closed", "client_closed"));
+  // A handle on the client (the C++ Client is a shared handle), so that close() on another
+  // thread never pulls it from under a call.
+  keyscope::Client client() const {
+    std::unique_lock<std::mutex> lock(client_mutex_);
+    if (!client_) {
+      lock.unlock();
+      raise_error(keyscope::validation_error("the client is closed", "client_closed"));
+    }
     return *client_;
   }
 
@@ -233,7 +333,6 @@ class PyClient {
       if (auto error = keyscope::validate_max_retries(*max_retries)) raise_error(*error);
       call.max_retries = *max_retries;
     }
-    (void)client();
     return call;
   }
 
@@ -247,7 +346,10 @@ class PyClient {
     return convert(result.value());
   }
 
+  mutable std::mutex client_mutex_;
   std::optional<keyscope::Client> client_;
+  std::shared_ptr<keyscope::Transport> python_transport_;  // null with libcurl
+  CallSet calls_;
   mutable std::mutex raw_mutex_;
   std::optional<keyscope::HttpResponse> last_raw_;
 };
@@ -255,6 +357,8 @@ class PyClient {
 }  // namespace
 
 void bind_client(py::module_& m) {
+  // Interpreter exit: calls still in flight (in daemon threads) end as cancelled.
+  py::module_::import("atexit").attr("register")(py::cpp_function([] { all_calls().cancel_all(); }));
   py::class_<PyClient>(m, "Client")
       .def(py::init<const std::string&, const std::string&, double, int, py::object,
                     const std::string&, int, bool, const std::string&, bool, const std::string&,

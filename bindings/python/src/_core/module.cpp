@@ -7,6 +7,7 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = keyscope::kVersion;
   keyscope_python::register_exception_translator();
   keyscope_python::bind_client(m);
+  keyscope_python::bind_python_transport(m);
   keyscope_python::bind_analytics(m);
   keyscope_python::bind_logs(m);
   // Any str: one from os.fsdecode() may hold lone surrogates (file name bytes that are not

@@ -25,6 +25,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     ServerError,
     TimeoutError,
     ValidationError,
@@ -89,6 +90,7 @@ __all__ = [
     "ConnectionError",
     "DecodeError",
     "CancelledError",
+    "RedirectError",
     # models
     "APIKeyInfo",
     "APIKeyDetails",

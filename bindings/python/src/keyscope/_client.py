@@ -107,7 +107,13 @@ class Client:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
-        """Release the client (and call ``close()`` on a custom transport). Idempotent."""
+        """Release the client (and call ``close()`` on a custom transport). Idempotent.
+
+        Calls in flight on other threads end at once with :class:`keyscope.CancelledError`
+        (with a custom transport too, even inside a slow ``send()``, whose result is then
+        dropped); the transport's worker threads exit once such a ``send()`` returns. At
+        interpreter exit the same happens for every client, and the exit waits for those
+        ``send()`` calls up to their timeout."""
         core = self.__dict__.get("_core")
         if core is not None and not core.closed():
             core.close()

@@ -28,6 +28,7 @@ __all__ = [
     "ConnectionError",
     "DecodeError",
     "CancelledError",
+    "RedirectError",
 ]
 
 
@@ -133,10 +134,16 @@ class CancelledError(KeyscopeError):
     """The call was cancelled."""
 
 
+class RedirectError(KeyscopeError):
+    """A 3xx answer (``code="redirect_refused"``): keyscope never follows redirects, so the
+    session cookie cannot be carried to another origin. The message names the target, without
+    its query string."""
+
+
 _CLASSES = {cls.__name__: cls for cls in (
     KeyscopeError, ValidationError, AuthenticationError, PermissionDeniedError, NotFoundError,
     RateLimitError, BadRequestError, ServerError, TimeoutError, ConnectionError, DecodeError,
-    CancelledError)}
+    CancelledError, RedirectError)}
 
 
 def _rebuild(name: str, message: str, status: int, code: str, request_id: str,

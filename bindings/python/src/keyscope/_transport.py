@@ -13,6 +13,11 @@ A transport that can honour the Client's ``ca_bundle``, ``verify``, ``proxy`` an
 (and a CA bundle named by the environment) defines ``configure_network(options)``: the Client
 calls it once with a :class:`keyscope.NetworkOptions` before any request. A Client given those
 arguments refuses a transport without it.
+
+Do not follow redirects: return a 3xx response as it came (``allow_redirects=False`` in
+requests, ``follow_redirects=False`` in httpx). The client turns it into a
+:class:`keyscope.RedirectError`; a transport that follows one could carry the session cookie to
+another origin.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ EM_JS_DEPS(keyscope_name_pattern, "$UTF8ToString,$stringToUTF8,$lengthBytesUTF8"
 #endif
 
 // Returns a handle > 0, or 0 and writes why into a malloc'ed string at *error (caller frees).
-// The group count comes from matching the empty alternative: (?:p)| always matches "".
+// The source is the dialect's code-point form, compiled with the u flag.
 // The table also keeps `toHeap`, which copies a JS string into a malloc'ed C string.
-EM_JS(int, ks_regexp_compile, (const char* pattern, int* groups, char** error), {
+EM_JS(int, ks_regexp_compile, (const char* pattern, char** error), {
   const table = Module['ksRegExps'] || (Module['ksRegExps'] = {
     next: 1,
     items: new Map(),
@@ -26,8 +26,7 @@ EM_JS(int, ks_regexp_compile, (const char* pattern, int* groups, char** error), 
   });
   try {
     const source = UTF8ToString(pattern);
-    const regexp = new RegExp(source);
-    HEAP32[groups >> 2] = new RegExp("(?:" + source + ")|").exec("").length - 1;
+    const regexp = new RegExp(source, "u");
     const id = table.next++;
     table.items.set(id, regexp);
     return id;
@@ -57,15 +56,14 @@ struct NamePattern::Engine {
 };
 
 NamePattern::NamePattern(const std::string& pattern) : engine_(std::make_unique<Engine>()) {
-  int groups = 0;
+  const EngineSources sources = checked(pattern);
   char* error = nullptr;
-  engine_->id = ks_regexp_compile(pattern.c_str(), &groups, &error);
+  engine_->id = ks_regexp_compile(sources.unicode.c_str(), &error);
   if (!engine_->id) {
     std::string why = error ? error : "unknown error";
     std::free(error);
-    refuse_syntax(why);
+    engine_refused(why);
   }
-  require_one_group(static_cast<std::size_t>(groups));
 }
 
 NamePattern::~NamePattern() = default;

@@ -1,4 +1,6 @@
-// NamePattern over std::regex (native builds).
+// NamePattern over std::regex (native builds), on the dialect's byte-oriented source: one atom
+// matches one UTF-8 code point, as RegExp with the u flag does in the WebAssembly build.
+#include <locale>
 #include <regex>
 
 #include "analytics/name_pattern.hpp"
@@ -9,13 +11,14 @@ struct NamePattern::Engine {
   std::regex regex;
 };
 
-NamePattern::NamePattern(const std::string& pattern) {
+NamePattern::NamePattern(const std::string& pattern) : engine_(std::make_unique<Engine>()) {
+  const EngineSources sources = checked(pattern);
   try {
-    engine_ = std::make_unique<Engine>(Engine{std::regex(pattern, std::regex::ECMAScript)});
+    engine_->regex.imbue(std::locale::classic());  // \b must not depend on the program's locale
+    engine_->regex.assign(sources.bytes, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    refuse_syntax(e.what());
+    engine_refused(e.what());
   }
-  require_one_group(engine_->regex.mark_count());
 }
 
 NamePattern::~NamePattern() = default;
