@@ -1,6 +1,7 @@
 // keyscope-bench-fleet: C++ contenders of the fleet benchmark (see run.sh).
 //
 //   keyscope-bench-fleet --base-url URL --days D --concurrency C --repeat R --urls-out FILE
+//                        [--only CONTENDER]  (e.g. under valgrind --tool=callgrind)
 //   (token from KEYSCOPE_SESSION)
 //
 // Contenders, each timed R times (median reported), one JSON object per line on stdout:
@@ -56,6 +57,7 @@ struct Args {
   int concurrency = 8;
   int repeat = 3;
   std::string urls_out;
+  std::string only;  // one contender's name (for a profiler run), or all
 };
 
 std::string root_of(const std::string& url) {  // http://host:port
@@ -80,6 +82,7 @@ struct Outcome {
 };
 
 void measure(const Args& a, const std::string& name, const std::function<Outcome()>& body) {
+  if (!a.only.empty() && a.only != name) return;
   std::vector<double> runs;
   Outcome last;
   long long server_delta = 0;
@@ -155,6 +158,7 @@ int main(int argc, char** argv) {
     else if (k == "--concurrency") a.concurrency = std::atoi(v.c_str());
     else if (k == "--repeat") a.repeat = std::atoi(v.c_str());
     else if (k == "--urls-out") a.urls_out = v;
+    else if (k == "--only") a.only = v;
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;

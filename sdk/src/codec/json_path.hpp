@@ -20,7 +20,8 @@ class Path {
     static const Path instance(nullptr, nullptr, 0, 0);
     return instance;
   }
-  Path member(const char* key) const& { return Path(this, key, std::strlen(key), 0); }
+  // (Its length is taken only when the text is needed: most paths are never printed.)
+  Path member(const char* key) const& { return Path(this, key, kTerminated, 0); }
   // A member name from the body (a by_status key), which may hold any character, NUL included.
   Path member(const std::string& key) const& { return Path(this, key.data(), key.size(), 0); }
   Path element(std::size_t index) const& { return Path(this, nullptr, 0, index); }
@@ -45,7 +46,8 @@ class Path {
  private:
   Path(const Path* parent, const char* key, std::size_t key_size, std::size_t index)
       : parent_(parent), key_(key), key_size_(key_size), index_(index) {}
-  std::string key() const { return std::string(key_, key_size_); }
+  static constexpr std::size_t kTerminated = static_cast<std::size_t>(-1);
+  std::string key() const { return std::string(key_, key_size_ == kTerminated ? std::strlen(key_) : key_size_); }
   const Path* parent_;
   const char* key_;  // nullptr for an element (and the root)
   std::size_t key_size_;

@@ -211,10 +211,11 @@ class BasicReader {
       fail(path, "expected an object, got " + type_of(object));
       return {};
     }
-    auto member = find_member(object, key);
+    auto member = find_member(object, key, cursor_);
     if (!member || (*member).is_null()) return {};
     return member;
   }
+  MemberCursor cursor_;
   std::optional<Error> error_;
   bool strict_ = false;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <limits>
 
@@ -138,8 +139,13 @@ class TapeParser {
       close(index);
       return true;
     }
+    std::uint64_t names_seen = 0;  // a 64-bit Bloom filter of the member names so far
+    bool unique = kind == JsonKind::object;
     for (;;) {
-      if (kind == JsonKind::object && !member_name()) return fail();
+      if (kind == JsonKind::object) {
+        if (!member_name()) return fail();
+        if (unique) unique = name_is_new(index, names_seen);
+      }
       if (!value(depth)) return false;
       skip_space();
       if (at(',')) {
@@ -149,9 +155,42 @@ class TapeParser {
       }
       if (!at(closer)) return fail();
       ++pos_;
+      tape_.nodes_[index].unique_names = unique;
       close(index);
       return true;
     }
+  }
+
+  // Whether the member name just read (the last node) differs from the object's earlier ones.
+  // The filter answers "new" for almost every name; a possible repeat is checked exactly. An
+  // escaped name counts as a repeat: "\u0061" and "a" are the same name.
+  bool name_is_new(std::uint32_t object, std::uint64_t& seen) const {
+    const std::uint32_t name_index = static_cast<std::uint32_t>(tape_.nodes_.size() - 1);
+    const Tape::Node& name = tape_.nodes_[name_index];
+    if (name.escaped) return false;
+    const std::string_view raw(text_.data() + name.begin, name.length);
+    const std::uint64_t bit = std::uint64_t{1} << (name_hash(raw) >> 58);
+    if (!(seen & bit)) {
+      seen |= bit;
+      return true;
+    }
+    for (std::uint32_t i = object + 1; i < name_index; i = tape_.nodes_[i + 1].end) {
+      const Tape::Node& earlier = tape_.nodes_[i];
+      if (text_.substr(earlier.begin, earlier.length) == raw) return false;
+    }
+    return true;
+  }
+
+  // Constant time whatever the name's length: its first and last eight bytes and its length.
+  static std::uint64_t name_hash(std::string_view name) {
+    std::uint64_t head = 0, tail = 0;
+    if (name.size() >= 8) {
+      std::memcpy(&head, name.data(), 8);
+      std::memcpy(&tail, name.data() + name.size() - 8, 8);
+    } else {
+      std::memcpy(&head, name.data(), name.size());
+    }
+    return ((head * 0x9E3779B97F4A7C15u) ^ (tail * 0xC2B2AE3D27D4EB4Fu) ^ name.size()) * 0x165667B19E3779F9u;
   }
 
   // `"name" :` (the name becomes the member's key node).
@@ -408,6 +447,24 @@ std::optional<TapeValue> TapeValue::find(std::string_view key) const {
     if (match) found = TapeValue(*tape_, i + 1);
   }
   return found;
+}
+
+std::optional<TapeValue> TapeValue::find(std::string_view key, std::uint32_t& cursor) const {
+  const Tape::Node& object = node();
+  if (!object.unique_names) return find(key);
+  const std::uint32_t first = index_ + 1;
+  const std::uint32_t start = cursor > index_ && cursor < object.end ? cursor : first;
+  // From the cursor to the end, then from the first member up to the cursor.
+  for (int pass = 0; pass < 2; ++pass) {
+    const std::uint32_t stop = pass == 0 ? object.end : start;
+    for (std::uint32_t i = pass == 0 ? start : first; i < stop; i = tape_->node(i + 1).end) {
+      if (tape_->raw_string(tape_->node(i)) == key) {
+        cursor = tape_->node(i + 1).end;
+        return TapeValue(*tape_, i + 1);
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 std::size_t TapeValue::size() const {

@@ -21,6 +21,9 @@ class Tape {
   struct Node {
     JsonKind kind = JsonKind::null;
     bool escaped = false;      // a string holding backslash escapes
+    // An object whose member names are all unescaped and distinct: a lookup may stop at its
+    // first match (with repeated names the last one counts, so it must scan them all).
+    bool unique_names = false;
     std::uint32_t begin = 0;   // strings: first byte after the opening quote
     std::uint32_t length = 0;  // strings: bytes up to the closing quote
     std::uint32_t end = 0;     // index of the first node after this value's subtree
@@ -66,6 +69,13 @@ class TapeValue {
 
   // The member `key` of an object (the last one when repeated, as JSON.parse and nlohmann do).
   std::optional<TapeValue> find(std::string_view key) const;
+  // The same, for a reader that looks its members up in the order they usually come (the model
+  // readers follow the contract's order, and so do servers): the search starts at `cursor` (a
+  // member's node index from the previous lookup in this object, or 0) and leaves it after the
+  // match, so reading an object in order costs one comparison a member instead of one a member
+  // squared.
+  std::optional<TapeValue> find(std::string_view key, std::uint32_t& cursor) const;
+  std::uint32_t index() const { return index_; }
 
   template <class Each>  // each(TapeValue element)
   void for_each_element(Each each) const {

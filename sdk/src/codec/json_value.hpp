@@ -38,6 +38,20 @@ inline std::optional<TapeValue> find_member(const TapeValue& object, const char*
   return object.find(key);
 }
 
+// Where the last member lookup in an object ended, so that the next one (the model readers go
+// in the contract's order) starts there. Only the tape uses it; json's lookup is a map's.
+struct MemberCursor {
+  std::uint32_t object = UINT32_MAX;
+  std::uint32_t position = 0;
+};
+inline const json* find_member(const json& object, const char* key, MemberCursor&) {
+  return find_member(object, key);
+}
+inline std::optional<TapeValue> find_member(const TapeValue& object, const char* key, MemberCursor& cursor) {
+  if (cursor.object != object.index()) cursor = MemberCursor{object.index(), 0};
+  return object.find(key, cursor.position);
+}
+
 inline std::string string_of(const json& v) { return v.get<std::string>(); }
 inline std::string string_of(const TapeValue& v) { return v.string(); }
 inline std::int64_t integer_of(const json& v) { return v.get<std::int64_t>(); }

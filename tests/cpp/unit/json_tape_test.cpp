@@ -78,6 +78,42 @@ TEST(Tape, ReadsTheSameValuesAsNlohmann) {
 
 // Decimals take an exact fast path where one IEEE operation rounds correctly; everything else
 // goes to strtod. Either way the double must be strtod's, bit for bit.
+// The in-order lookup stops at its first match only where names are distinct; a repeated name,
+// plainly or through an escape, still gives the last member, in any lookup order.
+TEST(Tape, InOrderLookupGivesTheLastOfARepeatedNameAndFindsMembersInAnyOrder) {
+  const char* cases[][2] = {
+      {R"({"a":1,"b":2,"c":3,"a":4})", "4"},
+      {R"({"a":1,"b":2,"c":3,"\u0061":4})", "4"},
+      {R"({"\u0061":1,"b":2,"c":3,"a":4})", "4"},
+      {R"({"b":2,"c":3,"a":4})", "4"},
+  };
+  for (const auto& c : cases) {
+    Tape tape;
+    ASSERT_FALSE(Tape::parse(c[0], tape, 8)) << c[0];
+    const TapeValue root(tape, 0);
+    for (const char* order : {"abc", "cba", "bca", "aab"}) {
+      std::uint32_t cursor = 0;
+      for (const char* k = order; *k; ++k) {
+        const auto found = root.find(std::string_view(k, 1), cursor);
+        ASSERT_TRUE(found) << c[0] << " " << *k;
+        const std::uint64_t expected = *k == 'a' ? std::stoull(c[1]) : static_cast<std::uint64_t>(*k - 'a' + 1);
+        EXPECT_EQ(found->unsigned_integer(), expected) << c[0] << " order " << order;
+      }
+      EXPECT_FALSE(root.find("z", cursor).has_value());
+    }
+  }
+  // Many distinct names (Bloom filter collisions) are still distinct.
+  std::string many = "{";
+  for (int i = 0; i < 200; ++i) many += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+  many += "}";
+  Tape tape;
+  ASSERT_FALSE(Tape::parse(many, tape, 8));
+  const TapeValue root(tape, 0);
+  EXPECT_TRUE(tape.node(0).unique_names);
+  std::uint32_t cursor = 0;
+  for (int i = 199; i >= 0; i -= 3) EXPECT_EQ(root.find("k" + std::to_string(i), cursor)->unsigned_integer(), static_cast<std::uint64_t>(i));
+}
+
 TEST(Tape, ReadsDecimalsExactlyAsStrtod) {
   std::mt19937_64 random(20261130);
   std::vector<std::string> numbers = {"0.1", "-0.0", "0.5", "99.95", "0.9876", "1e22", "1e23", "9007199254740991.5",
