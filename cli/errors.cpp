@@ -4,13 +4,19 @@
 
 #include <keyscope/redact.hpp>
 
+#include "output.hpp"
+
 namespace keyscope_cli {
 namespace {
 
+// Server text reaches this line (an error message, a request id): no control byte or
+// bidirectional override of it may reach the terminal (an escape sequence could rewrite what the
+// user sees), the same rule as table cells.
 void write_line(std::string line) {
   for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
+  line = sanitize(line);
   line = "keyscope: " + line + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);

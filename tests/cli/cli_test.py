@@ -290,6 +290,14 @@ def main():
         err = expect("wrong type", 6, "keys", "list", "--max-retries", "0")
         check("wrong type: DecodeError names the path", "DecodeError" in err and " at " in err, err)
         sb.clear()
+        # A server's error message reaches stderr: its escape sequences (colour, window title,
+        # a BEL) and a bidirectional override must arrive as visible text, not as control bytes.
+        hostile = {"error": {"code": "bad_request", "message": "bad \u001b[31mred\u001b]0;pwned\u0007 \u202eevil\r\nline"}}
+        sb.fault(path_contains="/keys", mode="body", status=400, body=json.dumps(hostile), times=1)
+        err = expect("hostile error message", 2, "keys", "list", "--max-retries", "0")
+        check("error line: no control byte or bidi override of the server's text reaches the terminal",
+              not any(c in err for c in "\x1b\x07\u202e\r") and "\\x1B[31mred" in err and err.count("\n") == 1, repr(err))
+        sb.clear()
         # Tolerant by default, strict on request: a type-valid but implausible usage payload.
         req = urllib.request.Request(sb.url + f"/api/v1/keys/{key_id}/usage?days=7",
                                      headers={"Cookie": "sb-access-token=" + TOKEN})

@@ -109,8 +109,10 @@ bool is_retryable(const Error& error) {
     case ErrorKind::timeout:
       return true;
     case ErrorKind::connection:
-      // It would be as large again; the same CA bundle would fail again.
-      return error.code != "response_too_large" && error.code != "invalid_ca_bundle";
+      // It would be as large again; the same CA bundle would fail again; an untrusted
+      // certificate stays untrusted.
+      return error.code != "response_too_large" && error.code != "invalid_ca_bundle" &&
+             error.code != "tls_failed";
     default:
       return false;
   }

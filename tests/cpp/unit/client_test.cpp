@@ -265,6 +265,17 @@ TEST_F(ClientFixture, AnUnusableCaBundleIsNotRetried) {
   EXPECT_EQ(transport->requests.size(), 1u);
 }
 
+TEST_F(ClientFixture, ATlsFailureIsNotRetried) {
+  // An untrusted certificate stays untrusted: retrying only makes the user wait for the backoff.
+  Error untrusted = transport_failure(ErrorKind::connection, "TLS failure: certificate verify failed");
+  untrusted.code = "tls_failed";
+  transport->script.push_back(untrusted);
+  auto list = make().list_keys();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().code, "tls_failed");
+  EXPECT_EQ(transport->requests.size(), 1u);
+}
+
 TEST_F(ClientFixture, DecodeErrorsAreTypedAndNotRetried) {
   transport->script.push_back(response(200, "<html>maintenance</html>", {{"X-Request-Id", "req_h"}}));
   auto list = make().list_keys();
