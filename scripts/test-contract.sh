@@ -42,24 +42,11 @@ else
 fi
 
 # 3. The sandbox the contract is checked against.
-SANDBOX="${KEYSCOPE_SANDBOX:-$ROOT/build/native/sandbox/keyscope-sandbox}"
-if [ ! -x "$SANDBOX" ]; then
-  log "building keyscope-sandbox"
-  cmake -S "$ROOT" -B "$ROOT/build/native" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$ROOT/build/native" --target keyscope-sandbox
-  SANDBOX="$ROOT/build/native/sandbox/keyscope-sandbox"
-fi
-export KEYSCOPE_SANDBOX="$(cd "$(dirname "$SANDBOX")" && pwd)/$(basename "$SANDBOX")"
+source "$ROOT/scripts/lib/native_tool.sh"
+ensure_native_tool KEYSCOPE_SANDBOX keyscope-sandbox sandbox/keyscope-sandbox
 
 # 4. The CLI the mock drives (the wheel and the npm package come from their own stages).
-CLI="${KEYSCOPE_CLI:-$ROOT/build/native/cli/keyscope}"
-if [ ! -x "$CLI" ]; then
-  log "building the keyscope CLI"
-  cmake -S "$ROOT" -B "$ROOT/build/native" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$ROOT/build/native" --target keyscope-cli
-  CLI="$ROOT/build/native/cli/keyscope"
-fi
-export KEYSCOPE_CLI="$(cd "$(dirname "$CLI")" && pwd)/$(basename "$CLI")"
+ensure_native_tool KEYSCOPE_CLI keyscope-cli cli/keyscope
 
 status=0
 # 5. Lint (redocly.yaml: the recommended rules, strict).

@@ -28,14 +28,8 @@ if ((${#missing[@]})); then
 fi
 
 # 2. The sandbox the tests run against.
-SANDBOX="${KEYSCOPE_SANDBOX:-$ROOT/build/native/sandbox/keyscope-sandbox}"
-if [ ! -x "$SANDBOX" ]; then
-  log "building keyscope-sandbox"
-  cmake -S "$ROOT" -B "$ROOT/build/native" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$ROOT/build/native" --target keyscope-sandbox
-  SANDBOX="$ROOT/build/native/sandbox/keyscope-sandbox"
-fi
-export KEYSCOPE_SANDBOX="$(cd "$(dirname "$SANDBOX")" && pwd)/$(basename "$SANDBOX")"
+source "$ROOT/scripts/lib/native_tool.sh"
+ensure_native_tool KEYSCOPE_SANDBOX keyscope-sandbox sandbox/keyscope-sandbox
 
 # 3. Build tools (a venv of their own, so the build is reproducible and incremental).
 if [ ! -x "$TOOLS/bin/python" ]; then "$PY" -m venv "$TOOLS"; fi
