@@ -198,15 +198,22 @@ describe('package in Chromium', () => {
   });
 });
 
+// The dashboard, signed in through the sandbox's login page, once it says it is ready (or failed).
+// `next` is where the login sends the browser: `/?now=...` pins the dashboard's clock.
+async function openDashboard(next = `/?now=${NOW}`) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}` +
+    `&next=${encodeURIComponent(next)}`);
+  await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+  return { context, page, errors };
+}
+
 describe('dashboard', () => {
   test('renders the sandbox keys, a chart, anomalies and chargeback (screenshot saved)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e));
-    await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}` +
-      `&next=${encodeURIComponent(`/?now=${NOW}`)}`);
-    await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+    const { context, page, errors } = await openDashboard();
     assert.equal(await page.getAttribute('body', 'data-ready'), 'true',
       `dashboard failed: ${await page.textContent('#error')}`);
 
@@ -246,14 +253,8 @@ describe('dashboard', () => {
       .then((r) => r.json());
     const victim = listed.data.find((k) => k.name.startsWith('Partner feed'));
     await sb.fault({ path_contains: `${victim.id}/usage`, mode: 'status', status: 404, times: 0 });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+    const { context, page, errors } = await openDashboard();
     try {
-      const page = await context.newPage();
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(e));
-      await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}` +
-        `&next=${encodeURIComponent(`/?now=${NOW}`)}`);
-      await page.waitForSelector('body[data-ready]', { timeout: 20000 });
       assert.equal(await page.getAttribute('body', 'data-ready'), 'true',
         `dashboard failed: ${await page.textContent('#error')}`);
       assert.equal(await page.isVisible('#error'), false, 'no page-wide error');
@@ -288,13 +289,8 @@ describe('dashboard', () => {
         { stdio: ['ignore', 'ignore', 'pipe'] });
       const planted = JSON.parse(readFileSync(join(logs, 'planted.json'), 'utf8'));
       const logFile = join(logs, planted.file);
-      const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
-      const page = await context.newPage();
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(e));
       // No ?now=: the window ends on the API's clock, read from the sandbox's Date header.
-      await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}&next=/`);
-      await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+      const { context, page, errors } = await openDashboard('/');
       await page.fill('#log-days', String(planted.log_days));
       // Timers keep firing while the file is read: the page stays responsive between chunks.
       await page.evaluate(() => { window.__ticks = 0; window.__timer = setInterval(() => { window.__ticks++; }, 0); });
