@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What a user writes without keyscope: `requests` over the same endpoints (see run.sh).
 
-usage: KEYSCOPE_SESSION=... requests_bench.py BASE_URL DAYS REPEAT WORKERS
+usage: KEYSCOPE_SESSION=... requests_bench.py BASE_URL DAYS REPEAT WORKERS [CONTENDER]
 Prints one JSON object per contender: requests_sequential (one Session, one request at a time)
 and requests_threads (ThreadPoolExecutor with WORKERS threads, one Session per thread).
 """
@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 base, days, repeat, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+only = sys.argv[5] if len(sys.argv) > 5 else None  # one contender (its own process: its own peak RSS)
 cookies = {"sb-access-token": os.environ["KEYSCOPE_SESSION"]}
 root = "/".join(base.split("/")[:3])
 
@@ -66,6 +67,8 @@ def threaded():
 
 
 for name, fn in (("requests_sequential", sequential), ("requests_threads", threaded)):
+    if only and name != only:
+        continue
     runs, delta, n = [], 0, 0
     for _ in range(repeat):
         before = sandbox_connections()
