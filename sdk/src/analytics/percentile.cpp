@@ -54,11 +54,12 @@ std::vector<double> percentiles(std::vector<double> samples, const std::vector<d
   for (std::size_t index : order) {
     const Position p = positions[index];
     if (!full_sort && p.lower >= begin) {
-      detail::select_kth(samples.data() + begin, n - begin, p.lower - begin);
+      const std::size_t bound = begin + detail::select_kth(samples.data() + begin, n - begin, p.lower - begin);
       begin = p.lower + 1;
       if (begin < n) {
         // Move the next order statistic into place so a later query can reuse it.
-        auto next = std::min_element(samples.begin() + static_cast<std::ptrdiff_t>(begin), samples.end());
+        const auto last = samples.begin() + static_cast<std::ptrdiff_t>(std::min(bound, n - 1)) + 1;
+        auto next = std::min_element(samples.begin() + static_cast<std::ptrdiff_t>(begin), last);
         std::iter_swap(samples.begin() + static_cast<std::ptrdiff_t>(begin), next);
         begin += 1;
       }

@@ -13,7 +13,10 @@ using Index = std::ptrdiff_t;
 // Ranges shorter than this are left to the partition loop alone (the sampling does not pay).
 constexpr Index kSampleAbove = 600;
 
-void floyd_rivest(double* a, Index left, Index right, Index k, int& budget) {
+// `boundary` (the outermost call only) tracks the last pivot that closed the range from the
+// right: every value from it on is >= every value before it, and the pivot is the smallest of
+// them (see select_kth).
+void floyd_rivest(double* a, Index left, Index right, Index k, int& budget, Index* boundary) {
   while (right > left) {
     if (--budget < 0) {
       std::nth_element(a + left, a + k, a + right + 1);
@@ -29,7 +32,7 @@ void floyd_rivest(double* a, Index left, Index right, Index k, int& budget) {
       const Index new_left = std::max(left, static_cast<Index>(static_cast<double>(k) - i * s / n + sd));
       const Index new_right =
           std::min(right, static_cast<Index>(static_cast<double>(k) + (n - i) * s / n + sd));
-      floyd_rivest(a, new_left, new_right, k, budget);
+      floyd_rivest(a, new_left, new_right, k, budget, nullptr);
     }
     // Partition [left, right] around t = a[k], which the sample step has placed near its rank.
     const double t = a[k];
@@ -51,19 +54,24 @@ void floyd_rivest(double* a, Index left, Index right, Index k, int& budget) {
       std::swap(a[j], a[right]);
     }
     if (j <= k) left = j + 1;
-    if (k <= j) right = j - 1;
+    if (k <= j) {
+      right = j - 1;
+      if (boundary && j > k) *boundary = j;
+    }
   }
 }
 
 }  // namespace
 
-void select_kth(double* values, std::size_t size, std::size_t k) {
-  if (size < 2 || k >= size) return;
+std::size_t select_kth(double* values, std::size_t size, std::size_t k) {
+  if (size < 2 || k >= size) return size;
   // Each pass shrinks the range by a large factor on any input the sampling is not defeated
   // on; 4 log2(n) + 64 passes (recursive ones included) is far beyond that.
   int budget = 64;
   for (std::size_t n = size; n > 1; n >>= 1) budget += 4;
-  floyd_rivest(values, 0, static_cast<Index>(size) - 1, static_cast<Index>(k), budget);
+  Index boundary = static_cast<Index>(size);
+  floyd_rivest(values, 0, static_cast<Index>(size) - 1, static_cast<Index>(k), budget, &boundary);
+  return static_cast<std::size_t>(boundary);
 }
 
 }  // namespace keyscope::analytics::detail

@@ -11,6 +11,9 @@ namespace keyscope::analytics::detail {
 
 // After the call, values[k] is the value a full sort would put there, everything before it is
 // <= it and everything after it is >= it. `values` holds no NaN (callers validate first).
-void select_kth(double* values, std::size_t size, std::size_t k);
+// Returns an index u > k (or `size`) such that the smallest value after k is among
+// values[k + 1 .. min(u, size - 1)]: the next order statistic is then found in a short range
+// instead of the whole rest.
+std::size_t select_kth(double* values, std::size_t size, std::size_t k);
 
 }  // namespace keyscope::analytics::detail

@@ -19,8 +19,16 @@ void expect_selects(std::vector<double> values, const char* shape) {
   const std::size_t n = values.size();
   for (std::size_t k : {std::size_t{0}, n / 100, n / 2, n - n / 100 - 1, n - 1}) {
     std::vector<double> work = values;
-    select_kth(work.data(), n, k);
+    const std::size_t bound = select_kth(work.data(), n, k);
     ASSERT_EQ(work[k], sorted[k]) << shape << " n=" << n << " k=" << k;
+    // The next order statistic lies within k+1 .. bound: what percentiles() reads as the upper
+    // neighbour of an interpolation.
+    if (k + 1 < n) {
+      ASSERT_GT(bound, k) << shape << " k=" << k;
+      const auto last = work.begin() + static_cast<std::ptrdiff_t>(std::min(bound, n - 1)) + 1;
+      ASSERT_EQ(*std::min_element(work.begin() + static_cast<std::ptrdiff_t>(k) + 1, last), sorted[k + 1])
+          << shape << " n=" << n << " k=" << k << " bound=" << bound;
+    }
     ASSERT_TRUE(std::all_of(work.begin(), work.begin() + static_cast<std::ptrdiff_t>(k),
                             [&](double v) { return v <= work[k]; }))
         << shape << " k=" << k;
