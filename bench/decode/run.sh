@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Native decode throughput (not a test): keyscope's codec next to simdjson On-Demand and nlohmann,
 # bytes -> the same model structs, in one run, printing MB/s and ratios.
-# Usage: bench/decode/run.sh [SECONDS_PER_CONTENDER=1]
+# Usage: bench/decode/run.sh [SECONDS_PER_CONTENDER=1]  (10 round-robin rounds, the best kept)
 # Env: KEYSCOPE_BENCH_BUILD_DIR (default build/bench-decode). Installs libsimdjson-dev if missing.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -24,6 +24,15 @@ constexpr auto kPlainStringBytes = [] {
 }();
 bool is_plain_string_byte(char c) { return kPlainStringBytes[static_cast<unsigned char>(c)]; }
 
+// Whether any of the 8 bytes in `word` ends a plain run: a quote, a backslash, a control byte
+// or a non-ASCII byte (the classic "has a zero byte" bit trick, eight bytes per step).
+bool ends_plain_run(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+  const auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+  return (below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\')) | (word & kHighs)) != 0;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -209,6 +218,10 @@ class TapeParser {
     const std::size_t begin = ++pos_;
     bool escaped = false;
     for (;;) {
+      for (std::uint64_t word; pos_ + 8 <= text_.size(); pos_ += 8) {
+        std::memcpy(&word, text_.data() + pos_, 8);
+        if (ends_plain_run(word)) break;
+      }
       while (pos_ < text_.size() && is_plain_string_byte(text_[pos_])) ++pos_;
       if (pos_ >= text_.size()) return fail();  // no closing quote
       // Past the plain bytes: a quote, a backslash, a control byte or a non-ASCII lead byte.
