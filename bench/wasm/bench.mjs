@@ -4,7 +4,7 @@
 // run, against hand-written fetch + JSON.parse (hand_written.js) -- one getUsage call, a
 // dashboard's load (key list + every usage), and the decode alone.
 //   npm run bench:wasm            (needs KEYSCOPE_SANDBOX, a built dist/, /usr/bin/chromium)
-import { copyFileSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)
 // ---- 1. size -------------------------------------------------------------------------------
 console.log('== size (what a page downloads)');
 let totals = { raw: 0, gz: 0, br: 0 };
-for (const f of ['keyscope-core.wasm', 'keyscope-core.js', 'index.js', 'errors.js', 'results.js']) {
+for (const f of readdirSync(dist).filter((name) => !name.endsWith('.d.ts'))) {  // everything a page can load
   const bytes = readFileSync(join(dist, f));
   const gz = gzipSync(bytes, { level: 9 }).length;
   const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;

@@ -2,7 +2,7 @@
 // Assembles the dashboard, the built npm package and uPlot into one folder that
 // `keyscope-sandbox --static <dir>` serves same-origin with the API:
 //   node examples/dashboard/stage.mjs <dir>
-import { cpSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,7 +20,7 @@ for (const [path, hint] of [[resolve(dist, 'keyscope-core.wasm'), 'npm run build
 mkdirSync(resolve(out, 'keyscope'), { recursive: true });
 mkdirSync(resolve(out, 'vendor'), { recursive: true });
 for (const f of ['index.html', 'main.js', 'style.css']) cpSync(resolve(here, f), resolve(out, f));
-for (const f of ['index.js', 'errors.js', 'results.js', 'models.js', 'logs.js', 'keyscope-core.js', 'keyscope-core.wasm', 'index.d.ts', 'models.d.ts']) {
+for (const f of readdirSync(dist)) {  // the package's ES modules, the core and the types
   cpSync(resolve(dist, f), resolve(out, 'keyscope', f));
 }
 for (const f of ['uPlot.esm.js', 'uPlot.min.css']) cpSync(resolve(uplot, f), resolve(out, 'vendor', f));

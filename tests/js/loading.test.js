@@ -1,9 +1,10 @@
 // The package's loading options (wasmUrl, wasmBinary) and its default base URL. Each test loads
-// a fresh copy of the ES module (a distinct URL is a distinct module instance), so init() really
-// instantiates the core with the options given.
+// a fresh copy of the package (the dist folder copied to a new place: a distinct URL is a
+// distinct module instance, for every one of its modules), so init() really instantiates the
+// core with the options given.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,9 +12,13 @@ import { startSandbox } from './support/sandbox.js';
 
 const dist = new URL('../../bindings/wasm/dist/', import.meta.url);
 const wasmFile = new URL('keyscope-core.wasm', dist);
-let fresh = 0;
-const freshModule = () => import(new URL(`index.js?fresh=${++fresh}`, dist).href);
 const work = mkdtempSync(join(tmpdir(), 'keyscope-loading-'));
+let fresh = 0;
+const freshModule = () => {
+  const copy = join(work, `package-${++fresh}`);
+  cpSync(dist, copy, { recursive: true });
+  return import(pathToFileURL(join(copy, 'index.js')).href);
+};
 after(() => rmSync(work, { recursive: true, force: true }));
 
 describe('loading options', () => {

@@ -32,6 +32,10 @@ test('npm pack ships only the built package', () => {
     'LICENSE',
     'README.md',
     'bindings/wasm/README.md',
+    'bindings/wasm/dist/analytics.js',
+    'bindings/wasm/dist/client.js',
+    'bindings/wasm/dist/codes.js',
+    'bindings/wasm/dist/core.js',
     'bindings/wasm/dist/errors.js',
     'bindings/wasm/dist/index.d.ts',
     'bindings/wasm/dist/index.js',
@@ -41,6 +45,8 @@ test('npm pack ships only the built package', () => {
     'bindings/wasm/dist/models.d.ts',
     'bindings/wasm/dist/models.js',
     'bindings/wasm/dist/results.js',
+    'bindings/wasm/dist/sketch.js',
+    'bindings/wasm/dist/transport.js',
     'package.json',
   ].filter((f) => f !== 'README.md' || existsSync(join(root, 'README.md'))));
   assert.equal(info.name, 'keyscope');

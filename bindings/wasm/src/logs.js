@@ -5,12 +5,9 @@
 //
 // A full secret key in a log line is cut to its prefix by the core as the line is read: no
 // result or error of this module ever holds more than the prefix.
+import { loadedCore, requireCore, unwrap } from './core.js';
 import { ValidationError, CancelledError, errorFromObject } from './errors.js';
 import { logSummary as toLogSummary, reconciliation as toReconciliation } from './models.js';
-
-let requireCore = null;
-/** index.js hands over its core accessor (no import cycle). */
-export function bindCore(fn) { requireCore = fn; }
 
 const DEFAULT_CHUNK_BYTES = 1 << 20;
 const DAY_MS = 86400000;
@@ -20,12 +17,6 @@ const encoder = new TextEncoder();
 
 function invalid(message) {
   return new ValidationError(message, { code: 'invalid_argument' });
-}
-
-function unwrap(text) {
-  const result = JSON.parse(text);
-  if (result.error) throw errorFromObject(result.error);
-  return result.ok;
 }
 
 function checkOptions(options, allowed, what) {
@@ -101,7 +92,7 @@ function usageLines(usages, name) {
 }
 
 const readerRegistry = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry((id) => { try { requireCore?.().logReaderFree(id); } catch { /* core gone */ } })
+  ? new FinalizationRegistry((id) => { loadedCore()?.logReaderFree(id); })
   : null;
 
 /**

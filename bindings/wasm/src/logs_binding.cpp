@@ -2,9 +2,10 @@
 // keyscope::logs::LogReader behind an integer handle, fed chunk by chunk from bytes JS copies into
 // the heap, so a dropped multi-gigabyte file never has to be in memory at once.
 //
-// As in keyscope_wasm.cpp: options arrive as scalars, results leave as JSON text, every failure is
-// {"error": <error object>} that src/errors.js turns into a KeyscopeError subclass. Nothing here
-// ever holds more of a key than its prefix: the core cuts full keys the moment a line is read.
+// As everywhere in the core's bindings (binding.hpp): options arrive as scalars, results leave as
+// JSON text, every failure is {"error": <error object>} that src/errors.js turns into a
+// KeyscopeError subclass. Nothing here ever holds more of a key than its prefix: the core cuts
+// full keys the moment a line is read.
 #include <emscripten/bind.h>
 
 #include <cmath>
@@ -16,29 +17,13 @@
 #include <utility>
 #include <vector>
 
-#include "keyscope/codec.hpp"
-#include "keyscope/error.hpp"
-#include "keyscope/logs.hpp"
-#include "keyscope/time.hpp"
+#include "binding.hpp"
 
+namespace keyscope_wasm {
 namespace {
 
 using namespace keyscope;
 namespace lg = keyscope::logs;
-
-std::string error_json(const Error& error) { return "{\"error\":" + encode_error_object(error) + "}"; }
-
-// {"ok": <fn()>} or {"error": ...}; nothing thrown reaches JS.
-template <class Fn>
-std::string guarded(Fn fn) {
-  try {
-    return "{\"ok\":" + fn() + "}";
-  } catch (const KeyscopeError& e) {
-    return error_json(e.error());
-  } catch (const std::exception& e) {
-    return error_json(validation_error(e.what(), "internal"));
-  }
-}
 
 // A reader's bytes go to `reader` until finish(); then its aggregate joins `aggregate`, which
 // also holds whatever merge() brought in (another reader's or a worker's serialised aggregate).
@@ -135,7 +120,7 @@ std::string log_reader_create(std::string format, std::string nginx_format, std:
     const int id = g_next_reader++;
     g_readers[id] = std::move(entry);
     return std::to_string(id);
-  });
+  }, "internal");
 }
 
 // `length` bytes at `pointer` in the wasm heap (copied there by JS). "" when fed: the hot path
@@ -159,7 +144,7 @@ std::string log_reader_finish(int id) {
   return guarded([&] {
     reader_at(id).finish();
     return std::string("null");
-  });
+  }, "internal");
 }
 
 // The LogSummary over `days` days ending on `end_date`; finishes the reader first.
@@ -171,7 +156,7 @@ std::string log_reader_summary(int id, std::string keys_json, int days, std::str
     const std::vector<APIKeyInfo> keys = decode_keys(keys_json);
     entry.finish();
     return encode_log_summary_object(entry.aggregate.summary(keys, window_days, end_day));
-  });
+  }, "internal");
 }
 
 // The whole aggregate as the core's compact JSON (finishes the reader first): what merge takes.
@@ -180,7 +165,7 @@ std::string log_reader_aggregate(int id) {
     ReaderEntry& entry = reader_at(id);
     entry.finish();
     return entry.aggregate.serialize();
-  });
+  }, "internal");
 }
 
 std::string log_reader_merge(int id, std::string aggregate_json) {
@@ -190,7 +175,7 @@ std::string log_reader_merge(int id, std::string aggregate_json) {
     if (!other.ok()) throw_error(other.error());
     entry.aggregate.merge(other.value());
     return std::string("null");
-  });
+  }, "internal");
 }
 
 void log_reader_free(int id) { g_readers.erase(id); }
@@ -220,12 +205,12 @@ std::string logs_reconcile(std::string keys_json, std::string api_usages, std::s
     auto result = lg::reconcile(keys, api, logs, options);
     if (!result.ok()) throw_error(result.error());
     return encode_reconciliation_object(result.value());
-  });
+  }, "internal");
 }
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(keyscope_logs) {
+void bind_logs() {
   emscripten::function("logReaderCreate", &log_reader_create);
   emscripten::function("logReaderFeed", &log_reader_feed);
   emscripten::function("logReaderFinish", &log_reader_finish);
@@ -235,3 +220,5 @@ EMSCRIPTEN_BINDINGS(keyscope_logs) {
   emscripten::function("logReaderFree", &log_reader_free);
   emscripten::function("logsReconcile", &logs_reconcile);
 }
+
+}  // namespace keyscope_wasm

@@ -10,17 +10,17 @@ import { keyDetails, keyList, keyUsage } from './models.js';
 
 export { keyInfo, keyDetails, keyUsage, keyList } from './models.js';
 
-/** The core's shape codes (keyscope_wasm.cpp, enum Shape) by body kind. */
-export const SHAPE = Object.freeze({ keys: 1, details: 2, usage: 3 });
-
-/** The result of a call from the text of the body the core checked, by the core's shape code. */
-export function fromCheckedBody(shape, text) {
-  // A UTF-8 BOM is valid before JSON for the core (as for nlohmann), not for JSON.parse.
+/**
+ * The result of a call from the text of the body the core checked. kind: 'keys' (a key list),
+ * 'details' (one key's details) or 'usage'.
+ */
+export function fromCheckedBody(kind, text) {
+  // A UTF-8 BOM is valid before JSON for the core, not for JSON.parse.
   const body = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  switch (shape) {
-    case 1: return keyList(body);
-    case 2: return { data: keyDetails(body.data) };
-    case 3: return keyUsage(body.data);
-    default: throw new Error(`unknown result shape ${shape}`);
+  switch (kind) {
+    case 'keys': return keyList(body);
+    case 'details': return { data: keyDetails(body.data) };
+    case 'usage': return keyUsage(body.data);
+    default: throw new Error(`unknown body kind ${kind}`);
   }
 }

@@ -1,0 +1,65 @@
+#pragma once
+// Shared declarations of the keyscope WebAssembly core (the npm package's C++ half). One file per
+// concern, as bindings/python/src/_core: module.cpp registers everything, fetch_transport.cpp is
+// the transport host, client_binding.cpp the client, analytics_binding.cpp, sketch_binding.cpp
+// and logs_binding.cpp the offline helpers, convert.cpp the results as JSON, errors.cpp the
+// failures as JSON.
+//
+// Data crosses the boundary as JSON text (results, errors, analytics) or raw bytes (response
+// bodies, copied once into the heap). No embind object graphs: nothing on the JS side ever needs
+// .delete(), and nothing stays allocated after a call settles. Every call runs on the one JS
+// thread.
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codes.hpp"
+#include "keyscope/analytics_json.hpp"
+#include "keyscope/keyscope.hpp"
+
+namespace keyscope_wasm {
+
+// errors.cpp: {"error": <the core's error object>}, how every entry point reports a failure as
+// JSON text; {"ok": <text>} for a success.
+std::string error_json(const keyscope::Error& error);
+std::string ok_json(const std::string& text);
+// {"ok": <value>} or {"error": ...} of a Result<std::string> whose value is JSON text.
+std::string wrap(const keyscope::Result<std::string>& result);
+// {"ok": fn()} or {"error": ...}: a KeyscopeError the analytics threw keeps its kind; any other
+// exception becomes a ValidationError with `other_code`.
+template <class Fn>
+std::string guarded(Fn fn, const char* other_code = "invalid_argument") {
+  try {
+    return ok_json(fn());
+  } catch (const keyscope::KeyscopeError& e) {
+    return error_json(e.error());
+  } catch (const std::exception& e) {
+    return error_json(keyscope::validation_error(e.what(), other_code));
+  }
+}
+
+// convert.cpp: results the core computed, as JSON text for JS.
+std::string json_string(const std::string& text);  // a JSON string literal
+std::string key_errors_json(const std::vector<keyscope::KeyFetchError>& errors);
+std::string fleet_to_json(const keyscope::Fleet& fleet);
+// The fleet without its failed keys (FleetErrors::collect): the analytics input of usage_by_key.
+std::string answered_fleet_json(const keyscope::Fleet& fleet);
+std::string number_json(double value);  // a finite number, or null
+
+// fetch_transport.cpp: a keyscope::Transport over the JS host's fetch() (src/transport.js).
+std::shared_ptr<keyscope::Transport> make_fetch_transport(int client);
+// Aborts every fetch in flight for `cancellation` (the call was cancelled).
+void abort_requests_of(const std::shared_ptr<keyscope::Cancellation>& cancellation);
+std::size_t transport_pending_count();  // requests in flight + timers waiting
+
+// client_binding.cpp
+std::size_t calls_pending_count();
+
+// The embind registrations of each concern, called from module.cpp.
+void bind_client();
+void bind_analytics();
+void bind_sketch();
+void bind_logs();
+
+}  // namespace keyscope_wasm

@@ -1,0 +1,158 @@
+// The client for src/client.js: clients and calls behind integer handles. A call returns at
+// once and settles later through the JS host's settle() (ks_host_settle), exactly once.
+#include <emscripten.h>
+#include <emscripten/bind.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "binding.hpp"
+
+#ifdef EM_JS_DEPS
+EM_JS_DEPS(keyscope_client, "$UTF8ToString");
+#endif
+
+// shape: a Shape (codes.hpp), what `text` is.
+EM_JS(void, ks_host_settle, (int call, int ok, int shape, const char* text, int length),
+      { Module['ksHost']['settle'](call, ok, shape, UTF8ToString(text, length)); });
+
+namespace keyscope_wasm {
+namespace {
+
+using namespace keyscope;
+
+std::map<int, std::unique_ptr<Client>> g_clients;
+int g_next_client = 1;
+std::map<int, std::shared_ptr<Cancellation>> g_calls;  // call id -> its cancellation
+
+void settle(int call, bool ok, const std::string& text, Shape shape = kResultJson) {
+  g_calls.erase(call);
+  ks_host_settle(call, ok ? 1 : 0, shape, text.data(), static_cast<int>(text.size()));
+}
+
+template <class T>
+void settle_error(int call, const Result<T>& result) {
+  settle(call, false, encode_error_object(result.error()));
+}
+
+// A decoded response: JS gets the body back rather than a re-encoding of the model (see
+// src/results.js), because JSON.parse is faster than anything the wasm can write.
+template <class T>
+void settle_checked_body(int call, const Result<T>& result, Shape shape) {
+  if (!result.ok()) return settle_error(call, result);
+  settle(call, true, result.raw().body, shape);
+}
+
+std::chrono::milliseconds ms(double value) { return std::chrono::milliseconds(static_cast<std::int64_t>(value)); }
+
+// Options arrive as separate scalars from JS (no JSON parsing of secrets on either side); a
+// negative delay is the core's default.
+std::string client_create(std::string base_url, std::string session_token, bool ambient,
+                          double timeout_ms, int max_retries, double initial_backoff_ms,
+                          double max_backoff_ms, double max_server_wait_ms, bool strict) {
+  const int id = g_next_client++;
+  ClientOptions options;
+  options.strict = strict;
+  options.base_url = std::move(base_url);
+  options.session_token = std::move(session_token);
+  options.ambient_credentials = ambient && options.session_token.empty();
+  options.timeout = ms(timeout_ms);
+  options.retry.max_retries = max_retries;
+  if (initial_backoff_ms >= 0) options.retry.initial_backoff = ms(initial_backoff_ms);
+  if (max_backoff_ms >= 0) options.retry.max_backoff = ms(max_backoff_ms);
+  if (max_server_wait_ms >= 0) options.retry.max_server_wait = ms(max_server_wait_ms);
+  options.transport = make_fetch_transport(id);
+  options.user_agent_product = std::string("keyscope-js/") + kVersion;
+  auto created = Client::create(std::move(options));
+  if (!created.ok()) return error_json(created.error());
+  g_clients[id] = std::make_unique<Client>(created.value());
+  return "{\"client\":" + std::to_string(id) + "}";
+}
+
+void client_destroy(int client) { g_clients.erase(client); }
+
+std::string client_user_agent(int client) {
+  auto it = g_clients.find(client);
+  return it == g_clients.end() ? std::string() : it->second->user_agent();
+}
+
+std::string client_rate_limit(int client) {
+  auto it = g_clients.find(client);
+  if (it == g_clients.end()) return "null";
+  return encode_rate_limit_object(it->second->rate_limit());
+}
+
+void settle_fleet(int call, int op, bool collect_errors, const Result<Fleet>& fleet) {
+  if (!fleet.ok()) return settle_error(call, fleet);
+  if (op == kFetchFleet) return settle(call, true, fleet_to_json(fleet.value()));
+  auto rows = analytics::usage_by_key_json(answered_fleet_json(fleet.value()));
+  if (!rows.ok()) return settle_error(call, rows);
+  if (!collect_errors) return settle(call, true, rows.value());
+  settle(call, true, "{\"rows\":" + rows.value() + ",\"errors\":" + key_errors_json(fleet.value().errors) + "}");
+}
+
+// op: an Op (codes.hpp). timeout_ms / max_retries < 0: the client's defaults. collect_errors
+// (kFetchFleet, kUsageByKey): the fleet fetch collects per-key errors (FleetErrors::collect);
+// kUsageByKey then settles {"rows", "errors"}.
+void client_call(int client, int op, std::string key_id, int days, int concurrency,
+                 double timeout_ms, int max_retries, int call, bool collect_errors) {
+  auto it = g_clients.find(client);
+  if (it == g_clients.end()) {
+    return settle(call, false, encode_error_object(validation_error("the client was closed", "client_closed")));
+  }
+  const Client& c = *it->second;
+  CallOptions options;
+  if (timeout_ms >= 0) options.timeout = ms(timeout_ms);
+  if (max_retries >= 0) options.max_retries = max_retries;
+  options.cancellation = std::make_shared<Cancellation>();
+  g_calls[call] = options.cancellation;
+  switch (op) {
+    case kListKeys:
+      return c.list_keys_async([call](Result<KeyList> r) { settle_checked_body(call, r, kKeyListBody); },
+                               options);
+    case kGetKey:
+      return c.get_key_async(
+          key_id, [call](Result<APIKeyDetails> r) { settle_checked_body(call, r, kKeyDetailsBody); },
+          options);
+    case kGetUsage:
+      return c.get_usage_async(
+          key_id, days, [call](Result<KeyUsage> r) { settle_checked_body(call, r, kUsageBody); },
+          options);
+    case kFetchFleet:
+    case kUsageByKey:
+      return c.fetch_fleet_async(
+          days, concurrency,
+          [call, op, collect_errors](Result<Fleet> r) { settle_fleet(call, op, collect_errors, r); },
+          options, {}, collect_errors ? FleetErrors::collect : FleetErrors::cancel_on_first);
+    default:
+      return settle(call, false, encode_error_object(validation_error("unknown operation", "invalid_argument")));
+  }
+}
+
+// Cancels a call: its retry loop stops and every fetch it has in flight is aborted.
+void call_cancel(int call) {
+  auto it = g_calls.find(call);
+  if (it == g_calls.end()) return;
+  std::shared_ptr<Cancellation> cancellation = it->second;
+  cancellation->cancel();
+  abort_requests_of(cancellation);
+}
+
+}  // namespace
+
+std::size_t calls_pending_count() { return g_calls.size(); }
+
+void bind_client() {
+  emscripten::function("clientCreate", &client_create);
+  emscripten::function("clientDestroy", &client_destroy);
+  emscripten::function("clientUserAgent", &client_user_agent);
+  emscripten::function("clientRateLimit", &client_rate_limit);
+  emscripten::function("clientCall", &client_call);
+  emscripten::function("callCancel", &call_cancel);
+}
+
+}  // namespace keyscope_wasm

@@ -1,0 +1,77 @@
+// Results the core computed (fleets, per-key failures, numbers) as JSON text for src/client.js
+// and src/sketch.js. Models the API sent come back as their own checked body instead (see
+// src/results.js).
+#include <cmath>
+#include <cstdio>
+
+#include "binding.hpp"
+
+namespace keyscope_wasm {
+
+using namespace keyscope;
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+std::string key_errors_json(const std::vector<KeyFetchError>& errors) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i) out += ",";
+    out += "{\"key_id\":" + json_string(errors[i].key_id) + ",\"error\":" + encode_error_object(errors[i].error) + "}";
+  }
+  return out + "]";
+}
+
+std::string fleet_to_json(const Fleet& fleet) {
+  std::string out = "{\"keys\":[";
+  for (std::size_t i = 0; i < fleet.keys.size(); ++i) {
+    if (i) out += ",";
+    out += encode_key_info_object(fleet.keys[i]);
+  }
+  out += "],\"usages\":[";
+  for (std::size_t i = 0; i < fleet.usages.size(); ++i) {
+    if (i) out += ",";
+    out += encode_key_usage_object(fleet.usages[i]);
+  }
+  out += "],\"window_days\":" + std::to_string(fleet.window_days) + ",\"errors\":" + key_errors_json(fleet.errors) + "}";
+  return out;
+}
+
+// The keys that failed are left out, so usage_by_key reports only the keys that answered (as
+// `keyscope report` does).
+std::string answered_fleet_json(const Fleet& fleet) {
+  if (fleet.errors.empty()) return fleet_to_json(fleet);
+  Fleet answered = fleet;
+  answered.keys.clear();
+  for (const auto& key : fleet.keys) {
+    bool failed = false;
+    for (const auto& e : fleet.errors) failed = failed || e.key_id == key.id;
+    if (!failed) answered.keys.push_back(key);
+  }
+  answered.errors.clear();
+  return fleet_to_json(answered);
+}
+
+std::string number_json(double value) {
+  if (!std::isfinite(value)) return "null";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+}  // namespace keyscope_wasm

@@ -1,0 +1,104 @@
+// Loading the WebAssembly core, once, and what every other module needs of it: the instance and
+// the host object its EM_JS imports call (Module.ksHost, filled in by transport.js and client.js).
+import KeyscopeCore from './keyscope-core.js';
+import { KeyscopeError, errorFromObject } from './errors.js';
+
+const isNode = typeof process === 'object' && process !== null && !!process.versions?.node &&
+  typeof window === 'undefined';
+
+/** Functions the core calls into (src/fetch_transport.cpp, src/client_binding.cpp ...). */
+export const host = {};
+
+let corePromise = null;
+let core = null;
+
+function loadFailed(error) {
+  return new KeyscopeError(`could not load the keyscope WebAssembly core: ${error?.message ?? error}`,
+    { code: 'wasm_load_failed', cause: error });
+}
+
+/**
+ * Loads and instantiates the WebAssembly core once. createClient() calls it; call it yourself
+ * before using the synchronous analytics helpers. Options: wasmUrl (where keyscope-core.wasm
+ * lives, default next to this file), wasmBinary (bytes you already have).
+ */
+export function init(options = {}) {
+  if (!corePromise) {
+    corePromise = instantiate(options).then((instance) => {
+      core = instance;
+      return instance;
+    }, (error) => {
+      corePromise = null;
+      throw error;
+    });
+  }
+  return corePromise.then(() => undefined);
+}
+
+async function instantiate({ wasmUrl, wasmBinary } = {}) {
+  const url = wasmUrl ?? new URL('./keyscope-core.wasm', import.meta.url);
+  const moduleArg = {
+    print: () => {},
+    printErr: () => {},
+    onAbort: () => {},
+  };
+  let failLoad;
+  const failed = new Promise((resolve, reject) => { failLoad = reject; });
+  if (wasmBinary) {
+    moduleArg.wasmBinary = wasmBinary;
+  } else if (isNode && String(url).startsWith('file:')) {
+    const fsName = 'node:fs/promises'; // kept out of bundlers' static analysis
+    const { readFile } = await import(/* @vite-ignore */ fsName);
+    try {
+      moduleArg.wasmBinary = await readFile(url);
+    } catch (error) {  // a missing file fails like a broken one: KeyscopeError wasm_load_failed
+      throw loadFailed(error);
+    }
+  } else {
+    moduleArg.instantiateWasm = (imports, receive) => {
+      const response = fetch(url, { credentials: 'same-origin' });
+      const viaBytes = () => response
+        .then((r) => {
+          if (!r.ok) throw new Error(`cannot load ${url}: HTTP ${r.status}`);
+          return r.arrayBuffer();
+        })
+        .then((bytes) => WebAssembly.instantiate(bytes, imports));
+      const streaming = typeof WebAssembly.instantiateStreaming === 'function'
+        ? WebAssembly.instantiateStreaming(response, imports).catch(() => viaBytes())
+        : viaBytes();
+      // The glue's promise never settles when instantiateWasm fails: reject the load ourselves
+      // (a broken or missing .wasm at wasmUrl used to leave init() pending forever).
+      streaming.then((result) => receive(result.instance, result.module), failLoad);
+      return {};
+    };
+  }
+  let instance;
+  try {
+    instance = await Promise.race([KeyscopeCore(moduleArg), failed]);
+  } catch (error) {
+    throw loadFailed(error);
+  }
+  instance.ksHost = host;
+  return instance;
+}
+
+/** The loaded core; a KeyscopeError not_initialized before init() has finished. */
+export function requireCore() {
+  if (!core) {
+    throw new KeyscopeError('the keyscope core is not loaded yet: await init() (or createClient()) first',
+      { code: 'not_initialized' });
+  }
+  return core;
+}
+
+/** The loaded core, or null (finalizers, which must not throw). */
+export function loadedCore() {
+  return core;
+}
+
+/** {"ok": value} | {"error": <the core's error object>} text -> the value, or the error thrown. */
+export function unwrap(text) {
+  const result = JSON.parse(text);
+  if (result.error) throw errorFromObject(result.error);
+  return result.ok;
+}
