@@ -1,14 +1,14 @@
-// npm's prepack guard: `npm pack` / `npm publish` refuse to pack a package without its built
-// WebAssembly core (a fresh clone has none until `npm run build:wasm`), and name what is missing.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// npm's prepack guard at the repository root. `npm pack` / `npm publish` here would ship the
+// repository's README.md as the package's (npm always packs the README at the root of what it
+// packs), so they refuse and point to `npm run package` (scripts/pack-npm.mjs), which packs a
+// staged copy carrying bindings/wasm/README.md. A fresh clone without the built WebAssembly core
+// is told first what to build.
+import { missingFiles, readManifest, refuseMissing } from './npm-package.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { files } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const missing = files.filter((file) => !existsSync(join(root, file)));
-if (missing.length > 0) {
-  console.error(`keyscope: cannot pack, the package's files are not built: ${missing.join(', ')}\n` +
-                'keyscope: run `npm run build:wasm` (scripts/build-wasm.sh) first');
-  process.exit(1);
-}
+const missing = missingFiles(readManifest());
+if (missing.length > 0) refuseMissing(missing);
+console.error('keyscope: pack the npm package with `npm run package` (or `npm run package -- ' +
+              '--pack-destination DIR`), not `npm pack` at the repository root: the tarball must ' +
+              'carry bindings/wasm/README.md as its README; publish the tarball it writes ' +
+              '(`npm publish keyscope-<version>.tgz`)');
+process.exit(1);

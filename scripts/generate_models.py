@@ -135,18 +135,18 @@ def cpp_field_decl(f: Field) -> str:
     if f.optional:
         t = f"std::optional<{t}>"
     init = " = 0" if (f.type.kind in ("int", "float") and not f.optional) else ""
-    comment = f"  // {f.doc}" if f.doc else ""
+    comment = f"  ///< {f.doc}" if f.doc else ""
     return f"  {t} {f.name}{init};{comment}"
 
 
 def gen_cpp_models(models: List[Model]) -> str:
     index = by_name(models)
-    out = [f"#pragma once", f"// {BANNER}",
-           "// Plain data for the API's payloads. No behaviour, no I/O. Included by keyscope/models.hpp.",
+    out = [f"#pragma once", f"// {BANNER}", "/// @file",
+           "/// Plain data for the API's payloads. No behaviour, no I/O. Included by keyscope/models.hpp.",
            "#include <cstdint>", "#include <map>", "#include <optional>", "#include <string>",
            "#include <vector>", "", '#include "keyscope/model_values.hpp"', "", "namespace keyscope {", ""]
     for m in models:
-        out.append(f"// {m.doc}")
+        out.append(f"/// {m.doc}")  # Doxygen comments: the C++ API reference (scripts/build-docs.sh)
         base = f" : {m.extends}" if m.extends else ""
         out.append(f"struct {m.name}{base} {{")
         out += [cpp_field_decl(f) for f in m.fields]

@@ -31,7 +31,7 @@ if [[ ! -x "$KEYSCOPE_SANDBOX" ]]; then
 fi
 export KEYSCOPE_SANDBOX
 
-bash scripts/build-wasm.sh >/dev/null
+npm run build:wasm >/dev/null   # the READMEs' build command (scripts/build-wasm.sh)
 
 status=0
 echo "== npm package: Node tests (tests/js)"

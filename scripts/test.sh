@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, builds, and runs the C++ suites (unit, integration
-# against the sandbox, CLI), the npm package in Node and in headless Chromium, and the Python
-# wheel. Ends with one "N passed, N failed" line summing every runner.
+# against the sandbox, CLI), the npm package in Node and in headless Chromium, the Python
+# wheel, the API reference build (warnings fail it) and the contract checks. Ends with one
+# "N passed, N failed" line summing every runner.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -40,6 +41,7 @@ run_stage cpp ctest --test-dir "$root/build/native" --output-on-failure -j2 --ti
 run_stage sanitizers "$root/scripts/test-sanitizers.sh"
 run_stage wasm "$root/scripts/test-wasm.sh"
 run_stage python "$root/scripts/test-python.sh"
+run_stage docs "$root/scripts/build-docs.sh"   # the API reference; needs the python stage's venv
 run_stage contract "$root/scripts/test-contract.sh"
 
 # One total over every runner's own summary line, which runner counted what printed above it.

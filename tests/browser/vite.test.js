@@ -1,4 +1,4 @@
-// The npm package through a bundler: `npm pack` -> a scratch Vite project in a temp dir that
+// The npm package through a bundler: `npm run package` -> a scratch Vite project in a temp dir that
 // installs the tarball (offline: the package has no runtime dependencies) -> `vite build` (Vite
 // from the repo's devDependencies) -> the built dist served same-origin by keyscope-sandbox
 // --static -> headless Chromium signs in and the page lists the sandbox's keys.
@@ -12,10 +12,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, assertSignedOutPageShowsAuthenticationError } from './support/browser.js';
 import { startSandbox } from '../js/support/sandbox.js';
+import { npm, packPackage } from '../js/support/pack.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const packageVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const vite = resolve(root, 'node_modules/vite/bin/vite.js');
 
 const INDEX_HTML = `<!doctype html><meta charset="utf-8"><title>keyscope via vite</title>
@@ -47,9 +47,7 @@ let browser;
 
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'keyscope-vite-'));
-  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', scratch],
-    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const tarball = join(scratch, JSON.parse(out)[0].filename);
+  const { tarball } = packPackage(root, scratch);
 
   app = join(scratch, 'app');
   mkdirSync(app);

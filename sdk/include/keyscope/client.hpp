@@ -1,6 +1,6 @@
 #pragma once
-// The keyscope client: auth, retries, rate-limit tracking and error mapping over a Transport.
-// No I/O of its own. Cheap to copy (a shared handle); safe to use from several threads.
+/// @file
+/// The keyscope client (Client) and the callback types of its asynchronous calls.
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -12,46 +12,58 @@
 
 namespace keyscope {
 
+/// What an asynchronous call runs with its result, exactly once.
 template <class T>
 using Callback = std::function<void(Result<T>)>;
 
-// Called after each key's usage arrives during a fleet fetch (on the transport's thread).
+/// Called after each key's usage arrives during a fleet fetch (on the transport's thread).
 using FleetProgress = std::function<void(std::size_t done, std::size_t total)>;
 
+/// The keyscope client: auth, retries, rate-limit tracking and error mapping over a Transport.
+/// No I/O of its own. Cheap to copy (a shared handle); safe to use from several threads.
 class Client {
  public:
-  // Validates the options (base URL, token shape, retries, timeout); never throws.
+  /// Validates the options (base URL, token shape, retries, timeout); never throws.
   static Result<Client> create(ClientOptions options);
-  // Same, throwing ValidationError.
+  /// Validates the options as create() does, throwing ValidationError.
   explicit Client(ClientOptions options);
 
-  // Asynchronous calls: return at once; `done` runs exactly once, on the transport's thread.
+  ///@{
+  /// Asynchronous calls: return at once; `done` runs exactly once, on the transport's thread.
   void list_keys_async(Callback<KeyList> done, CallOptions call = {}) const;
   void get_key_async(const std::string& key_id, Callback<APIKeyDetails> done,
                      CallOptions call = {}) const;
   void get_usage_async(const std::string& key_id, int days, Callback<KeyUsage> done,
                        CallOptions call = {}) const;
-  // The key list, then the usage of every non-revoked key, at most `concurrency` in flight.
-  // FleetErrors::cancel_on_first: the first error ends the fetch (calls still in flight are
-  // cancelled unless the caller gave its own cancellation). FleetErrors::collect: every key is
-  // fetched and the failures are listed in Fleet::errors (a failed key list is still an error,
-  // and so are authentication, permission and rate-limit errors, which every key would meet).
-  // On success raw() is the key-list response.
+  ///@}
+  /// The key list, then the usage of every non-revoked key, at most `concurrency` in flight.
+  /// FleetErrors::cancel_on_first: the first error ends the fetch (calls still in flight are
+  /// cancelled unless the caller gave its own cancellation). FleetErrors::collect: every key is
+  /// fetched and the failures are listed in Fleet::errors (a failed key list is still an error,
+  /// and so are authentication, permission and rate-limit errors, which every key would meet).
+  /// On success raw() is the key-list response.
   void fetch_fleet_async(int days, int concurrency, Callback<Fleet> done, CallOptions call = {},
                          FleetProgress progress = {},
                          FleetErrors errors = FleetErrors::cancel_on_first) const;
 
-  // Blocking calls (native builds). Do not call them from inside a callback.
+  ///@{
+  /// Blocking calls (native builds), as the asynchronous ones above. Do not call them from inside
+  /// a callback.
   Result<KeyList> list_keys(CallOptions call = {}) const;
   Result<APIKeyDetails> get_key(const std::string& key_id, CallOptions call = {}) const;
   Result<KeyUsage> get_usage(const std::string& key_id, int days = 30, CallOptions call = {}) const;
   Result<Fleet> fetch_fleet(int days = 30, int concurrency = 8, CallOptions call = {},
                             FleetProgress progress = {},
                             FleetErrors errors = FleetErrors::cancel_on_first) const;
+  ///@}
 
-  // The rate-limit headers of the most recent response (errors included).
+  /// The rate-limit headers of the most recent response (errors included).
   RateLimit rate_limit() const;
+  /// The options as validated (ClientOptions::transport filled in with the default on native
+  /// builds when none was given).
   const ClientOptions& options() const;
+  /// The User-Agent header every request carries: "keyscope/<version> (<transport name>)", then
+  /// ClientOptions::user_agent_product when set.
   std::string user_agent() const;
 
   struct Impl;

@@ -1,5 +1,6 @@
 #pragma once
-// Plain HTTP messages exchanged with a Transport.
+/// @file
+/// Plain HTTP messages exchanged with a Transport.
 #include <chrono>
 #include <memory>
 #include <atomic>
@@ -11,7 +12,7 @@
 
 namespace keyscope {
 
-// Ordered header list; lookups are case-insensitive.
+/// Ordered header list; lookups are case-insensitive.
 class Headers {
  public:
   using Entry = std::pair<std::string, std::string>;
@@ -19,8 +20,8 @@ class Headers {
   Headers(std::initializer_list<Entry> entries) : entries_(entries) {}
 
   void add(std::string name, std::string value);
-  void set(std::string name, std::string value);  // replaces every entry of that name
-  std::optional<std::string> get(std::string_view name) const;  // first match
+  void set(std::string name, std::string value);  ///< replaces every entry of that name
+  std::optional<std::string> get(std::string_view name) const;  ///< first match
   const std::vector<Entry>& entries() const noexcept { return entries_; }
   bool empty() const noexcept { return entries_.empty(); }
 
@@ -28,7 +29,7 @@ class Headers {
   std::vector<Entry> entries_;
 };
 
-// Lets a caller abandon a call; transports and retry loops check it.
+/// Lets a caller abandon a call; transports and retry loops check it.
 class Cancellation {
  public:
   void cancel() noexcept { cancelled_.store(true); }
@@ -38,17 +39,19 @@ class Cancellation {
   std::atomic<bool> cancelled_{false};
 };
 
+/// One request as the client hands it to a Transport.
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
   Headers headers;
   std::string body;
-  std::chrono::milliseconds timeout{30000};
-  std::shared_ptr<Cancellation> cancellation;  // may be null
+  std::chrono::milliseconds timeout{30000};  ///< for this attempt
+  std::shared_ptr<Cancellation> cancellation;  ///< may be null
 };
 
+/// One response as a Transport hands it back (any status).
 struct HttpResponse {
-  int status = 0;  // 0: no response (nothing received yet, or the call failed before one)
+  int status = 0;  ///< 0: no response (nothing received yet, or the call failed before one)
   Headers headers;
   std::string body;
 };

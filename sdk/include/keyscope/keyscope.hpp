@@ -1,5 +1,6 @@
 #pragma once
-// The whole public API of keyscope.
+/// @file
+/// The whole public API of keyscope.
 #include "keyscope/version.hpp"
 #include "keyscope/error.hpp"
 #include "keyscope/http.hpp"

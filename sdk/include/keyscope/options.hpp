@@ -1,4 +1,6 @@
 #pragma once
+/// @file
+/// What a Client is created with (ClientOptions, RetryPolicy) and per-call overrides (CallOptions).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -13,9 +15,9 @@ namespace keyscope {
 
 class Transport;
 
-// Exponential backoff with full jitter: attempt n waits uniform(0, min(max_backoff,
-// initial_backoff * 2^n)). A server-requested wait (Retry-After, X-RateLimit-Reset) is honoured
-// as given; one longer than max_server_wait is not slept but returned as a RateLimitError.
+/// Exponential backoff with full jitter: attempt n waits uniform(0, min(max_backoff,
+/// initial_backoff * 2^n)). A server-requested wait (Retry-After, X-RateLimit-Reset) is honoured
+/// as given; one longer than max_server_wait is not slept but returned as a RateLimitError.
 struct RetryPolicy {
   int max_retries = 2;
   std::chrono::milliseconds initial_backoff{250};
@@ -23,33 +25,36 @@ struct RetryPolicy {
   std::chrono::milliseconds max_server_wait{60000};
 };
 
+/// Everything a Client is created with; Client::create validates it.
 struct ClientOptions {
-  std::string base_url = "https://socdefenders.ai";  // may carry a path prefix
-  std::string session_token;                         // sent as the sb-access-token cookie
-  // Browser builds: no token, the browser attaches its own cookie (fetch credentials).
+  std::string base_url = "https://socdefenders.ai";  ///< may carry a path prefix
+  std::string session_token;                         ///< sent as the sb-access-token cookie
+  /// Browser builds: no token, the browser attaches its own cookie (fetch credentials).
   bool ambient_credentials = false;
-  std::chrono::milliseconds timeout{30000};          // per attempt
+  std::chrono::milliseconds timeout{30000};          ///< per attempt
   RetryPolicy retry;
-  // Default on native builds: a shared CurlTransport. Required in the browser build.
+  /// Default on native builds: a shared CurlTransport. Required in the browser build.
   std::shared_ptr<Transport> transport;
-  // Extra User-Agent product, e.g. "keyscope-python/0.1.0".
+  /// Extra User-Agent product, e.g. "keyscope-python/0.1.0".
   std::string user_agent_product;
-  // Receives one redacted line per request, response and retry. Null: silent.
+  /// Receives one redacted line per request, response and retry. Null: silent.
   std::function<void(std::string_view line)> logger;
-  // Strict decoding: a type-valid but implausible response (a negative count, an integer past
-  // 2^53 - 1, more errors than requests on a day, a usage payload failing analytics::check_usage)
-  // is a DecodeError instead of a value. Default: tolerant, the oddities are check_usage findings.
+  /// Strict decoding: a type-valid but implausible response (a negative count, an integer past
+  /// 2^53 - 1, more errors than requests on a day, a usage payload failing analytics::check_usage)
+  /// is a DecodeError instead of a value. Default: tolerant, the oddities are check_usage findings.
   bool strict = false;
-  // Injectable for tests: jitter source in [0, 1) and wall clock in unix seconds.
+  ///@{
+  /// Injectable for tests: jitter source in [0, 1) and wall clock in unix seconds.
   std::function<double()> random;
   std::function<std::int64_t()> now_unix;
+  ///@}
 };
 
-// Per-call overrides.
+/// Per-call overrides.
 struct CallOptions {
-  std::optional<std::chrono::milliseconds> timeout;
-  std::optional<int> max_retries;
-  std::shared_ptr<Cancellation> cancellation;
+  std::optional<std::chrono::milliseconds> timeout;  ///< instead of ClientOptions::timeout
+  std::optional<int> max_retries;                    ///< instead of RetryPolicy::max_retries
+  std::shared_ptr<Cancellation> cancellation;        ///< may be null
 };
 
 }  // namespace keyscope

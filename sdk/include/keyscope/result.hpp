@@ -1,5 +1,6 @@
 #pragma once
-// Result<T>: a value or an Error, plus the raw HTTP response it came from.
+/// @file
+/// Result<T>: a value or an Error, plus the raw HTTP response it came from.
 #include <utility>
 #include <variant>
 
@@ -8,6 +9,7 @@
 
 namespace keyscope {
 
+/// What every call returns: its value or an Error, and the raw HTTP response either came from.
 template <class T>
 class Result {
  public:
@@ -17,7 +19,7 @@ class Result {
   bool ok() const noexcept { return std::holds_alternative<T>(state_); }
   explicit operator bool() const noexcept { return ok(); }
 
-  // The value; throws the KeyscopeError subclass matching the error when !ok().
+  /// The value; throws the KeyscopeError subclass matching the error when !ok().
   const T& value() const& {
     if (!ok()) throw_error(error());
     return std::get<T>(state_);
@@ -26,7 +28,7 @@ class Result {
     if (!ok()) throw_error(error());
     return std::get<T>(state_);
   }
-  // By value: `for (auto& k : client.list_keys().value().data)` must not outlive a temporary.
+  /// By value: `for (auto& k : client.list_keys().value().data)` must not outlive a temporary.
   T value() && {
     if (!ok()) throw_error(error());
     return std::get<T>(std::move(state_));
@@ -34,10 +36,10 @@ class Result {
   const T& operator*() const& { return value(); }
   const T* operator->() const { return &value(); }
 
-  // Precondition: !ok().
+  /// Precondition: !ok().
   const Error& error() const& { return std::get<Error>(state_); }
 
-  // The last HTTP response of the call (after retries); status 0 when none was received.
+  /// The last HTTP response of the call (after retries); status 0 when none was received.
   const HttpResponse& raw() const noexcept { return raw_; }
 
  private:

@@ -1,7 +1,8 @@
 #pragma once
-// The only place where I/O happens. Asynchronous at its boundary: send() returns at once and
-// calls `done` later (on any thread), so many requests can be in flight and the browser build
-// needs no Asyncify. Users may supply their own (tests, proxies, other HTTP stacks).
+/// @file
+/// The only place where I/O happens. Asynchronous at its boundary: send() returns at once and
+/// calls `done` later (on any thread), so many requests can be in flight and the browser build
+/// needs no Asyncify. Users may supply their own (tests, proxies, other HTTP stacks).
 #include <chrono>
 #include <functional>
 
@@ -10,21 +11,23 @@
 
 namespace keyscope {
 
+/// The HTTP exchange the client runs over: CurlTransport natively (the wheel's default too),
+/// fetch() in the npm package, a Python keyscope.Transport in the wheel, or your own.
 class Transport {
  public:
   using Completion = std::function<void(Result<HttpResponse>)>;
   virtual ~Transport() = default;
 
-  // Performs one HTTP exchange. Every HTTP status is a success here (the client maps statuses to
-  // errors); failures are ErrorKind::timeout, ::connection or ::cancelled. `done` is called
-  // exactly once.
+  /// Performs one HTTP exchange. Every HTTP status is a success here (the client maps statuses to
+  /// errors); failures are ErrorKind::timeout, ErrorKind::connection or ErrorKind::cancelled. `done` is called
+  /// exactly once.
   virtual void send(HttpRequest request, Completion done) = 0;
 
-  // Runs `fn` once `delay` has passed without blocking the caller (retry backoff). Test
-  // transports run it at once and record the delay.
+  /// Runs `fn` once `delay` has passed without blocking the caller (retry backoff). Test
+  /// transports run it at once and record the delay.
   virtual void defer(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
 
-  // "libcurl/7.88.1", "fetch"; goes into the User-Agent.
+  /// "libcurl/7.88.1", "fetch"; goes into the User-Agent.
   virtual std::string name() const { return "custom"; }
 };
 
