@@ -69,6 +69,7 @@ from .analytics import (
     gap_fill,
     percentile,
     percentiles,
+    quantile,
     usage_by_key,
 )
 from . import logs
@@ -133,6 +134,7 @@ __all__ = [
     "check_usage",
     "gap_fill",
     "percentile",
+    "quantile",
     "percentiles",
     # logs (keyscope.logs.summarize, Client.reconcile; keyscope.dask on a cluster)
     "logs",

@@ -19,6 +19,7 @@ from . import _arguments as arg
 from . import _core
 from ._model_behaviour import _parse_ts, _ts_text
 from ._models import DailyBucket, Fleet, KeyFetchError, KeyList, KeyUsage
+from ._quantiles import percentile, percentiles, quantile
 
 __all__ = [
     "EndpointShare",
@@ -35,6 +36,7 @@ __all__ = [
     "check_usage",
     "gap_fill",
     "percentile",
+    "quantile",
     "percentiles",
     "run_helper",
 ]
@@ -322,15 +324,3 @@ def gap_fill(daily: Iterable[Union[DailyBucket, Mapping[str, Any]]], window_days
                "window_days": arg.integer(window_days, "window_days"),
                "end_date": arg.date_text(end_date, "end_date")}
     return [DailyBucket.from_dict(b) for b in run_helper("gap_fill", payload)]
-
-
-def percentile(samples: Any, q: float) -> float:
-    """Exact percentile, numpy's default linear interpolation (Hyndman & Fan type 7). ``q`` in
-    [0, 1]. ``samples``: any iterable of numbers; float64 buffers (numpy) are read without a copy
-    per element."""
-    return float(_core.percentile(samples, arg.number(q, "q")))
-
-
-def percentiles(samples: Any, qs: Sequence[float]) -> List[float]:
-    """Several exact percentiles in one pass; results in ``qs`` order."""
-    return list(_core.percentiles(samples, arg.numbers_list(qs, "qs")))
