@@ -165,6 +165,22 @@ class Fleet:
     def failed_key_ids(self) -> Tuple[str, ...]:
         return tuple(e.key_id for e in self.errors)
 
+    def to_pandas(self, table: str = "usage") -> Any:
+        """``"usage"`` (default): one row per fetched key, busiest first (the
+        :func:`keyscope.usage_by_key` rows, :func:`keyscope.pandas.usage_frame`); ``"keys"``: the
+        key list; ``"daily"``: every fetched key's daily series, one column group per key id;
+        ``"errors"``: the keys whose usage failed (``errors="collect"``)."""
+        from ._frames import build, check_table
+
+        table = check_table(table, ("usage", "keys", "daily", "errors"))
+        if table == "usage":
+            from .analytics import usage_by_key
+
+            return build("usage_frame", usage_by_key(self))
+        if table == "keys":
+            return build("keys_frame", self.keys)
+        return build("fleet_daily_frame" if table == "daily" else "fleet_errors_frame", self)
+
     def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"keys": [k.to_dict() for k in self.keys],
                                "usages": [u.to_dict() for u in self.usages],
