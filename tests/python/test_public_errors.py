@@ -119,7 +119,7 @@ VALID: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
 # they hold what they are given and are checked where they are used.
 PLAIN_CLASSES = {
     "Client",  # its own walk below, against a sandbox
-    "Findings", "ChargebackRows", "IntegrityChecks",
+    "Findings", "ChargebackRows", "IntegrityChecks", "FleetProgress",
     "APIKeyInfo", "APIKeyDetails", "DailyBucket", "EndpointCount", "HourBucket", "KeyList",
     "KeyUsage", "RateLimit", "Response", "Fleet", "KeyFetchError", "LogSummary", "BadLines",
     "Reconciliation", "ReconcileFinding", "KeyReconciliation", "Transport", "HttpRequest",

@@ -15,6 +15,7 @@ Supported: CPython 3.9+ on Linux (x86_64/aarch64 manylinux wheels).
 """
 
 from ._core import __version__
+from . import _logging  # logging.getLogger("keyscope"); KEYSCOPE_LOG=debug|info
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -38,6 +39,7 @@ from ._models import (
     DailyBucket,
     EndpointCount,
     Fleet,
+    FleetProgress,
     HourBucket,
     KeyFetchError,
     KeyList,
@@ -108,6 +110,7 @@ __all__ = [
     "RateLimit",
     "Response",
     "Fleet",
+    "FleetProgress",
     "KeyFetchError",
     "LogSummary",
     "BadLines",

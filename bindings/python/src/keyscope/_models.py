@@ -47,6 +47,7 @@ __all__ = [
     "RateLimit",
     "Response",
     "Fleet",
+    "FleetProgress",
     "KeyFetchError",
     "decode_key_list",
     "decode_key_details",
@@ -135,6 +136,21 @@ def decode_key_usage(body: "str | bytes") -> KeyUsage:
 
     result: KeyUsage = _core.decode_key_usage(_body_text(body))
     return result
+
+
+@dataclass(frozen=True)
+class FleetProgress:
+    """Where a fleet fetch is (``fetch_fleet(progress=callback)``): ``done`` of the ``total``
+    active keys have answered or failed, ``failed`` of them failed."""
+
+    done: int
+    total: int
+    failed: int = 0
+
+    @property
+    def fraction(self) -> float:
+        """``done / total`` (1.0 for a fleet without active keys)."""
+        return self.done / self.total if self.total else 1.0
 
 
 @dataclass(frozen=True)
