@@ -6,7 +6,8 @@ FleetResult fetch_fleet(Context& ctx, int days, int concurrency, keyscope::Fleet
   Console& console = *ctx.console;
   auto fetched = ctx.client->fetch_fleet(
       days, concurrency, {},
-      [&console](std::size_t done, std::size_t total) { console.progress(done, total, "keys"); }, errors);
+      [&console](const keyscope::FleetProgressInfo& p) { console.progress(p.done, p.total, "keys"); },
+      errors);
   console.end_progress();
   FleetResult out;
   out.list_raw = fetched.raw();

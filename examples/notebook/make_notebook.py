@@ -33,12 +33,21 @@ cells = [
     new_markdown_cell("## The keys"),
     new_code_cell(
         "keys = client.list_keys()\n"
-        "keys_df = kpd.keys_frame(keys)\n"
+        "keys_df = keys.to_pandas()  # the same as kpd.keys_frame(keys)\n"
         "keys_df[['name', 'key_prefix', 'environment', 'tier', 'total_requests', 'revoked', 'last_used_at']]"),
-    new_markdown_cell("## Usage by key (last 30 days)"),
+    new_markdown_cell(
+        "## Usage by key (last 30 days)\n\n"
+        "One request per key: `progress=` gets a `keyscope.FleetProgress` (`done`, `total`, "
+        "`failed`) as keys complete, here drawn by tqdm (`tqdm.auto` draws a widget where "
+        "ipywidgets is installed)."),
     new_code_cell(
-        "rows = client.usage_by_key(days=30, concurrency=8)\n"
-        "usage_df = kpd.usage_frame(rows)\n"
+        "from tqdm import tqdm\n\n"
+        "with tqdm(unit='key', desc='usage by key') as bar:\n"
+        "    def show(p):\n"
+        "        bar.total = p.total\n"
+        "        bar.update(p.done - bar.n)\n"
+        "    rows = client.usage_by_key(days=30, concurrency=8, progress=show)\n"
+        "usage_df = rows.to_pandas()\n"
         "usage_df[['name', 'environment', 'tier', 'request_count', 'error_count', 'error_rate', 'top_endpoint']]"),
     new_markdown_cell("## Daily requests and errors of the busiest keys"),
     new_code_cell(
@@ -58,13 +67,13 @@ cells = [
     new_code_cell(
         "fleet = client.fetch_fleet(days=90)\n"
         "findings = keyscope.detect_anomalies(fleet, now=NOW)\n"
-        "anomalies = kpd.anomalies_frame(findings)\n"
+        "anomalies = findings.to_pandas()\n"
         "pd.set_option('display.max_colwidth', 120)\n"
         "anomalies[['severity', 'kind', 'key_name', 'reason']]"),
     new_markdown_cell("## Chargeback: split a $1,234.56 bill by the `[team]` tag in the key names"),
     new_code_cell(
         "lines = keyscope.chargeback(rows, '1234.56', name_pattern=r'\\[(\\w+)\\]')\n"
-        "bill = kpd.chargeback_frame(lines)\n"
+        "bill = lines.to_pandas()\n"
         "assert bill['cost_cents'].sum() == 123456  # to the cent\n"
         "bill"),
     new_code_cell("client.close()"),

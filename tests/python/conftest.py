@@ -202,5 +202,5 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     import importlib
 
     for name in ("numpy", "ddsketch", "google.protobuf", "mypy", "nbformat", "nbclient", "matplotlib", "ipykernel",
-                 "pandas", "requests", "dask", "distributed"):
+                 "pandas", "requests", "dask", "distributed", "tqdm"):
         importlib.import_module(name)

@@ -81,7 +81,7 @@ def _typed(helper: str, inp: dict) -> Any:
     """The same case through the typed Python API, converted back to the JSON shape. An input
     the case leaves out is passed as None, so keyscope (not this helper) reports it."""
     if helper == "percentiles":
-        return {"values": keyscope.percentiles(inp.get("samples"), inp.get("qs"))}
+        return {"values": keyscope.quantile(inp.get("samples"), inp.get("qs"))}
     if helper == "ddsketch":
         sk = keyscope.DDSketch(inp.get("relative_accuracy", 0.01), inp.get("max_buckets", 2048))
         sk.add_many(inp.get("samples"))
@@ -222,10 +222,10 @@ def test_percentiles_match_numpy() -> None:
     rng = np.random.default_rng(7)
     samples = rng.lognormal(5, 1, 100_000)
     qs = [0, 0.01, 0.5, 0.9, 0.95, 0.99, 0.999, 1]
-    ours = keyscope.percentiles(samples, qs)  # a float64 buffer, no per-element conversion
+    ours = keyscope.quantile(samples, qs)  # a float64 buffer, no per-element conversion
     assert ours == pytest.approx(list(np.percentile(samples, [q * 100 for q in qs])), rel=1e-12)
-    assert keyscope.percentile(samples.tolist(), 0.95) == pytest.approx(np.percentile(samples, 95))
-    assert keyscope.percentile(iter([1, 2, 3, 4]), 0.5) == 2.5
+    assert keyscope.percentile(samples.tolist(), 95) == pytest.approx(np.percentile(samples, 95))
+    assert keyscope.percentile(iter([1, 2, 3, 4]), 50) == 2.5
 
 
 def test_ddsketch_matches_python_package() -> None:

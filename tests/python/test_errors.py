@@ -257,9 +257,11 @@ def test_errors_pickle_and_str(client) -> None:
 
 def test_analytics_bad_input_is_typed() -> None:
     with pytest.raises(keyscope.ValidationError):
-        keyscope.percentile([], 0.5)
+        keyscope.percentile([], 50)
     with pytest.raises(keyscope.ValidationError):
-        keyscope.percentile([1.0, 2.0], 1.5)
+        keyscope.percentile([1.0, 2.0], 150)
+    with pytest.raises(keyscope.ValidationError):
+        keyscope.quantile([1.0, 2.0], 1.5)
     with pytest.raises(keyscope.ValidationError):
         keyscope.DDSketch(relative_accuracy=2.0)
     with pytest.raises(keyscope.DecodeError) as info:

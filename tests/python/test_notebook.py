@@ -11,6 +11,7 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("matplotlib")
 pytest.importorskip("ipykernel")
+pytest.importorskip("tqdm")
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "examples" / "notebook" / "keyscope_tour.ipynb"
 
@@ -36,3 +37,4 @@ def test_notebook_runs_clean(sandbox_factory, tmp_path, monkeypatch) -> None:
     # the anomalies cell shows the planted findings
     assert "spike" in text and "dormant_reactivated" in text and "error_burst" in text
     assert "secops" in text  # the chargeback table
+    assert "usage by key: 100%" in text and "12/12" in text  # the tqdm bar fed by progress=

@@ -54,6 +54,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
     reconciliation = keyscope.logs.reconcile(str(log), keys, usages, days=7, now=NOW)
     rows = keyscope.usage_by_key(keys, usages)
     return {
+        "fleet": keyscope.Fleet(tuple(keys), tuple(usages), 30),
+        "checks": keyscope.check_usage(usages[0]),
         "keys": keys, "usages": usages, "usage": usages[0], "log": str(log), "options": options,
         "window": window, "aggregate": aggregate, "summary": summary,
         "reconciliation": reconciliation, "rows": rows,
@@ -73,7 +75,8 @@ VALID: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
     "chargeback": lambda d: {"rows": d["rows"], "bill": "12.34", "name_pattern": r"(\w+)"},
     "check_usage": lambda d: {"usage": d["usage"], "end_date": "2026-05-17"},
     "gap_fill": lambda d: {"daily": [], "window_days": 3, "end_date": "2026-05-17"},
-    "percentile": lambda d: {"samples": [1.0, 2.0], "q": 0.5},
+    "percentile": lambda d: {"samples": [1.0, 2.0], "q": 50},
+    "quantile": lambda d: {"samples": [1.0, 2.0], "q": 0.5},
     "percentiles": lambda d: {"samples": [1.0, 2.0], "qs": [0.5]},
     "run_helper": lambda d: {"helper": "environment_of", "input": {"prefix": "sk_live_x"}},
     "decode_key_list": lambda d: {"body": '{"data":[],"meta":{"total":0}}'},
@@ -99,6 +102,10 @@ VALID: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
     "anomalies_frame": lambda d: {"findings": d["findings"]},
     "chargeback_frame": lambda d: {"lines": d["lines"]},
     "keys_frame": lambda d: {"keys": d["keys"]},
+    "checks_frame": lambda d: {"checks": d["checks"]},
+    "fleet_daily_frame": lambda d: {"fleet": d["fleet"], "end_date": "2026-05-17",
+                                    "column": "requests"},
+    "fleet_errors_frame": lambda d: {"fleet": d["fleet"]},
     "csv_safe": lambda d: {"frame": d["frame"]},
     "to_csv": lambda d: {"frame": d["frame"], "path_or_buf": None},
     "log_usages_frame": lambda d: {"summary": d["summary"]},
@@ -112,6 +119,7 @@ VALID: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
 # they hold what they are given and are checked where they are used.
 PLAIN_CLASSES = {
     "Client",  # its own walk below, against a sandbox
+    "Findings", "ChargebackRows", "IntegrityChecks", "FleetProgress",
     "APIKeyInfo", "APIKeyDetails", "DailyBucket", "EndpointCount", "HourBucket", "KeyList",
     "KeyUsage", "RateLimit", "Response", "Fleet", "KeyFetchError", "LogSummary", "BadLines",
     "Reconciliation", "ReconcileFinding", "KeyReconciliation", "Transport", "HttpRequest",

@@ -32,7 +32,8 @@ def main(url: str, token: str) -> None:
         findings: List[keyscope.Finding] = keyscope.detect_anomalies(fleet, now="2026-05-17T12:00:00Z")
         lines: List[keyscope.ChargebackRow] = keyscope.chargeback(rows, "10.00")
         checks: List[keyscope.IntegrityCheck] = keyscope.check_usage(usage)
-        p95: float = keyscope.percentile([1.0, 2.0], 0.95)
+        p95: float = keyscope.percentile([1.0, 2.0], 95) + keyscope.quantile([1.0, 2.0], 0.95)
+        p50_p99: List[float] = keyscope.percentile([1.0, 2.0], [50, 99])
         sketch = keyscope.DDSketch(0.01)
         sketch.add(3.0)
         q: float = sketch.quantile(0.5)
@@ -41,7 +42,7 @@ def main(url: str, token: str) -> None:
         env: str = keyscope.environment_of(first.key_prefix) + analytics.environment_of("x")
         limit: Optional[int] = client.rate_limit.limit
         raw: Optional[keyscope.Response] = client.last_response
-        print(name, when, total, findings, lines, checks, p95, q, env, limit, raw)
+        print(name, when, total, findings, lines, checks, p95, p50_p99, q, env, limit, raw)
     try:
         pass
     except keyscope.RateLimitError as exc:

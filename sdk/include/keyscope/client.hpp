@@ -16,8 +16,17 @@ namespace keyscope {
 template <class T>
 using Callback = std::function<void(Result<T>)>;
 
-/// Called after each key's usage arrives during a fleet fetch (on the transport's thread).
-using FleetProgress = std::function<void(std::size_t done, std::size_t total)>;
+/// A fleet fetch's counts: `done` of the `total` active keys have answered or failed, `failed` of
+/// them failed.
+struct FleetProgressInfo {
+  std::size_t done = 0;    ///< keys answered or failed so far
+  std::size_t total = 0;   ///< active keys in the fleet
+  std::size_t failed = 0;  ///< of `done`, the keys whose usage call failed
+};
+
+/// Called once the key list is in (done 0), then after each key's usage arrives or fails, with
+/// counts that never go back (on the transport's thread).
+using FleetProgress = std::function<void(const FleetProgressInfo& progress)>;
 
 /// The keyscope client: auth, retries, rate-limit tracking and error mapping over a Transport.
 /// No I/O of its own. Cheap to copy (a shared handle); safe to use from several threads.

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "keyscope/http.hpp"
+#include "keyscope/log_event.hpp"
 
 namespace keyscope {
 
@@ -39,6 +40,9 @@ struct ClientOptions {
   std::string user_agent_product;
   /// Receives one redacted line per request, response and retry. Null: silent.
   std::function<void(std::string_view line)> logger;
+  /// The same, as records with fields (method, path, status, attempt, wait, request id), every
+  /// text in them redacted as the lines are. Null: no record is built.
+  std::function<void(const LogEvent& event)> log_event;
   /// Strict decoding: a type-valid but implausible response (a negative count, an integer past
   /// 2^53 - 1, more errors than requests on a day, a usage payload failing analytics::check_usage)
   /// is a DecodeError instead of a value. Default: tolerant, the oddities are check_usage findings.

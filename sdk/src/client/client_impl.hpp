@@ -25,10 +25,16 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   RateLimit rate_limit() const;
   double next_random();
   std::int64_t now_unix() const;
-  // Calls make_line() only when a logger is set: no line is built on the hot path otherwise.
-  template <class MakeLine>
-  void log(MakeLine make_line) const {
-    if (options.logger) options.logger(redact(make_line(), options.session_token));
+  // Calls make_event() only when a logger is set: nothing is built on the hot path otherwise.
+  template <class MakeEvent>
+  void log(MakeEvent make_event) const {
+    if (!options.logger && !options.log_event) return;
+    LogEvent event = make_event();
+    event.line = redact(event.line, options.session_token);
+    event.path = redact(event.path, options.session_token);
+    event.request_id = redact(event.request_id, options.session_token);
+    if (options.logger) options.logger(event.line);
+    if (options.log_event) options.log_event(event);
   }
 
  private:

@@ -11,6 +11,7 @@ namespace {
 
 struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
   std::shared_ptr<Client::Impl> client;
+  std::string path;  // after the base URL, for log records
   HttpRequest request;
   int max_retries = 0;
   int attempt = 0;
@@ -36,18 +37,27 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
     if (received) {
       client->record_rate_limit(raw);
       client->log([&] {
-        return "keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) + " in " +
-               std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) + ")" +
-               request_id_suffix(raw);
+        LogEvent event = log_event(LogEvent::Kind::response);
+        event.status = raw.status;
+        event.elapsed = elapsed;
+        event.request_id = raw.headers.get("X-Request-Id").value_or("");
+        event.line = "keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) +
+                     " in " + std::to_string(elapsed.count()) + " ms (attempt " +
+                     std::to_string(attempt) + ")" + request_id_suffix(raw);
+        return event;
       });
       if (raw.status >= 200 && raw.status < 300) return finish(std::nullopt, std::move(raw));
       error = client::error_from_response(raw);
     } else {
       error = outcome.error();
       client->log([&] {
-        return "keyscope: GET " + redact(request.url) + " failed after " +
-               std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
-               "): " + redact(error->message, client->options.session_token);
+        LogEvent event = log_event(LogEvent::Kind::failure);
+        event.elapsed = elapsed;
+        event.error = error_class_name(error->kind);
+        event.line = "keyscope: GET " + redact(request.url) + " failed after " +
+                     std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
+                     "): " + redact(error->message, client->options.session_token);
+        return event;
       });
     }
     error->message = redact(error->message, client->options.session_token);
@@ -70,12 +80,27 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
       delay = requested;
     }
     client->log([&] {
-      return "keyscope: retrying GET " + redact(request.url) + " in " + std::to_string(delay.count()) +
-             " ms after " + error_class_name(error->kind) +
-             (raw.status ? " " + std::to_string(raw.status) : std::string());
+      LogEvent event = log_event(LogEvent::Kind::retry);
+      event.status = raw.status;
+      event.wait = delay;
+      event.request_id = raw.headers.get("X-Request-Id").value_or("");
+      event.error = error_class_name(error->kind);
+      event.line = "keyscope: retrying GET " + redact(request.url) + " in " +
+                   std::to_string(delay.count()) + " ms after " + event.error +
+                   (raw.status ? " " + std::to_string(raw.status) : std::string());
+      return event;
     });
     auto self = shared_from_this();
     client->options.transport->defer(delay, [self] { self->start(); });
+  }
+
+  LogEvent log_event(LogEvent::Kind kind) const {
+    LogEvent event;
+    event.kind = kind;
+    event.method = request.method;
+    event.path = redact(path);
+    event.attempt = attempt;
+    return event;
   }
 
   static std::string request_id_suffix(const HttpResponse& response) {
@@ -102,6 +127,7 @@ void Client::Impl::execute(std::string path, const CallOptions& call,
   retrying->client = shared_from_this();
   retrying->request.method = "GET";
   retrying->request.url = base_url + path;
+  retrying->path = std::move(path);
   retrying->request.timeout = call.timeout.value_or(options.timeout);
   retrying->request.cancellation = call.cancellation;
   retrying->request.headers.add("Accept", "application/json");

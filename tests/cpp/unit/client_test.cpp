@@ -315,6 +315,44 @@ TEST_F(ClientFixture, LogsNeverContainTheToken) {
   EXPECT_NE(log_lines[0].find("sb-access-token=[redacted]"), std::string::npos) << log_lines[0];
 }
 
+TEST_F(ClientFixture, LogEventsCarryTheFieldsOfEveryAttemptAndRetry) {
+  std::vector<LogEvent> events;
+  ClientOptions options;
+  options.base_url = "http://127.0.0.1:9/proxy/";
+  options.session_token = kToken;
+  options.transport = transport;
+  options.random = [] { return 0.5; };
+  options.log_event = [&](const LogEvent& event) { events.push_back(event); };
+  transport->script.push_back(transport_failure(ErrorKind::timeout, std::string("slow ") + kToken));
+  transport->script.push_back(response(503, "busy", {{"X-Request-Id", std::string("req-") + kToken}}));
+  transport->script.push_back(response(200, read_test_file("fixtures/get_usage.json"),
+                                       {{"X-Request-Id", "req-3"}}));
+  ASSERT_TRUE(Client(options).get_usage(kKeyId, 7).ok());
+  ASSERT_EQ(events.size(), 5u);  // failed, retrying, 503, retrying, 200
+  const std::string path = std::string("/api/v1/keys/") + kKeyId + "/usage?days=7";
+  EXPECT_EQ(events[0].kind, LogEvent::Kind::failure);
+  EXPECT_EQ(events[0].error, "TimeoutError");
+  EXPECT_EQ(events[0].status, 0);
+  EXPECT_EQ(events[1].kind, LogEvent::Kind::retry);
+  EXPECT_EQ(events[1].attempt, 1);
+  EXPECT_EQ(events[1].wait, transport->delays[0]);
+  EXPECT_EQ(events[2].kind, LogEvent::Kind::response);
+  EXPECT_EQ(events[2].status, 503);
+  EXPECT_EQ(events[2].attempt, 2);
+  EXPECT_EQ(events[2].request_id, "req-[redacted]");
+  EXPECT_EQ(events[3].error, "ServerError");
+  EXPECT_EQ(events[3].wait, transport->delays[1]);
+  EXPECT_EQ(events[4].status, 200);
+  EXPECT_EQ(events[4].attempt, 3);
+  EXPECT_EQ(events[4].request_id, "req-3");
+  for (const auto& event : events) {
+    EXPECT_EQ(event.method, "GET");
+    EXPECT_EQ(event.path, path);
+    EXPECT_EQ(event.line.find(kToken), std::string::npos) << event.line;
+    EXPECT_EQ(event.line.rfind("keyscope: ", 0), 0u) << event.line;
+  }
+}
+
 TEST_F(ClientFixture, ErrorMessagesNeverContainTheToken) {
   transport->script.push_back(response(
       400, R"({"error":{"code":"x","message":"bad cookie session-TOKEN-value-123","request_id":"r"}})"));
@@ -349,8 +387,9 @@ TEST_F(ClientFixture, FetchFleetGetsUsageForEveryActiveKey) {
     return response(200, R"({"data":{"key_id":")" + id + R"(","window_days":7,"total_requests":5}})");
   };
   std::vector<std::pair<std::size_t, std::size_t>> progress;
-  auto fleet = make().fetch_fleet(7, 4, {}, [&](std::size_t done, std::size_t total) {
-    progress.emplace_back(done, total);
+  auto fleet = make().fetch_fleet(7, 4, {}, [&](const FleetProgressInfo& p) {
+    progress.emplace_back(p.done, p.total);
+    EXPECT_EQ(p.failed, 0u);
   });
   ASSERT_TRUE(fleet.ok()) << to_string(fleet.error());
   ASSERT_EQ(progress.size(), 20u);  // 0 of 19, then once per key
@@ -377,6 +416,30 @@ TEST_F(ClientFixture, FetchFleetFailsWithTheFirstError) {
   auto fleet = make().fetch_fleet(7, 2);
   ASSERT_FALSE(fleet.ok());
   EXPECT_EQ(fleet.error().kind, ErrorKind::not_found);
+}
+
+TEST_F(ClientFixture, FetchFleetProgressCountsTheFailures) {
+  std::string list_body = R"({"data":[)";
+  for (int i = 0; i < 4; ++i) {
+    list_body += std::string(i ? "," : "") + R"({"id":"00000000-0000-4000-8000-00000000000)" +
+                 std::to_string(i) + R"(","key_prefix":"sk_live_ab","name":"k)" + std::to_string(i) + "\"}";
+  }
+  list_body += "]}";
+  transport->router = [&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (request.url.find("/usage") == std::string::npos) return response(200, list_body);
+    const std::string id = request.url.substr(request.url.find("/keys/") + 6, 36);
+    if (id.back() == '1' || id.back() == '3') return response(404, read_test_file("fixtures/error_NotFound.json"));
+    return response(200, R"({"data":{"key_id":")" + id + R"(","window_days":7,"total_requests":5}})");
+  };
+  std::vector<std::vector<std::size_t>> seen;
+  auto fleet = make().fetch_fleet(7, 1, {}, [&](const FleetProgressInfo& p) {
+    seen.push_back({p.done, p.total, p.failed});
+  }, FleetErrors::collect);
+  ASSERT_TRUE(fleet.ok()) << to_string(fleet.error());
+  EXPECT_EQ(fleet->errors.size(), 2u);
+  const std::vector<std::vector<std::size_t>> expected = {
+      {0, 4, 0}, {1, 4, 0}, {2, 4, 1}, {3, 4, 1}, {4, 4, 2}};
+  EXPECT_EQ(seen, expected);
 }
 
 }  // namespace

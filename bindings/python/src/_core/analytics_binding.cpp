@@ -134,17 +134,6 @@ void bind_analytics(py::module_& m) {
   m.def("environment_of", [](const std::string& prefix) { return an::environment_of(prefix); },
         py::arg("key_prefix"));
   m.def(
-      "percentile",
-      [](const py::object& samples, const py::object& q_arg) {
-        std::vector<double> values = to_samples(samples);
-        const double q = number_arg(q_arg, "q");
-        check_samples(values);
-        check_q(q);
-        py::gil_scoped_release release;
-        return an::percentile(std::move(values), q);
-      },
-      py::arg("samples"), py::arg("q"));
-  m.def(
       "percentiles",
       [](const py::object& samples, const py::object& qs_arg) {
         std::vector<double> values = to_samples(samples);

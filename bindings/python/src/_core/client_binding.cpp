@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "binding.hpp"
+#include "client_logging.hpp"
 
 namespace keyscope_python {
 namespace {
@@ -70,7 +71,22 @@ struct Pending {
   std::mutex mutex;
   std::condition_variable cv;
   std::optional<keyscope::Result<T>> result;
+  std::optional<keyscope::FleetProgressInfo> progress;  // the latest counts not yet reported
 };
+
+// Hands the latest fleet counts to the Python callback, on the calling thread (GIL held). An
+// exception the callback raises propagates.
+template <class T>
+void report_progress(Pending<T>& pending, const py::object& on_progress) {
+  std::optional<keyscope::FleetProgressInfo> latest;
+  {
+    std::lock_guard<std::mutex> lock(pending.mutex);
+    latest.swap(pending.progress);
+  }
+  if (!latest || on_progress.is_none()) return;
+  static py::object& make = cached_attr("keyscope._models", "FleetProgress");
+  on_progress(make(latest->done, latest->total, latest->failed));
+}
 
 // Takes the GIL back after a wait. Not pybind11's gil_scoped_release: its destructor is noexcept,
 // and during finalization CPython ends a (daemon) thread taking the GIL with a forced unwind,
@@ -84,15 +100,26 @@ void take_gil_back(PyThreadState* saved) {
 }
 
 // Starts an async call and waits for it in short slices with the GIL released; between slices,
-// with the GIL held, runs Python's signal handlers. On KeyboardInterrupt (or any exception a
-// handler raises) the call is cancelled and the exception propagates. The completion owns the
-// shared state, so a late completion after an interrupt is harmless.
+// with the GIL held, runs Python's signal handlers and, for a fleet, hands the latest counts to
+// `on_progress` (on this thread: the transport's thread never runs it). On KeyboardInterrupt,
+// or any exception a handler or `on_progress` raises, the call is cancelled and the exception
+// propagates. The completion owns the shared state, so a late completion after that is harmless.
+// `start(done, call, progress)`: `progress` is the FleetProgress feeding `on_progress`.
 template <class T, class Start>
-keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call, CallSet& client_calls) {
+keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call, CallSet& client_calls,
+                             const py::object& on_progress = py::none()) {
   auto pending = std::make_shared<Pending<T>>();
   auto cancellation = std::make_shared<keyscope::Cancellation>();
   call.cancellation = cancellation;
   CallScope scope(client_calls, cancellation);
+  keyscope::FleetProgress progress;
+  if (!on_progress.is_none()) {
+    progress = [pending](const keyscope::FleetProgressInfo& info) {
+      std::lock_guard<std::mutex> lock(pending->mutex);
+      pending->progress = info;
+      pending->cv.notify_all();
+    };
+  }
   PyThreadState* saved = PyEval_SaveThread();
   try {
     start(
@@ -101,7 +128,7 @@ keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call, CallSet& c
           pending->result.emplace(std::move(result));
           pending->cv.notify_all();
         },
-        call);
+        call, std::move(progress));
   } catch (...) {
     PyEval_RestoreThread(saved);
     throw;
@@ -110,10 +137,18 @@ keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call, CallSet& c
     bool done = false;
     {
       std::unique_lock<std::mutex> lock(pending->mutex);
-      done = pending->cv.wait_for(lock, std::chrono::milliseconds(50),
-                                  [&] { return pending->result.has_value(); });
+      pending->cv.wait_for(lock, std::chrono::milliseconds(50), [&] {
+        return pending->result.has_value() || pending->progress.has_value();
+      });
+      done = pending->result.has_value();
     }
     take_gil_back(saved);
+    try {
+      report_progress(*pending, on_progress);  // the final counts come before the result
+    } catch (...) {
+      cancellation->cancel();
+      throw;
+    }
     if (done) return std::move(*pending->result);
     if (PyErr_CheckSignals() != 0) {
       cancellation->cancel();
@@ -155,6 +190,7 @@ class PyClient {
     options.timeout = *seconds_to_ms(timeout, "timeout");
     options.retry.max_retries = max_retries;
     options.user_agent_product = user_agent_product;
+    options.log_event = [log = log_](const keyscope::LogEvent& event) { log->emit(event); };
     if (!transport.is_none()) {
       python_transport_ = make_python_transport(transport, session_token, transport_workers);
       options.transport = python_transport_;
@@ -166,11 +202,23 @@ class PyClient {
     client_.emplace(std::move(created).value());
   }
 
+  // Not closed: the last handle on the core may go here, joining the transport's thread, which
+  // may be waiting for the GIL to hand over a log record. So the GIL is let go meanwhile.
+  ~PyClient() {
+    if (!interpreter_usable() || !PyGILState_Check()) return;
+    py::gil_scoped_release release;
+    client_.reset();
+    python_transport_.reset();
+  }
+  PyClient(const PyClient&) = delete;
+  PyClient& operator=(const PyClient&) = delete;
+
   py::object list_keys(std::optional<double> timeout, std::optional<int> max_retries) {
     keyscope::CallOptions call = call_options(timeout, max_retries);
     keyscope::Client c = client();
     auto result = wait_for<keyscope::KeyList>(
-        [&c](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call) {
+        [&c](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call,
+            keyscope::FleetProgress) {
           c.list_keys_async(std::move(done), std::move(call));
         },
         std::move(call), calls_);
@@ -182,7 +230,8 @@ class PyClient {
     keyscope::CallOptions call = call_options(timeout, max_retries);
     keyscope::Client c = client();
     auto result = wait_for<keyscope::KeyList>(
-        [&c](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call) {
+        [&c](keyscope::Callback<keyscope::KeyList> done, keyscope::CallOptions call,
+            keyscope::FleetProgress) {
           c.list_keys_async(std::move(done), std::move(call));
         },
         std::move(call), calls_);
@@ -196,7 +245,8 @@ class PyClient {
     keyscope::CallOptions call = call_options(timeout, max_retries);
     keyscope::Client c = client();
     auto result = wait_for<keyscope::APIKeyDetails>(
-        [&c, &key_id](keyscope::Callback<keyscope::APIKeyDetails> done, keyscope::CallOptions call) {
+        [&c, &key_id](keyscope::Callback<keyscope::APIKeyDetails> done, keyscope::CallOptions call,
+                     keyscope::FleetProgress) {
           c.get_key_async(key_id, std::move(done), std::move(call));
         },
         std::move(call), calls_);
@@ -208,7 +258,8 @@ class PyClient {
     keyscope::CallOptions call = call_options(timeout, max_retries);
     keyscope::Client c = client();
     auto result = wait_for<keyscope::KeyUsage>(
-        [&c, &key_id, days](keyscope::Callback<keyscope::KeyUsage> done, keyscope::CallOptions call) {
+        [&c, &key_id, days](keyscope::Callback<keyscope::KeyUsage> done, keyscope::CallOptions call,
+                                        keyscope::FleetProgress) {
           c.get_usage_async(key_id, days, std::move(done), std::move(call));
         },
         std::move(call), calls_);
@@ -224,17 +275,19 @@ class PyClient {
   // (key_id, exception instance) when collect_errors (the keys that failed are left out of the
   // analytics input, so the helpers report only the keys that answered), else always empty.
   py::object fetch_fleet(int days, int concurrency, std::optional<double> timeout,
-                         std::optional<int> max_retries, bool collect_errors) {
+                         std::optional<int> max_retries, bool collect_errors,
+                         const py::object& on_progress) {
     const keyscope::FleetErrors mode =
         collect_errors ? keyscope::FleetErrors::collect : keyscope::FleetErrors::cancel_on_first;
     keyscope::CallOptions call = call_options(timeout, max_retries);
     keyscope::Client c = client();
     auto result = wait_for<keyscope::Fleet>(
         [&c, days, concurrency, mode](keyscope::Callback<keyscope::Fleet> done,
-                                      keyscope::CallOptions call) {
-          c.fetch_fleet_async(days, concurrency, std::move(done), std::move(call), {}, mode);
+                                      keyscope::CallOptions call, keyscope::FleetProgress progress) {
+          c.fetch_fleet_async(days, concurrency, std::move(done), std::move(call),
+                              std::move(progress), mode);
         },
-        std::move(call), calls_);
+        std::move(call), calls_, on_progress);
     return finish(result, [](const keyscope::Fleet& fleet) {
       py::tuple keys(fleet.keys.size());
       for (std::size_t i = 0; i < fleet.keys.size(); ++i) keys[i] = to_py(fleet.keys[i]);
@@ -327,6 +380,7 @@ class PyClient {
 
   keyscope::CallOptions call_options(std::optional<double> timeout,
                                      std::optional<int> max_retries) const {
+    log_->refresh();
     keyscope::CallOptions call;
     call.timeout = seconds_to_ms(timeout, "timeout");
     if (max_retries) {
@@ -346,6 +400,7 @@ class PyClient {
     return convert(result.value());
   }
 
+  std::shared_ptr<PythonLog> log_ = std::make_shared<PythonLog>();
   mutable std::mutex client_mutex_;
   std::optional<keyscope::Client> client_;
   std::shared_ptr<keyscope::Transport> python_transport_;  // null with libcurl
@@ -374,7 +429,8 @@ void bind_client(py::module_& m) {
       .def("get_usage", &PyClient::get_usage, py::arg("key_id"), py::arg("days"),
            py::arg("timeout"), py::arg("max_retries"), py::arg("as_json") = false)
       .def("fetch_fleet", &PyClient::fetch_fleet, py::arg("days"), py::arg("concurrency"),
-           py::arg("timeout"), py::arg("max_retries"), py::arg("collect_errors") = false)
+           py::arg("timeout"), py::arg("max_retries"), py::arg("collect_errors") = false,
+           py::arg("on_progress") = py::none())
       .def("rate_limit", &PyClient::rate_limit)
       .def("last_response", &PyClient::last_response)
       .def("user_agent", &PyClient::user_agent)

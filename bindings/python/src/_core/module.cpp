@@ -1,12 +1,14 @@
 // keyscope._core: the compiled half of the keyscope Python package. The public, typed API is
 // the pure-Python package around it (bindings/python/src/keyscope).
 #include "binding.hpp"
+#include "client_logging.hpp"
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "keyscope C++ core (private; use the keyscope package)";
   m.attr("__version__") = keyscope::kVersion;
   keyscope_python::register_exception_translator();
   keyscope_python::bind_client(m);
+  keyscope_python::bind_logging(m);
   keyscope_python::bind_python_transport(m);
   keyscope_python::bind_analytics(m);
   keyscope_python::bind_logs(m);

@@ -15,6 +15,7 @@ Supported: CPython 3.9+ on Linux (x86_64/aarch64 manylinux wheels).
 """
 
 from ._core import __version__
+from . import _logging  # logging.getLogger("keyscope"); KEYSCOPE_LOG=debug|info
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -22,6 +23,7 @@ from ._errors import (
     ConnectionError,
     DecodeError,
     KeyscopeError,
+    MissingDependencyError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -37,6 +39,7 @@ from ._models import (
     DailyBucket,
     EndpointCount,
     Fleet,
+    FleetProgress,
     HourBucket,
     KeyFetchError,
     KeyList,
@@ -56,10 +59,13 @@ from ._transport import HttpRequest, HttpResponse, RequestsTransport, Transport
 from ._client import DEFAULT_BASE_URL, Client
 from .analytics import (
     ChargebackRow,
+    ChargebackRows,
     DDSketch,
     EndpointShare,
     Finding,
+    Findings,
     IntegrityCheck,
+    IntegrityChecks,
     UsageRow,
     UsageRows,
     chargeback,
@@ -69,6 +75,7 @@ from .analytics import (
     gap_fill,
     percentile,
     percentiles,
+    quantile,
     usage_by_key,
 )
 from . import logs
@@ -91,6 +98,7 @@ __all__ = [
     "DecodeError",
     "CancelledError",
     "RedirectError",
+    "MissingDependencyError",
     # models
     "APIKeyInfo",
     "APIKeyDetails",
@@ -102,6 +110,7 @@ __all__ = [
     "RateLimit",
     "Response",
     "Fleet",
+    "FleetProgress",
     "KeyFetchError",
     "LogSummary",
     "BadLines",
@@ -123,8 +132,11 @@ __all__ = [
     "UsageRows",
     "EndpointShare",
     "Finding",
+    "Findings",
     "ChargebackRow",
+    "ChargebackRows",
     "IntegrityCheck",
+    "IntegrityChecks",
     "DDSketch",
     "environment_of",
     "usage_by_key",
@@ -133,6 +145,7 @@ __all__ = [
     "check_usage",
     "gap_fill",
     "percentile",
+    "quantile",
     "percentiles",
     # logs (keyscope.logs.summarize, Client.reconcile; keyscope.dask on a cluster)
     "logs",

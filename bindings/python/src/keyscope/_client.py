@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 
 from . import _core, _network
 from ._errors import ValidationError
-from ._models import (APIKeyDetails, Fleet, KeyFetchError, KeyList, KeyUsage, RateLimit,
-                      Reconciliation, Response)
+from ._models import (APIKeyDetails, Fleet, FleetProgress, KeyFetchError, KeyList, KeyUsage,
+                      RateLimit, Reconciliation, Response)
 
 if TYPE_CHECKING:
     from ._transport import Transport
@@ -33,7 +33,9 @@ class Client:
 
     Calls block the calling thread but release the GIL while waiting, so several threads can
     have calls in flight at once; Ctrl-C interrupts a call (it is cancelled and
-    ``KeyboardInterrupt`` is raised). Use as a context manager or call :meth:`close`.
+    ``KeyboardInterrupt`` is raised). Use as a context manager or call :meth:`close`. Every
+    request, retry and wait is logged to ``logging.getLogger("keyscope")`` (DEBUG; retry waits at
+    INFO), secrets redacted.
 
     Decoding is tolerant by default: any type-valid response decodes (a negative count too) and
     implausible values are findings of :func:`keyscope.check_usage`. ``strict=True`` turns them
@@ -203,33 +205,43 @@ class Client:
 
     def fetch_fleet(self, days: int = 30, concurrency: int = 8, *,
                     timeout: Optional[float] = None, max_retries: Optional[int] = None,
-                    errors: str = "raise") -> Fleet:
+                    errors: str = "raise",
+                    progress: Optional[Callable[[FleetProgress], Any]] = None) -> Fleet:
         """The key list, then the usage of every active key (at most ``concurrency`` in flight).
 
         ``errors="raise"`` (default): the first key that fails ends the fetch and its error is
         raised. ``errors="collect"``: every other key is still fetched; ``fleet.errors`` lists
         the failures (:class:`KeyFetchError`: ``key_id`` and ``error``, a keyscope exception
         instance) and ``fleet.usages`` holds only the keys that answered. Errors every key would
-        meet (401, 403, rate limits) and a failed key list are raised in both modes."""
+        meet (401, 403, rate limits) and a failed key list are raised in both modes.
+
+        ``progress``: called with a :class:`FleetProgress` (``done``, ``total``, ``failed``) once
+        the key list is in and as keys complete, on the calling thread, with the latest counts
+        (keys that complete together are one call); the last call has ``done == total``. An
+        exception it raises cancels the fetch (requests in flight are abandoned, no more are
+        sent) and is raised from ``fetch_fleet`` as it is."""
         collect = _check_errors_mode(errors)
         keys, usages, window_days, analytics_input, failed = self._core.fetch_fleet(
-            _check_days(days), _check_concurrency(concurrency), *_call_options(timeout, max_retries), collect)
+            _check_days(days), _check_concurrency(concurrency), *_call_options(timeout, max_retries), collect,
+            _check_progress(progress))
         return Fleet(keys, usages, window_days, analytics_input,
                      tuple(KeyFetchError(key_id, error) for key_id, error in failed))
 
     def usage_by_key(self, days: int = 30, concurrency: int = 8, *,
                      timeout: Optional[float] = None, max_retries: Optional[int] = None,
-                     errors: str = "raise") -> "UsageRows":
+                     errors: str = "raise",
+                     progress: Optional[Callable[[FleetProgress], Any]] = None) -> "UsageRows":
         """One row per active key over the window, busiest first (see ``keyscope.usage_by_key``).
 
         Returns a list of :class:`UsageRow` (a :class:`keyscope.UsageRows`). With
         ``errors="collect"`` a key whose usage failed has no row and is listed, with its
         exception, in the returned list's ``.errors`` (as ``keyscope report`` prints the other
-        keys and lists the failures); with ``errors="raise"`` the first failure is raised."""
+        keys and lists the failures); with ``errors="raise"`` the first failure is raised.
+        ``progress``: as for :meth:`fetch_fleet`."""
         from .analytics import UsageRows, usage_by_key
 
         fleet = self.fetch_fleet(days, concurrency, timeout=timeout, max_retries=max_retries,
-                                 errors=errors)
+                                 errors=errors, progress=progress)
         return UsageRows(usage_by_key(fleet), fleet.errors)
 
     def reconcile(self, logs: "Sources", days: int = 30, *, tolerance: float = 0.02,
@@ -325,6 +337,13 @@ def _check_errors_mode(errors: Any) -> bool:
         raise ValidationError(f'errors must be "raise" or "collect", not {errors!r}',
                               code="invalid_argument")
     return bool(errors == "collect")
+
+
+def _check_progress(progress: Any) -> Any:
+    if progress is not None and not callable(progress):
+        raise ValidationError(f"progress must be a callable taking a keyscope.FleetProgress, not "
+                              f"{type(progress).__name__}", code="invalid_argument")
+    return progress
 
 
 def _check_concurrency(concurrency: Any) -> int:

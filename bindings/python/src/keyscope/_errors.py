@@ -29,6 +29,7 @@ __all__ = [
     "DecodeError",
     "CancelledError",
     "RedirectError",
+    "MissingDependencyError",
 ]
 
 
@@ -140,10 +141,16 @@ class RedirectError(KeyscopeError):
     its query string."""
 
 
+class MissingDependencyError(KeyscopeError, ImportError):
+    """An optional dependency is not installed (``code="missing_dependency"``): the message says
+    what to install, e.g. ``pip install 'keyscope[pandas]'`` for ``to_pandas()``. Also an
+    :class:`ImportError`, as ``import keyscope.pandas`` without pandas always raised."""
+
+
 _CLASSES = {cls.__name__: cls for cls in (
     KeyscopeError, ValidationError, AuthenticationError, PermissionDeniedError, NotFoundError,
     RateLimitError, BadRequestError, ServerError, TimeoutError, ConnectionError, DecodeError,
-    CancelledError, RedirectError)}
+    CancelledError, RedirectError, MissingDependencyError)}
 
 
 def _rebuild(name: str, message: str, status: int, code: str, request_id: str,

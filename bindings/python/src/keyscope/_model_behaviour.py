@@ -46,6 +46,12 @@ class KeyListBehaviour:
     def __getitem__(self, index: int) -> Any:
         return self.data[index]
 
+    def to_pandas(self) -> Any:
+        """One row per key, revoked ones included (:func:`keyscope.pandas.keys_frame`)."""
+        from ._frames import build
+
+        return build("keys_frame", self)
+
 
 class KeyUsageBehaviour:
     client_errors: int
@@ -54,6 +60,16 @@ class KeyUsageBehaviour:
     @property
     def error_count(self) -> int:
         return self.client_errors + self.server_errors
+
+    def to_pandas(self, table: str = "daily", *, end_date: Any = None) -> Any:
+        """``"daily"`` (default): one row per day of the window, gap-filled, ending at
+        ``end_date`` (default: the newest day sent; :func:`keyscope.pandas.daily_frame`);
+        ``"status"``: the by-status breakdown (:func:`keyscope.pandas.status_frame`)."""
+        from ._frames import build, check_table
+
+        if check_table(table, ("daily", "status")) == "daily":
+            return build("daily_frame", self, end_date)
+        return build("status_frame", self)
 
 
 def _ts_text(value: Optional[datetime]) -> Optional[str]:

@@ -47,6 +47,7 @@ __all__ = [
     "RateLimit",
     "Response",
     "Fleet",
+    "FleetProgress",
     "KeyFetchError",
     "decode_key_list",
     "decode_key_details",
@@ -138,6 +139,21 @@ def decode_key_usage(body: "str | bytes") -> KeyUsage:
 
 
 @dataclass(frozen=True)
+class FleetProgress:
+    """Where a fleet fetch is (``fetch_fleet(progress=callback)``): ``done`` of the ``total``
+    active keys have answered or failed, ``failed`` of them failed."""
+
+    done: int
+    total: int
+    failed: int = 0
+
+    @property
+    def fraction(self) -> float:
+        """``done / total`` (1.0 for a fleet without active keys)."""
+        return self.done / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
 class KeyFetchError:
     """A key whose usage could not be fetched in a fleet fetch with ``errors="collect"``:
     ``error`` is the keyscope exception the fetch would have raised (e.g. NotFoundError)."""
@@ -164,6 +180,22 @@ class Fleet:
     @property
     def failed_key_ids(self) -> Tuple[str, ...]:
         return tuple(e.key_id for e in self.errors)
+
+    def to_pandas(self, table: str = "usage") -> Any:
+        """``"usage"`` (default): one row per fetched key, busiest first (the
+        :func:`keyscope.usage_by_key` rows, :func:`keyscope.pandas.usage_frame`); ``"keys"``: the
+        key list; ``"daily"``: every fetched key's daily series, one column group per key id;
+        ``"errors"``: the keys whose usage failed (``errors="collect"``)."""
+        from ._frames import build, check_table
+
+        table = check_table(table, ("usage", "keys", "daily", "errors"))
+        if table == "usage":
+            from .analytics import usage_by_key
+
+            return build("usage_frame", usage_by_key(self))
+        if table == "keys":
+            return build("keys_frame", self.keys)
+        return build("fleet_daily_frame" if table == "daily" else "fleet_errors_frame", self)
 
     def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"keys": [k.to_dict() for k in self.keys],

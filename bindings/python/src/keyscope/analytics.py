@@ -19,14 +19,18 @@ from . import _arguments as arg
 from . import _core
 from ._model_behaviour import _parse_ts, _ts_text
 from ._models import DailyBucket, Fleet, KeyFetchError, KeyList, KeyUsage
+from ._quantiles import percentile, percentiles, quantile
 
 __all__ = [
     "EndpointShare",
     "UsageRow",
     "UsageRows",
     "Finding",
+    "Findings",
     "ChargebackRow",
+    "ChargebackRows",
     "IntegrityCheck",
+    "IntegrityChecks",
     "DDSketch",
     "environment_of",
     "usage_by_key",
@@ -35,6 +39,7 @@ __all__ = [
     "check_usage",
     "gap_fill",
     "percentile",
+    "quantile",
     "percentiles",
     "run_helper",
 ]
@@ -102,6 +107,12 @@ class UsageRows(List[UsageRow]):
         super().__init__(rows)
         self.errors = tuple(errors)
 
+    def to_pandas(self) -> Any:
+        """One row per key (:func:`keyscope.pandas.usage_frame`; ``keyscope[pandas]``)."""
+        from ._frames import build
+
+        return build("usage_frame", self)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -131,6 +142,18 @@ class Finding:
                    d["severity"], dict(d.get("metrics") or {}), d.get("reason", ""))
 
 
+class Findings(List[Finding]):
+    """What :func:`detect_anomalies` returns: a plain list of :class:`Finding` with
+    ``to_pandas()``."""
+
+    def to_pandas(self) -> Any:
+        """One row per finding, ``severity`` an ordered categorical
+        (:func:`keyscope.pandas.anomalies_frame`)."""
+        from ._frames import build
+
+        return build("anomalies_frame", self)
+
+
 @dataclass(frozen=True)
 class ChargebackRow:
     """One cost center's share of the bill; ``cost_cents`` sum to the bill exactly."""
@@ -156,6 +179,17 @@ class ChargebackRow:
                    float(d["share"]), int(d["cost_cents"]))
 
 
+class ChargebackRows(List[ChargebackRow]):
+    """What :func:`chargeback` returns: a plain list of :class:`ChargebackRow` with
+    ``to_pandas()``."""
+
+    def to_pandas(self) -> Any:
+        """One row per cost center (:func:`keyscope.pandas.chargeback_frame`)."""
+        from ._frames import build
+
+        return build("chargeback_frame", self)
+
+
 @dataclass(frozen=True)
 class IntegrityCheck:
     check: str
@@ -167,6 +201,17 @@ class IntegrityCheck:
     def to_dict(self) -> Dict[str, Any]:
         return {"check": self.check, "ok": self.ok, "expected": self.expected,
                 "actual": self.actual, "message": self.message}
+
+
+class IntegrityChecks(List[IntegrityCheck]):
+    """What :func:`check_usage` returns: a plain list of :class:`IntegrityCheck` with
+    ``to_pandas()``."""
+
+    def to_pandas(self) -> Any:
+        """One row per check (:func:`keyscope.pandas.checks_frame`)."""
+        from ._frames import build
+
+        return build("checks_frame", self)
 
 
 # -- plumbing -------------------------------------------------------------------------------
@@ -241,16 +286,16 @@ def environment_of(key_prefix: str) -> str:
     return str(_core.environment_of(arg.text(key_prefix, "key_prefix")))
 
 
-def usage_by_key(keys: Any, usages: Optional[Sequence[Any]] = None) -> List[UsageRow]:
+def usage_by_key(keys: Any, usages: Optional[Sequence[Any]] = None) -> UsageRows:
     """One row per active key (zero-traffic keys included), by request count desc then name.
 
-    ``usage_by_key(fleet)`` or ``usage_by_key(keys, usages)``."""
+    ``usage_by_key(fleet)`` or ``usage_by_key(keys, usages)``; ``.to_pandas()`` on the result."""
     out = json.loads(_core.run_helper("usage_by_key", _fleet_input(keys, usages)))
-    return [UsageRow.from_dict(r) for r in out]
+    return UsageRows(UsageRow.from_dict(r) for r in out)
 
 
 def detect_anomalies(keys: Any, usages: Optional[Sequence[Any]] = None, *,
-                     now: Union[None, str, datetime] = None, **options: float) -> List[Finding]:
+                     now: Union[None, str, datetime] = None, **options: float) -> Findings:
     """Findings for every active key, most severe first. ``now`` defaults to the current time;
     thresholds are keyword arguments named as in the C++ ``AnomalyOptions`` (e.g.
     ``spike_min_ratio=3``); an unknown name is a ValidationError."""
@@ -258,13 +303,13 @@ def detect_anomalies(keys: Any, usages: Optional[Sequence[Any]] = None, *,
     if options:
         extra["options"] = options
     text = _merge_input(_fleet_input(keys, usages), extra)
-    return [Finding.from_dict(f) for f in json.loads(_core.run_helper("detect_anomalies", text))]
+    return Findings(Finding.from_dict(f) for f in json.loads(_core.run_helper("detect_anomalies", text)))
 
 
 def chargeback(rows: Any, bill: Union[str, Decimal, None] = None, *,
                bill_cents: Optional[int] = None, by_key: Optional[Mapping[str, str]] = None,
                name_pattern: Optional[str] = None,
-               usages: Optional[Sequence[Any]] = None) -> List[ChargebackRow]:
+               usages: Optional[Sequence[Any]] = None) -> ChargebackRows:
     """Splits a bill across cost centers by request share (largest-remainder rounding: the
     costs sum to the bill exactly, to the cent).
 
@@ -300,18 +345,18 @@ def chargeback(rows: Any, bill: Union[str, Decimal, None] = None, *,
         mapping["name_pattern"] = arg.text(name_pattern, "name_pattern")
     if mapping:
         payload["mapping"] = mapping
-    return [ChargebackRow.from_dict(r) for r in run_helper("chargeback", payload)]
+    return ChargebackRows(ChargebackRow.from_dict(r) for r in run_helper("chargeback", payload))
 
 
 def check_usage(usage: Union[KeyUsage, Mapping[str, Any]],
-                end_date: Union[None, str, date] = None) -> List[IntegrityCheck]:
+                end_date: Union[None, str, date] = None) -> IntegrityChecks:
     """Integrity checks of one usage payload (totals, by_status sums, success_rate, daily series)."""
     arg.require(usage, (KeyUsage, Mapping), "usage", "a KeyUsage or a dict in the API's shape")
     payload: Dict[str, Any] = {"usage": _plain(usage)}
     if end_date is not None:
         payload["end_date"] = arg.date_text(end_date, "end_date")
-    return [IntegrityCheck(c["check"], bool(c["ok"]), c["expected"], c["actual"], c["message"])
-            for c in run_helper("check_usage", payload)]
+    return IntegrityChecks(IntegrityCheck(c["check"], bool(c["ok"]), c["expected"], c["actual"],
+                                          c["message"]) for c in run_helper("check_usage", payload))
 
 
 def gap_fill(daily: Iterable[Union[DailyBucket, Mapping[str, Any]]], window_days: int,
@@ -322,15 +367,3 @@ def gap_fill(daily: Iterable[Union[DailyBucket, Mapping[str, Any]]], window_days
                "window_days": arg.integer(window_days, "window_days"),
                "end_date": arg.date_text(end_date, "end_date")}
     return [DailyBucket.from_dict(b) for b in run_helper("gap_fill", payload)]
-
-
-def percentile(samples: Any, q: float) -> float:
-    """Exact percentile, numpy's default linear interpolation (Hyndman & Fan type 7). ``q`` in
-    [0, 1]. ``samples``: any iterable of numbers; float64 buffers (numpy) are read without a copy
-    per element."""
-    return float(_core.percentile(samples, arg.number(q, "q")))
-
-
-def percentiles(samples: Any, qs: Sequence[float]) -> List[float]:
-    """Several exact percentiles in one pass; results in ``qs`` order."""
-    return list(_core.percentiles(samples, arg.numbers_list(qs, "qs")))

@@ -34,19 +34,23 @@ import json
 import os
 from typing import IO, Any, List, Mapping, Optional, Sequence, Tuple, Union
 
+from ._errors import MissingDependencyError
+
 try:
     import dask  # noqa: F401 - the package keyscope.dask is written for
     from dask.base import compute as _dask_compute
     from dask.delayed import delayed as _delayed
     from dask.utils import parse_bytes
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("keyscope.dask needs dask and distributed: pip install 'keyscope[dask]' "
-                      "(or pip install 'dask[distributed]')") from exc
+    raise MissingDependencyError("keyscope.dask needs dask and distributed: pip install "
+                                 "'keyscope[dask]' (or pip install 'dask[distributed]')",
+                                 code="missing_dependency") from exc
 try:
     import distributed  # noqa: F401 - the cluster runtime keyscope.dask is written for
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("keyscope.dask needs distributed (the Dask cluster runtime): "
-                      "pip install 'keyscope[dask]' (or pip install 'dask[distributed]')") from exc
+    raise MissingDependencyError("keyscope.dask needs distributed (the Dask cluster runtime): "
+                                 "pip install 'keyscope[dask]' (or pip install 'dask[distributed]')",
+                                 code="missing_dependency") from exc
 
 from . import _core
 from . import logs as _logs

@@ -9,6 +9,14 @@
 * :func:`anomalies_frame` - findings, ``severity`` as an ordered categorical.
 * :func:`chargeback_frame` - chargeback lines with ``cost`` as Decimal-exact float and cents.
 * :func:`keys_frame` - the key list.
+* :func:`checks_frame` - ``check_usage`` results, one row per check.
+* :func:`fleet_daily_frame` / :func:`fleet_errors_frame` - a :class:`~keyscope.Fleet`'s daily
+  series (one column group per key id) and the keys whose usage failed (``errors="collect"``).
+
+The results have a ``to_pandas()`` that calls these: ``client.list_keys().to_pandas()``,
+``usage.to_pandas()`` (``"daily"`` or ``"status"``), ``fleet.to_pandas()`` (``"usage"``,
+``"keys"``, ``"daily"``, ``"errors"``), the lists returned by ``usage_by_key``,
+``detect_anomalies``, ``chargeback`` and ``check_usage``, ``LogSummary`` and ``Reconciliation``.
 * :func:`log_usages_frame` / :func:`log_daily_frame` / :func:`bad_lines_frame` - a
   :class:`~keyscope.LogSummary` (usage from your logs): one row per key, per key and day, per
   bad-line kind. ``summary.to_pandas(table)`` calls them.
@@ -24,19 +32,23 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
+from ._errors import MissingDependencyError
+
 try:
     import pandas as pd
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("keyscope.pandas needs pandas: pip install 'keyscope[pandas]'") from exc
+except ImportError as exc:  # depends on the environment; test_frames.py hides pandas to check it
+    raise MissingDependencyError("keyscope.pandas and to_pandas() need pandas: "
+                                 "pip install 'keyscope[pandas]'", code="missing_dependency") from exc
 
 from . import _arguments as arg
 from ._errors import ValidationError
-from ._models import APIKeyInfo, KeyList, KeyUsage, LogSummary, Reconciliation
-from .analytics import ChargebackRow, Finding, UsageRow, gap_fill
+from ._models import APIKeyInfo, Fleet, KeyList, KeyUsage, LogSummary, Reconciliation
+from .analytics import ChargebackRow, Finding, IntegrityCheck, UsageRow, gap_fill
 
 __all__ = ["daily_frame", "daily_frames", "status_frame", "usage_frame", "anomalies_frame",
-           "chargeback_frame", "keys_frame", "csv_safe", "to_csv", "log_usages_frame",
-           "log_daily_frame", "bad_lines_frame", "reconcile_findings_frame", "reconcile_keys_frame"]
+           "chargeback_frame", "keys_frame", "checks_frame", "fleet_daily_frame",
+           "fleet_errors_frame", "csv_safe", "to_csv", "log_usages_frame", "log_daily_frame",
+           "bad_lines_frame", "reconcile_findings_frame", "reconcile_keys_frame"]
 
 _SEVERITIES = ["info", "warning", "critical"]
 
@@ -177,6 +189,44 @@ def keys_frame(keys: Union[KeyList, Sequence[APIKeyInfo]]) -> "pd.DataFrame":
         "created_at": _ts_series(k.created_at for k in items).array,
         "last_used_at": _ts_series(k.last_used_at for k in items).array,
         "expires_at": _ts_series(k.expires_at for k in items).array,
+    })
+
+
+def checks_frame(checks: Sequence[IntegrityCheck]) -> "pd.DataFrame":
+    """``check_usage`` results in its order: ``check``, ``ok`` (bool), ``expected``, ``actual``,
+    ``message``."""
+    checks = arg.instances(checks, IntegrityCheck, "checks", "a list of IntegrityCheck (check_usage())")
+    return pd.DataFrame({
+        "check": pd.array([c.check for c in checks], dtype="string"),
+        "ok": pd.array([c.ok for c in checks], dtype="bool"),
+        "expected": pd.array([c.expected for c in checks], dtype="string"),
+        "actual": pd.array([c.actual for c in checks], dtype="string"),
+        "message": pd.array([c.message for c in checks], dtype="string"),
+    })
+
+
+def fleet_daily_frame(fleet: Fleet, end_date: Union[None, str, date] = None,
+                      column: Optional[str] = None) -> "pd.DataFrame":
+    """Every fetched key's daily series on one UTC index (:func:`daily_frames` labelled by key
+    id); ``end_date`` defaults to the newest day any key sent."""
+    arg.require(fleet, Fleet, "fleet", "a Fleet (fetch_fleet())")
+    if end_date is None:
+        end_date = max((b.date for u in fleet.usages for b in u.daily), default=None)
+    return daily_frames({u.key_id: u for u in fleet.usages}, end_date, column)
+
+
+def fleet_errors_frame(fleet: Fleet) -> "pd.DataFrame":
+    """The keys whose usage failed in ``fetch_fleet(errors="collect")``, in key order:
+    ``key_id``, ``error`` (the exception class), ``code``, ``status``, ``request_id``,
+    ``message`` (redacted, as the exception's)."""
+    items = list(arg.require(fleet, Fleet, "fleet", "a Fleet (fetch_fleet())").errors)
+    return pd.DataFrame({
+        "key_id": pd.array([e.key_id for e in items], dtype="string"),
+        "error": pd.array([type(e.error).__name__ for e in items], dtype="string"),
+        "code": pd.array([e.error.code for e in items], dtype="string"),
+        "status": pd.array([e.error.status for e in items], dtype="int64"),
+        "request_id": pd.array([e.error.request_id for e in items], dtype="string"),
+        "message": pd.array([e.error.message for e in items], dtype="string"),
     })
 
 
