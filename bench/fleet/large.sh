@@ -18,33 +18,7 @@ days="${2:-30}"
 workers=8
 [ -x /usr/bin/time ] || { echo "== installing GNU time (Debian)" >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 
-echo "== building (Release) in $build" >&2
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKEYSCOPE_BUILD_BENCH=ON \
-  -DKEYSCOPE_BUILD_TESTS=OFF -DKEYSCOPE_BUILD_CLI=OFF -DKEYSCOPE_BUILD_SANDBOX=ON >/dev/null
-cmake --build "$build" -j2 --target keyscope-bench-fleet keyscope-sandbox >/dev/null
-python="${PYTHON:-$root/build/bench-venv/bin/python}"
-if [ ! -x "$python" ]; then
-  echo "== creating $root/build/bench-venv (pip install requests)" >&2
-  python3 -m venv "$root/build/bench-venv"
-  "$root/build/bench-venv/bin/pip" install -q requests
-  python="$root/build/bench-venv/bin/python"
-fi
-
-work="$(mktemp -d)"
-sandbox_pid=""
-cleanup() {
-  [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-token="bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-"$build/sandbox/keyscope-sandbox" --port 0 --keys "$keys" --rate-limit 0 --seed 42 \
-  --now 2026-05-17T12:00:00Z --token "$token" --quiet >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-for _ in $(seq 600); do [ -s "$work/sandbox.out" ] && break; sleep 0.1; done
-base="$(sed -n 's/^keyscope-sandbox listening on \(http:[^ ]*\) token=.*/\1/p' "$work/sandbox.out")"
-[ -n "$base" ] || { echo "bench: sandbox did not start" >&2; cat "$work/sandbox.err" >&2; exit 1; }
-export KEYSCOPE_SESSION="$token"
+source "$here/setup.sh"
 bench=("$build/bench/fleet/keyscope-bench-fleet" --base-url "$base" --days "$days" --concurrency "$workers" --repeat 1)
 
 echo "== sandbox $base ($keys keys), days=$days; the URL list (not measured)" >&2

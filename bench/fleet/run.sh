@@ -16,40 +16,9 @@ repeat="${1:-3}"
 days="${2:-30}"
 workers=8
 
-echo "== building (Release) in $build" >&2
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKEYSCOPE_BUILD_BENCH=ON \
-  -DKEYSCOPE_BUILD_TESTS=OFF -DKEYSCOPE_BUILD_CLI=OFF -DKEYSCOPE_BUILD_SANDBOX=ON >/dev/null
-cmake --build "$build" -j2 --target keyscope-bench-fleet keyscope-sandbox >/dev/null
-
-venv="$root/build/bench-venv"
-python="${PYTHON:-}"
-if [ -z "$python" ]; then
-  if [ ! -x "$venv/bin/python" ]; then
-    echo "== creating $venv (pip install requests)" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q requests
-  fi
-  python="$venv/bin/python"
-fi
-"$python" -c 'import requests' || { echo "bench: $python has no 'requests'" >&2; exit 1; }
-
-work="$(mktemp -d)"
-sandbox_pid=""
-cleanup() {
-  [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-token="bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-"$build/sandbox/keyscope-sandbox" --port 0 --keys 1000 --rate-limit 0 --seed 42 \
-  --now 2026-05-17T12:00:00Z --token "$token" --quiet >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/sandbox.out" ] && break; sleep 0.05; done
-base="$(sed -n 's/^keyscope-sandbox listening on \(http:[^ ]*\) token=.*/\1/p' "$work/sandbox.out")"
-[ -n "$base" ] || { echo "bench: sandbox did not start" >&2; cat "$work/sandbox.err" >&2; exit 1; }
+keys=1000
+source "$here/setup.sh"
 stats="$(echo "$base" | sed -E 's#^(http://[^/]+).*#\1#')/__sandbox/stats"
-export KEYSCOPE_SESSION="$token"
 
 echo "== sandbox $base (1000 keys, rate limit off), days=$days, repeat=$repeat (median)" >&2
 results="$work/results.jsonl"
