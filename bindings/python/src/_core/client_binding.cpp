@@ -71,21 +71,27 @@ struct Pending {
   std::mutex mutex;
   std::condition_variable cv;
   std::optional<keyscope::Result<T>> result;
-  std::optional<keyscope::FleetProgressInfo> progress;  // the latest counts not yet reported
+  // The first counts (the key list is in, done 0: a progress bar gets its total before any work)
+  // are never coalesced away; after them, the latest counts not yet reported.
+  bool first_seen = false;
+  std::optional<keyscope::FleetProgressInfo> first;
+  std::optional<keyscope::FleetProgressInfo> progress;
 };
 
 // Hands the latest fleet counts to the Python callback, on the calling thread (GIL held). An
 // exception the callback raises propagates.
 template <class T>
 void report_progress(Pending<T>& pending, const py::object& on_progress) {
-  std::optional<keyscope::FleetProgressInfo> latest;
+  std::optional<keyscope::FleetProgressInfo> first, latest;
   {
     std::lock_guard<std::mutex> lock(pending.mutex);
+    first.swap(pending.first);
     latest.swap(pending.progress);
   }
-  if (!latest || on_progress.is_none()) return;
+  if (on_progress.is_none()) return;
   static py::object& make = cached_attr("keyscope._models", "FleetProgress");
-  on_progress(make(latest->done, latest->total, latest->failed));
+  if (first) on_progress(make(first->done, first->total, first->failed));
+  if (latest) on_progress(make(latest->done, latest->total, latest->failed));
 }
 
 // Takes the GIL back after a wait. Not pybind11's gil_scoped_release: its destructor is noexcept,
@@ -116,7 +122,8 @@ keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call, CallSet& c
   if (!on_progress.is_none()) {
     progress = [pending](const keyscope::FleetProgressInfo& info) {
       std::lock_guard<std::mutex> lock(pending->mutex);
-      pending->progress = info;
+      (pending->first_seen ? pending->progress : pending->first) = info;
+      pending->first_seen = true;
       pending->cv.notify_all();
     };
   }
@@ -138,7 +145,7 @@ keyscope::Result<T> wait_for(Start start, keyscope::CallOptions call, CallSet& c
     {
       std::unique_lock<std::mutex> lock(pending->mutex);
       pending->cv.wait_for(lock, std::chrono::milliseconds(50), [&] {
-        return pending->result.has_value() || pending->progress.has_value();
+        return pending->result.has_value() || pending->progress.has_value() || pending->first.has_value();
       });
       done = pending->result.has_value();
     }
