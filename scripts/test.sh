@@ -10,6 +10,7 @@ logs="$root/build/test-logs"
 mkdir -p "$logs"
 started=$(date +%s)
 missing_stages=()
+failed_stages=()
 
 "$root/scripts/install-deps.sh" || exit 1
 
@@ -30,7 +31,7 @@ run_stage() {  # name, command... (a script path runs through bash: a lost exec 
     echo "==> [$name] ok" >&2
   else
     echo "==> [$name] FAILED" >&2
-    status=1
+    status=1; failed_stages+=("$name")
   fi
 }
 
@@ -61,16 +62,16 @@ for stage in "${CTEST_STAGES[@]}"; do
 done
 for stage in "${NODE_STAGES[@]}"; do
   log="$logs/$stage.log"; [ -f "$log" ] || continue
-  p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
-  f=$(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  p=$(grep -aE '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  f=$(grep -aE '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
   count "$stage" "$p" "$f"
 done
 for stage in "${PYTEST_STAGES[@]}"; do
   log="$logs/$stage.log"; [ -f "$log" ] || continue
-  line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$log" | tail -1)
+  line=$(grep -aE '^(=+ )?[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$log" | tail -1)
   [ -n "$line" ] || continue
-  p=$(grep -oE '[0-9]+ passed' <<<"$line" | awk '{print $1}')
-  f=$(grep -oE '[0-9]+ (failed|errors?)\b' <<<"$line" | awk '{s+=$1} END {print s+0}')
+  p=$(grep -aoE '[0-9]+ passed' <<<"$line" | awk '{print $1}')
+  f=$(grep -aoE '[0-9]+ (failed|errors?)\b' <<<"$line" | awk '{s+=$1} END {print s+0}')
   count "$stage" "${p:-0}" "${f:-0}"
 done
 echo
@@ -79,6 +80,12 @@ echo "==> the total counts the C++ suites twice: 'cpp' (Release) and 'sanitizers
 echo "==> and integration tests under ASan + UBSan) are separate runs of mostly the same tests" >&2
 for stage in "${missing_stages[@]}"; do echo "==> stage $stage did not run: its script is missing (1 failure)" >&2; done
 failed=$((failed + ${#missing_stages[@]}))
+for stage in "${failed_stages[@]}"; do  # stages with no runner of their own count as one failure
+  case " ${CTEST_STAGES[*]} ${NODE_STAGES[*]} ${PYTEST_STAGES[*]} " in
+    *" $stage "*) ;;
+    *) echo "==> stage $stage FAILED (1 failure; its log: build/test-logs/$stage.log)" >&2; failed=$((failed + 1)) ;;
+  esac
+done
 [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1  # a stage failed before its runner counted
 echo "$passed passed, $failed failed"
 exit "$status"
