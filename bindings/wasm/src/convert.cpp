@@ -67,6 +67,15 @@ std::string answered_fleet_json(const Fleet& fleet) {
   return fleet_to_json(answered);
 }
 
+std::string request_event_json(const RequestEvent& e) {
+  return "{\"event\":\"" + std::string(to_string(e.kind)) + "\",\"method\":" + json_string(e.method) +
+         ",\"url\":" + json_string(e.url) + ",\"attempt\":" + std::to_string(e.attempt) +
+         ",\"status\":" + std::to_string(e.status) + ",\"elapsed_ms\":" + std::to_string(e.elapsed_ms) +
+         ",\"wait_ms\":" + std::to_string(e.wait_ms) + ",\"request_id\":" + json_string(e.request_id) +
+         ",\"error\":" + json_string(e.error_type) + ",\"message\":" + json_string(e.message) +
+         ",\"line\":" + json_string(e.line) + "}";
+}
+
 std::string number_json(double value) {
   if (!std::isfinite(value)) return "null";
   char buffer[32];

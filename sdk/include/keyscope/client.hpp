@@ -5,6 +5,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "keyscope/models.hpp"
 #include "keyscope/options.hpp"
@@ -15,8 +17,42 @@ namespace keyscope {
 template <class T>
 using Callback = std::function<void(Result<T>)>;
 
-// Called after each key's usage arrives during a fleet fetch (on the transport's thread).
-using FleetProgress = std::function<void(std::size_t done, std::size_t total)>;
+// A fleet fetch's counts: of the `total` active keys, `done` have had their usage request
+// finish, `failed` of those without a usage.
+struct FleetStatus {
+  std::size_t done = 0;
+  std::size_t total = 0;
+  std::size_t failed = 0;
+};
+
+// Called once the key list has arrived (done 0) and after each key's usage request finishes,
+// on the transport's thread. Takes a callable of (const FleetStatus&) or of (done, total).
+class FleetProgress {
+ public:
+  FleetProgress() = default;
+  template <class F, std::enable_if_t<std::is_invocable_v<F&, const FleetStatus&>, int> = 0>
+  FleetProgress(F f) {  // implicit: a lambda converts, as it would to a std::function
+    if (non_empty(f)) fn_ = std::move(f);
+  }
+  template <class F, std::enable_if_t<!std::is_invocable_v<F&, const FleetStatus&> &&
+                                          std::is_invocable_v<F&, std::size_t, std::size_t>,
+                                      int> = 0>
+  FleetProgress(F f) {
+    if (non_empty(f)) fn_ = [f = std::move(f)](const FleetStatus& s) mutable { f(s.done, s.total); };
+  }
+
+  explicit operator bool() const noexcept { return static_cast<bool>(fn_); }
+  void operator()(const FleetStatus& status) const { fn_(status); }
+
+ private:
+  // An empty std::function or a null function pointer is no callback.
+  template <class F>
+  static bool non_empty(const F& f) {
+    if constexpr (std::is_constructible_v<bool, const F&>) return static_cast<bool>(f);
+    else return true;
+  }
+  std::function<void(const FleetStatus&)> fn_;
+};
 
 class Client {
  public:

@@ -25,11 +25,13 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   RateLimit rate_limit() const;
   double next_random();
   std::int64_t now_unix() const;
-  // Calls make_line() only when a logger is set: no line is built on the hot path otherwise.
-  template <class MakeLine>
-  void log(MakeLine make_line) const {
-    if (options.logger) options.logger(redact(make_line(), options.session_token));
+  // Calls make_event() only when a logger or an event sink is set: nothing is built on the hot
+  // path otherwise. Redacts every field, then hands the line and the event over.
+  template <class MakeEvent>
+  void log(MakeEvent make_event) const {
+    if (options.logger || options.on_request) report(make_event());
   }
+  void report(RequestEvent event) const;
 
  private:
   mutable std::mutex mutex_;

@@ -31,6 +31,7 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
   std::size_t next = 0;
   std::size_t in_flight = 0;
   std::size_t completed = 0;
+  std::size_t failures = 0;  // usage requests that ended in an error
   std::optional<Error> first_error;
   HttpResponse error_raw;
   bool reported = false;  // synchronous transports can finish inside launch_more
@@ -56,7 +57,9 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
     std::unique_lock<std::mutex> lock(mutex);
     --in_flight;
     ++completed;
-    if (progress) progress(completed, active.size());  // under the lock: counts never go back
+    if (!result.ok()) ++failures;
+    // Under the lock: the counts never go back.
+    if (progress) progress(FleetStatus{completed, active.size(), failures});
     if (result.ok()) {
       fleet.usages[slot] = std::move(result).value();
     } else if (collect && !ends_the_fleet(result.error())) {
@@ -120,7 +123,7 @@ void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
         }
         fetch->fleet.usages.resize(fetch->active.size());
         fetch->failed.resize(fetch->active.size());
-        if (fetch->progress) fetch->progress(0, fetch->active.size());
+        if (fetch->progress) fetch->progress(FleetStatus{0, fetch->active.size(), 0});
         if (fetch->active.empty()) {
           lock.unlock();
           return fetch->done(Result<Fleet>(std::move(fetch->fleet), std::move(fetch->list_raw)));

@@ -36,18 +36,20 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
     if (received) {
       client->record_rate_limit(raw);
       client->log([&] {
-        return "keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) + " in " +
-               std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) + ")" +
-               request_id_suffix(raw);
+        RequestEvent event = step(RequestEvent::Kind::response, elapsed);
+        event.status = raw.status;
+        event.request_id = raw.headers.get("X-Request-Id").value_or("");
+        return event;
       });
       if (raw.status >= 200 && raw.status < 300) return finish(std::nullopt, std::move(raw));
       error = client::error_from_response(raw);
     } else {
       error = outcome.error();
       client->log([&] {
-        return "keyscope: GET " + redact(request.url) + " failed after " +
-               std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
-               "): " + redact(error->message, client->options.session_token);
+        RequestEvent event = step(RequestEvent::Kind::failure, elapsed);
+        event.error_type = error_class_name(error->kind);
+        event.message = error->message;
+        return event;
       });
     }
     error->message = redact(error->message, client->options.session_token);
@@ -70,17 +72,25 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
       delay = requested;
     }
     client->log([&] {
-      return "keyscope: retrying GET " + redact(request.url) + " in " + std::to_string(delay.count()) +
-             " ms after " + error_class_name(error->kind) +
-             (raw.status ? " " + std::to_string(raw.status) : std::string());
+      RequestEvent event = step(RequestEvent::Kind::retry, std::chrono::milliseconds(0));
+      event.status = raw.status;
+      event.wait_ms = delay.count();
+      event.error_type = error_class_name(error->kind);
+      return event;
     });
     auto self = shared_from_this();
     client->options.transport->defer(delay, [self] { self->start(); });
   }
 
-  static std::string request_id_suffix(const HttpResponse& response) {
-    auto id = response.headers.get("X-Request-Id");
-    return id ? " request_id " + *id : std::string();
+  // The fields every step of this attempt shares (Client::Impl::report redacts them).
+  RequestEvent step(RequestEvent::Kind kind, std::chrono::milliseconds elapsed) const {
+    RequestEvent event;
+    event.kind = kind;
+    event.method = request.method;
+    event.url = request.url;
+    event.attempt = attempt;
+    event.elapsed_ms = elapsed.count();
+    return event;
   }
 
   static Error cancelled() { return cancelled_error(); }
