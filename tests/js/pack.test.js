@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, copyFileSync, writeFileSync, rmSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,11 @@ test('npm run package ships only the built package, with the package README as i
     ...manifest.files.filter((f) => f !== 'LICENSE'),
     'package.json',
   ].sort());
+  // Every built file (the ES modules, the core, the types): a module missing from package.json's
+  // "files" would break every import of the package.
+  for (const built of readdirSync(join(root, 'bindings/wasm/dist'))) {
+    assert.ok(files.includes(`bindings/wasm/dist/${built}`), `bindings/wasm/dist/${built} is not packed`);
+  }
   assert.equal(packed.name, 'keyscope');
   // The registry shows the tarball's README.md: the npm package's, not the repository's.
   assert.deepEqual(untar(packed.tarball, 'README.md'), readFileSync(join(root, 'bindings/wasm/README.md')));

@@ -46,6 +46,9 @@ std::string fleet_to_json(const keyscope::Fleet& fleet);
 // The fleet without its failed keys (FleetErrors::collect): the analytics input of usage_by_key.
 std::string answered_fleet_json(const keyscope::Fleet& fleet);
 std::string number_json(double value);  // a finite number, or null
+// {"event", "method", "url", "attempt", "status", "elapsed_ms", "wait_ms", "request_id", "error",
+// "message", "line"}: one step of a call for src/logger.js (its strings are already redacted).
+std::string log_event_json(const keyscope::LogEvent& event);
 
 // fetch_transport.cpp: a keyscope::Transport over the JS host's fetch() (src/transport.js).
 std::shared_ptr<keyscope::Transport> make_fetch_transport(int client);

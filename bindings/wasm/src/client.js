@@ -6,15 +6,38 @@ import { host, init, requireCore } from './core.js';
 import { KeyscopeError, ValidationError, CancelledError, errorFromObject } from './errors.js';
 import { fromCheckedBody } from './results.js';
 import { reconcileWithClient } from './logs.js';
+import { checkLogger, logCallbackError, logRequest } from './logger.js';
 import { configureClient, forgetClient, serverDateOf } from './transport.js';
 
 const isBrowserPage = typeof document !== 'undefined';
 
-const calls = new Map(); // call id -> { resolve, reject }
+const calls = new Map();   // call id -> { resolve, reject, onProgress, logger }
+const loggers = new Map(); // client handle -> its logger (createClient's option)
 let nextCall = 1;
 
 /** Calls not settled yet (the package's leak tests). */
 export function pendingCallCount() { return calls.size; }
+
+host.log = (client, text) => {
+  const logger = loggers.get(client);
+  if (logger) logRequest(logger, text);
+};
+
+// A fleet fetch's counts, from the core's FleetProgress (keyscope/client.hpp), handed to the
+// call's onProgress from a microtask (never inside the wasm core). An exception it throws is
+// reported to the client's logger (warn) and otherwise ignored: the fetch goes on.
+host.progress = (call, done, total, failed) => {
+  const pending = calls.get(call);
+  if (!pending?.onProgress) return;
+  const { onProgress, logger } = pending;
+  queueMicrotask(() => {
+    try {
+      onProgress({ done, total, failed });
+    } catch (error) {
+      logCallbackError(logger, 'onProgress', error);
+    }
+  });
+};
 
 // The body kind (src/results.js) of a SHAPE_*_BODY code.
 function bodyKind(shape) {
@@ -99,7 +122,8 @@ class Client {
    * onError 'raise' (default): the first key that fails rejects the call. 'collect': every other
    * key is still fetched, `usages` holds the keys that answered and `errors` lists the failures
    * as {key_id, error} (error: a KeyscopeError subclass instance). 401, 403, rate limits and a
-   * failed key list reject in both modes.
+   * failed key list reject in both modes. onProgress({done, total, failed}): once the key list
+   * has arrived (done 0), then after each key's usage request (failures counted in `failed`).
    */
   async fetchFleet(options = {}) {
     const fleet = await this.#call(codes.OP_FETCH_FLEET, '', options?.days ?? 30, options?.concurrency ?? 8, options);
@@ -110,7 +134,8 @@ class Client {
   /**
    * One row per active key (list + bounded-concurrency usage fetches + usage_by_key). With
    * onError 'collect' the keys whose usage failed have no row; the returned array's `errors`
-   * property lists them as {key_id, error} (always [] with the default 'raise').
+   * property lists them as {key_id, error} (always [] with the default 'raise'). onProgress as
+   * for fetchFleet().
    */
   async usageByKey(options = {}) {
     const result = await this.#call(codes.OP_USAGE_BY_KEY, '', options?.days ?? 30, options?.concurrency ?? 8, options);
@@ -145,6 +170,7 @@ class Client {
     if (this.#closed) return;
     this.#closed = true;
     forgetClient(this.#handle);
+    loggers.delete(this.#handle);
     requireCore().clientDestroy(this.#handle);
   }
 
@@ -162,6 +188,10 @@ class Client {
       checkSignal(signal);
       if (typeof keyId !== 'string') {
         throw new ValidationError(`key id must be a string, got ${typeof keyId}`, { code: 'invalid_key_id' });
+      }
+      const { onProgress } = options;
+      if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') {
+        throw new ValidationError('onProgress must be a function', { code: 'invalid_argument' });
       }
       const onError = options.onError ?? 'raise';
       if (onError !== 'raise' && onError !== 'collect') {
@@ -193,6 +223,8 @@ class Client {
       calls.set(call, {
         resolve: (value) => { cleanup(); resolve(value); },
         reject: (error) => { cleanup(); reject(error); },
+        onProgress,
+        logger: loggers.get(this.#handle),
       });
       if (signal) {
         onAbort = () => {
@@ -204,7 +236,8 @@ class Client {
         };
         signal.addEventListener('abort', onAbort, { once: true });
       }
-      instance.clientCall(this.#handle, op, keyId, d, c, timeoutMs, maxRetries, call, onError === 'collect');
+      instance.clientCall(this.#handle, op, keyId, d, c, timeoutMs, maxRetries, call, onError === 'collect',
+        typeof onProgress === 'function');
     });
   }
 }
@@ -222,6 +255,8 @@ class Client {
  *   maxResponseBytes  a larger body is a ConnectionError "response_too_large" (default 32 MiB)
  *   strict        false (default): any type-valid response decodes, implausible values are
  *                 checkUsage() findings; true: they are a DecodeError naming the JSON path
+ *   logger        console or any object with debug/info/warn/error: every request (debug), retry
+ *                 and its wait (info), with the core's redaction (src/logger.js)
  *   wasmUrl, wasmBinary   passed to init()
  */
 export async function createClient(options = {}) {
@@ -237,6 +272,7 @@ export async function createClient(options = {}) {
   if (typeof strict !== 'boolean') {
     throw new ValidationError('strict must be true or false', { code: 'invalid_argument' });
   }
+  const logger = checkLogger(options.logger);
   let baseUrl = options.baseUrl ?? 'https://socdefenders.ai';
   if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) {
     throw new ValidationError('baseUrl must be a string', { code: 'invalid_base_url' });
@@ -276,8 +312,9 @@ export async function createClient(options = {}) {
     checkInt('timeoutMs', timeoutMs, 30000), checkInt('maxRetries', maxRetries, 2),
     ms(retry.initialBackoffMs, 'retry.initialBackoffMs', -1),
     ms(retry.maxBackoffMs, 'retry.maxBackoffMs', -1),
-    ms(retry.maxServerWaitMs, 'retry.maxServerWaitMs', -1), strict));
+    ms(retry.maxServerWaitMs, 'retry.maxServerWaitMs', -1), strict, logger !== null));
   if (created.error) throw errorFromObject(created.error);
+  if (logger) loggers.set(created.client, logger);
   configureClient(created.client, { fetch: fetchImpl, credentials, browser: isBrowserPage, maxResponseBytes });
   return new Client(created.client);
 }

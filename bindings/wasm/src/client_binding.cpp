@@ -19,6 +19,12 @@ EM_JS_DEPS(keyscope_client, "$UTF8ToString");
 // shape: a Shape (codes.hpp), what `text` is.
 EM_JS(void, ks_host_settle, (int call, int ok, int shape, const char* text, int length),
       { Module['ksHost']['settle'](call, ok, shape, UTF8ToString(text, length)); });
+// One step of a call (a LogEvent as JSON) for the client's logger (src/logger.js).
+EM_JS(void, ks_host_log, (int client, const char* text, int length),
+      { Module['ksHost']['log'](client, UTF8ToString(text, length)); });
+// A fleet fetch's counts (FleetProgressInfo) for the call's onProgress.
+EM_JS(void, ks_host_progress, (int call, double done, double total, double failed),
+      { Module['ksHost']['progress'](call, done, total, failed); });
 
 namespace keyscope_wasm {
 namespace {
@@ -50,10 +56,11 @@ void settle_checked_body(int call, const Result<T>& result, Shape shape) {
 std::chrono::milliseconds ms(double value) { return std::chrono::milliseconds(static_cast<std::int64_t>(value)); }
 
 // Options arrive as separate scalars from JS (no JSON parsing of secrets on either side); a
-// negative delay is the core's default.
+// negative delay is the core's default. log_requests: every step of every call goes to the JS
+// host's log(), redacted by the core.
 std::string client_create(std::string base_url, std::string session_token, bool ambient,
                           double timeout_ms, int max_retries, double initial_backoff_ms,
-                          double max_backoff_ms, double max_server_wait_ms, bool strict) {
+                          double max_backoff_ms, double max_server_wait_ms, bool strict, bool log_requests) {
   const int id = g_next_client++;
   ClientOptions options;
   options.strict = strict;
@@ -67,6 +74,12 @@ std::string client_create(std::string base_url, std::string session_token, bool 
   if (max_server_wait_ms >= 0) options.retry.max_server_wait = ms(max_server_wait_ms);
   options.transport = make_fetch_transport(id);
   options.user_agent_product = std::string("keyscope-js/") + kVersion;
+  if (log_requests) {
+    options.log_event = [id](const LogEvent& event) {
+      const std::string text = log_event_json(event);
+      ks_host_log(id, text.data(), static_cast<int>(text.size()));
+    };
+  }
   auto created = Client::create(std::move(options));
   if (!created.ok()) return error_json(created.error());
   g_clients[id] = std::make_unique<Client>(created.value());
@@ -97,9 +110,10 @@ void settle_fleet(int call, int op, bool collect_errors, const Result<Fleet>& fl
 
 // op: an Op (codes.hpp). timeout_ms / max_retries < 0: the client's defaults. collect_errors
 // (kFetchFleet, kUsageByKey): the fleet fetch collects per-key errors (FleetErrors::collect);
-// kUsageByKey then settles {"rows", "errors"}.
+// kUsageByKey then settles {"rows", "errors"}. report_progress: the fleet's counts go to the JS
+// host's progress().
 void client_call(int client, int op, std::string key_id, int days, int concurrency,
-                 double timeout_ms, int max_retries, int call, bool collect_errors) {
+                 double timeout_ms, int max_retries, int call, bool collect_errors, bool report_progress) {
   auto it = g_clients.find(client);
   if (it == g_clients.end()) {
     return settle(call, false, encode_error_object(validation_error("the client was closed", "client_closed")));
@@ -123,11 +137,18 @@ void client_call(int client, int op, std::string key_id, int days, int concurren
           key_id, days, [call](Result<KeyUsage> r) { settle_checked_body(call, r, kUsageBody); },
           options);
     case kFetchFleet:
-    case kUsageByKey:
+    case kUsageByKey: {
+      FleetProgress progress;
+      if (report_progress) {
+        progress = [call](const FleetProgressInfo& s) {
+          ks_host_progress(call, static_cast<double>(s.done), static_cast<double>(s.total), static_cast<double>(s.failed));
+        };
+      }
       return c.fetch_fleet_async(
           days, concurrency,
           [call, op, collect_errors](Result<Fleet> r) { settle_fleet(call, op, collect_errors, r); },
-          options, {}, collect_errors ? FleetErrors::collect : FleetErrors::cancel_on_first);
+          options, std::move(progress), collect_errors ? FleetErrors::collect : FleetErrors::cancel_on_first);
+    }
     default:
       return settle(call, false, encode_error_object(validation_error("unknown operation", "invalid_argument")));
   }

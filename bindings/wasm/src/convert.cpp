@@ -67,6 +67,26 @@ std::string answered_fleet_json(const Fleet& fleet) {
   return fleet_to_json(answered);
 }
 
+namespace {
+const char* kind_name(LogEvent::Kind kind) {
+  switch (kind) {
+    case LogEvent::Kind::response: return "response";
+    case LogEvent::Kind::failure: return "failure";
+    case LogEvent::Kind::retry: return "retry";
+  }
+  return "response";
+}
+}  // namespace
+
+std::string log_event_json(const LogEvent& e) {
+  return "{\"event\":\"" + std::string(kind_name(e.kind)) + "\",\"method\":" + json_string(e.method) +
+         ",\"url\":" + json_string(e.url) + ",\"attempt\":" + std::to_string(e.attempt) +
+         ",\"status\":" + std::to_string(e.status) + ",\"elapsed_ms\":" + std::to_string(e.elapsed.count()) +
+         ",\"wait_ms\":" + std::to_string(e.wait.count()) + ",\"request_id\":" + json_string(e.request_id) +
+         ",\"error\":" + json_string(e.error) + ",\"message\":" + json_string(e.message) +
+         ",\"line\":" + json_string(e.line) + "}";
+}
+
 std::string number_json(double value) {
   if (!std::isfinite(value)) return "null";
   char buffer[32];

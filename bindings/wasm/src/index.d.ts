@@ -36,6 +36,43 @@ export interface ClientOptions extends InitOptions {
    * are checkUsage() findings. true: they are a DecodeError whose jsonPath names the field.
    */
   strict?: boolean;
+  /**
+   * Receives every request (debug), every attempt that got no response (debug) and every retry
+   * with its wait (info), as a line and its fields, secrets redacted by the core. `console`
+   * works; so does any object with these four methods (pino, winston, ...).
+   */
+  logger?: Logger;
+}
+
+/** What a `logger` needs: console's four levels. */
+export interface Logger {
+  debug(message: string, fields: RequestLog): void;
+  info(message: string, fields: RequestLog): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+/** One step of a call, as the logger receives it beside its line. Every string is redacted. */
+export interface RequestLog {
+  /** response: an attempt got one (any status); failure: it got none; retry: the call waits, then sends again. */
+  event: 'response' | 'failure' | 'retry';
+  method: string;
+  url: string;
+  /** The URL's path and query. */
+  path: string;
+  /** The attempt this step is about (retry: the one that failed), from 1. */
+  attempt: number;
+  /** 0 when there was no response. */
+  status: number;
+  /** response, failure: how long the attempt took. */
+  elapsedMs?: number;
+  /** retry: the wait before the next attempt (server-requested or backoff). */
+  waitMs?: number;
+  /** The response's X-Request-Id, or "". */
+  requestId: string;
+  /** failure, retry: the error's class name ("ServerError", "TimeoutError", ...). */
+  error?: string;
+  /** failure: the error's message. */
+  message?: string;
 }
 
 export interface CallOptions {
@@ -56,7 +93,15 @@ export interface FleetOptions extends UsageOptions {
    * failed key list reject in both modes).
    */
   onError?: 'raise' | 'collect';
+  /**
+   * Called once the key list has arrived (done 0), then after each key's usage request, from a
+   * microtask. An exception it throws is reported to the client's logger (warn) and otherwise
+   * ignored: the fetch goes on.
+   */
+  onProgress?: (progress: FleetProgress) => void;
 }
+/** A fleet fetch's counts: of `total` active keys, `done` have been fetched, `failed` of them without a usage. */
+export interface FleetProgress { done: number; total: number; failed: number; }
 
 import type {
   APIKeyInfo, APIKeyDetails, DailyBucket, EndpointCount, HourBucket, KeyList, KeyUsage, BadLines, LogSummary,

@@ -33,6 +33,11 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
   const config = clientConfigs.get(client);
   const entry = { controller: new AbortController(), timer: null, timedOut: false, cancelled: false };
   inflight.set(request, entry);
+  if (!config) {  // a retry of a call whose client was closed meanwhile: nothing to send it with
+    queueMicrotask(() => finish(instance, request, entry, codes.COMPLETION_CONNECTION_FAILED, 0, '', null,
+      'the client was closed'));
+    return;
+  }
   entry.timer = setTimeout(() => {
     entry.timedOut = true;
     entry.controller.abort();

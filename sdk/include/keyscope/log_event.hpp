@@ -19,12 +19,14 @@ struct LogEvent {
   std::string method;  ///< "GET"
   /// The API path and query after the base URL, e.g. "/api/v1/keys/ID/usage?days=30".
   std::string path;
+  std::string url;  ///< the full URL of the request (base URL, path and query), redacted
   int status = 0;   ///< the response's HTTP status; 0 when none was received
   int attempt = 0;  ///< 1 for the first attempt; for a retry, the attempt that failed
   std::chrono::milliseconds elapsed{0};  ///< response, failure: how long that attempt took
   std::chrono::milliseconds wait{0};     ///< retry: the delay before the next attempt
   std::string request_id;  ///< the response's X-Request-Id; empty when none
   std::string error;       ///< failure, retry: the error class, e.g. "RateLimitError"
+  std::string message;     ///< failure: the error's message, redacted
   std::string line;        ///< the text ClientOptions::logger receives
 };
 

@@ -32,6 +32,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     LogEvent event = make_event();
     event.line = redact(event.line, options.session_token);
     event.path = redact(event.path, options.session_token);
+    event.url = redact(event.url, options.session_token);
+    event.message = redact(event.message, options.session_token);
     event.request_id = redact(event.request_id, options.session_token);
     if (options.logger) options.logger(event.line);
     if (options.log_event) options.log_event(event);

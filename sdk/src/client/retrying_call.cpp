@@ -54,6 +54,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
         LogEvent event = log_event(LogEvent::Kind::failure);
         event.elapsed = elapsed;
         event.error = error_class_name(error->kind);
+        event.message = error->message;
         event.line = "keyscope: GET " + redact(request.url) + " failed after " +
                      std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
                      "): " + redact(error->message, client->options.session_token);
@@ -99,6 +100,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
     event.kind = kind;
     event.method = request.method;
     event.path = redact(path);
+    event.url = redact(request.url);
     event.attempt = attempt;
     return event;
   }

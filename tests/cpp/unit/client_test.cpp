@@ -353,6 +353,55 @@ TEST_F(ClientFixture, LogEventsCarryTheFieldsOfEveryAttemptAndRetry) {
   }
 }
 
+TEST_F(ClientFixture, LogEventsAreTheLogLinesAsRedactedFields) {
+  // The same secrets as above, where a structured logger reads them: the URL, a failure's
+  // message and a response's request id.
+  std::vector<LogEvent> events;
+  transport->script.push_back(transport_failure(
+      ErrorKind::connection, std::string("proxy refused Cookie: sb-access-token=") + kToken + " for " + kToken));
+  transport->script.push_back(response(503, "busy", {{"X-Request-Id", std::string("req-") + kToken}}));
+  transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json"), {{"X-Request-Id", "req-7"}}));
+  ClientOptions options;
+  options.base_url = std::string("http://127.0.0.1:9/s/") + kToken + "/sk_live_abcdefghijklmnop/";
+  options.session_token = kToken;
+  options.transport = transport;
+  options.random = [] { return 0.5; };
+  options.logger = [this](std::string_view line) { log_lines.emplace_back(line); };
+  options.log_event = [&events](const LogEvent& event) { events.push_back(event); };
+  ASSERT_TRUE(Client(options).list_keys().ok());
+
+  ASSERT_EQ(events.size(), 5u);
+  using Kind = LogEvent::Kind;
+  EXPECT_EQ(events[0].kind, Kind::failure);
+  EXPECT_EQ(events[0].error, "ConnectionError");
+  EXPECT_EQ(events[0].attempt, 1);
+  EXPECT_EQ(events[1].kind, Kind::retry);
+  EXPECT_EQ(events[1].attempt, 1);
+  EXPECT_EQ(events[1].wait, transport->delays.at(0));
+  EXPECT_EQ(events[2].kind, Kind::response);
+  EXPECT_EQ(events[2].status, 503);
+  EXPECT_EQ(events[2].attempt, 2);
+  EXPECT_EQ(events[2].request_id, "req-[redacted]");
+  EXPECT_EQ(events[3].kind, Kind::retry);
+  EXPECT_EQ(events[3].status, 503);
+  EXPECT_EQ(events[3].error, "ServerError");
+  EXPECT_EQ(events[4].status, 200);
+  EXPECT_EQ(events[4].request_id, "req-7");
+  EXPECT_EQ(events[4].attempt, 3);
+  ASSERT_EQ(log_lines.size(), events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const LogEvent& e = events[i];
+    EXPECT_EQ(e.line, log_lines[i]);
+    EXPECT_EQ(e.method, "GET");
+    EXPECT_EQ(e.url, "http://127.0.0.1:9/s/[redacted]/sk_live_abcd[redacted]/api/v1/keys");
+    for (const std::string* field : {&e.url, &e.request_id, &e.message, &e.line}) {
+      EXPECT_EQ(field->find(kToken), std::string::npos) << *field;
+      EXPECT_EQ(field->find("abcdefghijklmnop"), std::string::npos) << *field;
+    }
+  }
+  EXPECT_NE(events[0].message.find("sb-access-token=[redacted]"), std::string::npos) << events[0].message;
+}
+
 TEST_F(ClientFixture, ErrorMessagesNeverContainTheToken) {
   transport->script.push_back(response(
       400, R"({"error":{"code":"x","message":"bad cookie session-TOKEN-value-123","request_id":"r"}})"));
@@ -404,6 +453,34 @@ TEST_F(ClientFixture, FetchFleetGetsUsageForEveryActiveKey) {
     EXPECT_EQ(fleet->usages[u++].key_id, key.id);
   }
   EXPECT_EQ(transport->requests.size(), 20u);
+}
+
+TEST_F(ClientFixture, FetchFleetProgressCountsTheKeysThatFailed) {
+  std::string list_body = R"({"data":[)";
+  for (int i = 0; i < 6; ++i) {
+    list_body += std::string(i ? "," : "") + R"({"id":"00000000-0000-4000-8000-00000000000)" + std::to_string(i) +
+                 R"(","key_prefix":"sk_live_ab","name":"k)" + std::to_string(i) + "\"}";
+  }
+  list_body += "]}";
+  transport->router = [&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (request.url.find("/usage") == std::string::npos) return response(200, list_body);
+    const std::string id = request.url.substr(request.url.find("/keys/") + 6, 36);
+    if (id.back() == '2' || id.back() == '4') return response(404, "{}");
+    return response(200, R"({"data":{"key_id":")" + id + R"(","window_days":7,"total_requests":5}})");
+  };
+  std::vector<FleetProgressInfo> seen;
+  auto fleet = make().fetch_fleet(7, 1, {}, [&](const FleetProgressInfo& status) { seen.push_back(status); },
+                                  FleetErrors::collect);
+  ASSERT_TRUE(fleet.ok()) << to_string(fleet.error());
+  ASSERT_EQ(seen.size(), 7u);  // 0 of 6, then once per key
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].done, i);
+    EXPECT_EQ(seen[i].total, 6u);
+  }
+  EXPECT_EQ(seen[2].failed, 0u);
+  EXPECT_EQ(seen[3].failed, 1u);  // key 2 (the third request) failed
+  EXPECT_EQ(seen.back().failed, 2u);
+  EXPECT_EQ(fleet->errors.size(), 2u);
 }
 
 TEST_F(ClientFixture, FetchFleetFailsWithTheFirstError) {

@@ -13,7 +13,7 @@ import type {
   EndpointShare, Finding, FindingKind, ChargebackRow, IntegrityCheck, Client, ErrorFields,
   LogFields, LogReaderOptions, LogProgress, LogReadOptions, LogSource, SummarizeLogsOptions, ReconcileInput,
   ClientReconcileOptions, LogSummary, BadLines, Reconciliation, ReconcileFinding, KeyReconciliation,
-  KeyFetchError, UsageRows,
+  KeyFetchError, UsageRows, Logger, RequestLog, FleetProgress,
 } from 'keyscope';
 
 const str = (s: string): string => s;
@@ -94,6 +94,28 @@ partial.errors.forEach((e: KeyFetchError) => { str(e.key_id); const err: Keyscop
 // @ts-expect-error: onError is 'raise' or 'collect'
 await client.fetchFleet({ onError: 'ignore' });
 await createClient({ strict: true });
+
+// ---- logging and progress
+const logger: Logger = console;
+await createClient({ logger });
+await createClient({
+  logger: {
+    debug: (line: string, fields: RequestLog) => {
+      str(line); str(fields.method); str(fields.url); str(fields.path); num(fields.attempt); num(fields.status);
+      str(fields.requestId);
+      const event: 'response' | 'failure' | 'retry' = fields.event;
+      const elapsed: number | undefined = fields.elapsedMs;
+      void event; void elapsed;
+    },
+    info: (line: string, fields: RequestLog) => { const wait: number | undefined = fields.waitMs; void line; void wait; },
+    warn: () => {},
+    error: () => {},
+  },
+});
+// @ts-expect-error: a logger has debug, info, warn and error
+await createClient({ logger: { debug: () => {} } });
+await client.fetchFleet({ onProgress: (p: FleetProgress) => { num(p.done); num(p.total); num(p.failed); } });
+await client.usageByKey({ days: 7, onProgress: ({ done, total }) => { num(done); num(total); } });
 
 function useRow(r: UsageRow): void {
   str(r.key_id); str(r.name); str(r.prefix);
