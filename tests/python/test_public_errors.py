@@ -118,8 +118,8 @@ VALID: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
 # Value types without checks of their own (frozen dataclasses, exception classes, transports):
 # they hold what they are given and are checked where they are used.
 PLAIN_CLASSES = {
-    "Client",  # its own walk below, against a sandbox
-    "Findings", "ChargebackRows", "IntegrityChecks", "FleetProgress",
+    "Client", "AsyncClient",  # their own walks below, against a sandbox
+    "RawResponse", "FleetProgress", "Findings", "ChargebackRows", "IntegrityChecks",
     "APIKeyInfo", "APIKeyDetails", "DailyBucket", "EndpointCount", "HourBucket", "KeyList",
     "KeyUsage", "RateLimit", "Response", "Fleet", "KeyFetchError", "LogSummary", "BadLines",
     "Reconciliation", "ReconcileFinding", "KeyReconciliation", "Transport", "HttpRequest",
@@ -234,6 +234,57 @@ def test_client_bad_arguments_raise_keyscope_errors(sandbox_factory, data: Dict[
                     problem = _outcome(fn, {**valid, param: bad})
                     if problem:
                         failures.append(f"Client.{method}({param}=...): {problem}")
+        for method, valid in RAW_METHODS(key_id).items():
+            fn = getattr(client.with_raw_response, method)
+            for param in _parameters(method, fn, valid):
+                for bad in BAD_VALUES:
+                    problem = _outcome(fn, {**valid, param: bad})
+                    if problem:
+                        failures.append(f"Client.with_raw_response.{method}({param}=...): {problem}")
+    assert not failures, "\n".join(failures)
+
+
+def RAW_METHODS(key_id: str) -> Dict[str, Dict[str, Any]]:  # noqa: N802 - a table
+    return {"list_keys": {}, "get_key": {"key_id": key_id}, "get_usage": {"key_id": key_id, "days": 7}}
+
+
+def test_async_client_bad_arguments_raise_keyscope_errors(sandbox_factory, data: Dict[str, Any]) -> None:
+    import asyncio
+
+    sb = sandbox_factory("--rate-limit", "0")
+    ctor = {"base_url": sb.base_url, "session_token": sb.token, "timeout": 5.0, "max_retries": 0}
+    failures = []
+    for param in ["base_url", "session_token", "timeout", "max_retries", "transport", "strict"]:
+        for bad in BAD_VALUES:
+            problem = _outcome(lambda **kw: keyscope.AsyncClient(**kw).close(), {**ctor, param: bad})
+            if problem:
+                failures.append(f"AsyncClient({param}=...): {problem}")
+
+    async def walk() -> None:
+        async with keyscope.AsyncClient(**ctor) as client:
+            key_id = (await client.list_keys())[0].id
+            methods: Dict[str, Dict[str, Any]] = {
+                "list_keys": {}, "get_key": {"key_id": key_id},
+                "get_usage": {"key_id": key_id, "days": 7},
+                "fetch_fleet": {"days": 7, "concurrency": 4},
+                "usage_by_key": {"days": 7, "concurrency": 4},
+                "reconcile": {"logs": data["log"], "days": 7, "now": NOW},
+            }
+            targets = [(f"AsyncClient.{m}", getattr(client, m), v) for m, v in methods.items()]
+            targets += [(f"AsyncClient.with_raw_response.{m}", getattr(client.with_raw_response, m), v)
+                        for m, v in RAW_METHODS(key_id).items()]
+            for name, fn, valid in targets:
+                await fn(**valid)
+                for param in _parameters(name, fn, valid):
+                    for bad in BAD_VALUES:
+                        try:
+                            await fn(**{**valid, param: bad})
+                        except keyscope.KeyscopeError:
+                            pass
+                        except BaseException as error:  # noqa: BLE001 - that is the point
+                            failures.append(f"{name}({param}=...): {type(error).__name__}: {error}")
+
+    asyncio.run(walk())
     assert not failures, "\n".join(failures)
 
 

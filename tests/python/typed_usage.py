@@ -51,6 +51,42 @@ def main(url: str, token: str) -> None:
         print(retry, status, exc.request_id, exc.details, exc.code)
 
 
+def frames_and_progress(client: keyscope.Client, usage: keyscope.KeyUsage) -> None:
+    def show(p: keyscope.FleetProgress) -> None:
+        print(p.done, p.total, p.failed, p.fraction)
+
+    fleet: keyscope.Fleet = client.fetch_fleet(7, progress=show)
+    rows: keyscope.UsageRows = client.usage_by_key(7, progress=show)
+    findings: keyscope.Findings = keyscope.detect_anomalies(fleet)
+    lines: keyscope.ChargebackRows = keyscope.chargeback(rows, "1.00")
+    checks: keyscope.IntegrityChecks = keyscope.check_usage(usage)
+    print(rows.to_pandas(), findings.to_pandas(), lines.to_pandas(), checks.to_pandas(),
+          fleet.to_pandas("keys"), usage.to_pandas("status"), client.list_keys().to_pandas())
+    raw: keyscope.RawResponse[keyscope.KeyUsage] = client.with_raw_response.get_usage("id", 7)
+    parsed: keyscope.KeyUsage = raw.parsed()
+    code: int = raw.status_code
+    request_id: Optional[str] = raw.request_id
+    seconds: float = raw.elapsed.total_seconds()
+    content_type: Optional[str] = raw.headers.get("content-type")
+    print(parsed, code, request_id, seconds, content_type)
+    try:
+        import keyscope.pandas  # noqa: F401
+    except keyscope.MissingDependencyError as missing:
+        print(missing.code)
+
+
+async def asynchronous(url: str, token: str) -> None:
+    async with keyscope.AsyncClient(base_url=url, session_token=token) as client:
+        keys: keyscope.KeyList = await client.list_keys()
+        usage: keyscope.KeyUsage = await client.get_usage(keys[0].id, days=7, timeout=2.0)
+        details: keyscope.APIKeyDetails = await client.get_key(keys[0].id)
+        fleet: keyscope.Fleet = await client.fetch_fleet(7, errors="collect")
+        rows: keyscope.UsageRows = await client.usage_by_key(7)
+        raw: keyscope.RawResponse[keyscope.KeyList] = await client.with_raw_response.list_keys()
+        print(usage, details, fleet, rows, raw.parsed())
+    await client.aclose()
+
+
 class MyTransport(keyscope.Transport):
     def send(self, request: keyscope.HttpRequest) -> keyscope.HttpResponse:
         return keyscope.HttpResponse(200, {"Content-Type": "application/json"}, b"{}")

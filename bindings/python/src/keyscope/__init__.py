@@ -11,6 +11,9 @@ codec, analytics)::
         findings = keyscope.detect_anomalies(client.fetch_fleet(days=30))
         drift = client.reconcile(logs="egress/*.jsonl.gz", days=30)   # the API against your logs
 
+    async with keyscope.AsyncClient(session_token="...") as client:   # asyncio
+        keys = await client.list_keys()
+
 Supported: CPython 3.9+ on Linux (x86_64/aarch64 manylinux wheels).
 """
 
@@ -57,6 +60,8 @@ from ._models import (
 from ._network import InsecureTLSWarning, NetworkOptions
 from ._transport import HttpRequest, HttpResponse, RequestsTransport, Transport
 from ._client import DEFAULT_BASE_URL, Client
+from ._async_client import AsyncClient
+from ._raw_response import RawResponse
 from .analytics import (
     ChargebackRow,
     ChargebackRows,
@@ -83,6 +88,8 @@ from . import logs
 __all__ = [
     "__version__",
     "Client",
+    "AsyncClient",
+    "RawResponse",
     "DEFAULT_BASE_URL",
     # errors
     "KeyscopeError",

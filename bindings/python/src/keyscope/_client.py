@@ -10,13 +10,14 @@ from . import _core, _network
 from ._errors import ValidationError
 from ._models import (APIKeyDetails, Fleet, FleetProgress, KeyFetchError, KeyList, KeyUsage,
                       RateLimit, Reconciliation, Response)
+from ._raw_response import RawResponse
 
 if TYPE_CHECKING:
     from ._transport import Transport
     from .analytics import UsageRows
     from .logs import Sources
 
-__all__ = ["Client", "DEFAULT_BASE_URL"]
+__all__ = ["Client", "ClientWithRawResponse", "DEFAULT_BASE_URL"]
 
 DEFAULT_BASE_URL = "https://socdefenders.ai"
 _USER_AGENT_PRODUCT = f"keyscope-python/{_core.__version__}"
@@ -33,9 +34,13 @@ class Client:
 
     Calls block the calling thread but release the GIL while waiting, so several threads can
     have calls in flight at once; Ctrl-C interrupts a call (it is cancelled and
-    ``KeyboardInterrupt`` is raised). Use as a context manager or call :meth:`close`. Every
-    request, retry and wait is logged to ``logging.getLogger("keyscope")`` (DEBUG; retry waits at
-    INFO), secrets redacted.
+    ``KeyboardInterrupt`` is raised). Use as a context manager or call :meth:`close`. For
+    asyncio, :class:`keyscope.AsyncClient` takes the same arguments.
+
+    ``client.with_raw_response.get_usage(...)`` (and ``list_keys``, ``get_key``) returns a
+    :class:`keyscope.RawResponse`: that call's status, headers, request id and elapsed time
+    beside ``parsed()``. Every request, retry and wait is logged to
+    ``logging.getLogger("keyscope")`` (DEBUG; retry waits at INFO), secrets redacted.
 
     Decoding is tolerant by default: any type-valid response decodes (a negative count too) and
     implausible values are findings of :func:`keyscope.check_usage`. ``strict=True`` turns them
@@ -178,29 +183,37 @@ class Client:
 
     @property
     def last_response(self) -> Optional[Response]:
-        """The last raw HTTP response any call of this client received (cookies redacted)."""
+        """The last raw HTTP response of the calls made by the calling thread (cookies
+        redacted), or None before its first call. Per thread: another thread's calls never
+        change it. For one call's own response use ``client.with_raw_response``."""
         result: Optional[Response] = self._core.last_response()
         return result
+
+    @property
+    def with_raw_response(self) -> "ClientWithRawResponse":
+        """The calls, each returning a :class:`RawResponse` (status, headers, request id,
+        elapsed, ``parsed()``) instead of the value alone."""
+        return ClientWithRawResponse(self)
 
     # -- endpoints ---------------------------------------------------------------------------
     def list_keys(self, *, timeout: Optional[float] = None,
                   max_retries: Optional[int] = None) -> KeyList:
         """``GET /api/v1/keys``: every key of the user (revoked ones included)."""
-        result: KeyList = self._core.list_keys(*_call_options(timeout, max_retries))
+        result: KeyList = self._core.list_keys(*_call_options(timeout, max_retries), False)
         return result
 
     def get_key(self, key_id: str, *, timeout: Optional[float] = None,
                 max_retries: Optional[int] = None) -> APIKeyDetails:
         """``GET /api/v1/keys/{key_id}``: full metadata and the daily usage summary."""
-        _check_key_id(key_id)
-        result: APIKeyDetails = self._core.get_key(key_id, *_call_options(timeout, max_retries))
+        result: APIKeyDetails = self._core.get_key(_check_key_id(key_id),
+                                                   *_call_options(timeout, max_retries), False)
         return result
 
     def get_usage(self, key_id: str, days: int = 30, *, timeout: Optional[float] = None,
                   max_retries: Optional[int] = None) -> KeyUsage:
         """``GET /api/v1/keys/{key_id}/usage?days=N`` (``days`` in 1..90)."""
-        _check_key_id(key_id)
-        result: KeyUsage = self._core.get_usage(key_id, _check_days(days), *_call_options(timeout, max_retries))
+        result: KeyUsage = self._core.get_usage(_check_key_id(key_id), _check_days(days),
+                                                *_call_options(timeout, max_retries), False, False)
         return result
 
     def fetch_fleet(self, days: int = 30, concurrency: int = 8, *,
@@ -220,12 +233,9 @@ class Client:
         (keys that complete together are one call); the last call has ``done == total``. An
         exception it raises cancels the fetch (requests in flight are abandoned, no more are
         sent) and is raised from ``fetch_fleet`` as it is."""
-        collect = _check_errors_mode(errors)
-        keys, usages, window_days, analytics_input, failed = self._core.fetch_fleet(
-            _check_days(days), _check_concurrency(concurrency), *_call_options(timeout, max_retries), collect,
-            _check_progress(progress))
-        return Fleet(keys, usages, window_days, analytics_input,
-                     tuple(KeyFetchError(key_id, error) for key_id, error in failed))
+        return fleet_of(self._core.fetch_fleet(
+            *fleet_arguments(days, concurrency, timeout, max_retries, errors),
+            _check_progress(progress)))
 
     def usage_by_key(self, days: int = 30, concurrency: int = 8, *,
                      timeout: Optional[float] = None, max_retries: Optional[int] = None,
@@ -267,25 +277,71 @@ class Client:
         sources = _logs._expand(logs)
         now_unix = None if now is None else _logs._now_unix(now)
         fleet = self.fetch_fleet(days, concurrency, timeout=timeout, max_retries=max_retries)
-        if now_unix is None:
-            now_unix = _server_now(self.last_response)
-        window = _logs.Window(fleet.window_days, now_unix)
-        aggregate = _logs.read_aggregate(sources, options, window)
-        _summary, result, _discrepancy = _logs.reconcile_aggregate(
-            aggregate, fleet.keys, fleet.usages, window, tolerance=tolerance, min_diff=min_diff)
-        return result
+        return reconcile_fleet(fleet, sources, options, now_unix, tolerance, min_diff)
 
 
-def _server_now(response: Optional[Response]) -> int:
+class ClientWithRawResponse:
+    """``client.with_raw_response``: the HTTP calls of a :class:`Client`, each returning a
+    :class:`RawResponse` of its own response."""
+
+    def __init__(self, client: Client) -> None:
+        self._core = client._core
+
+    def list_keys(self, *, timeout: Optional[float] = None,
+                  max_retries: Optional[int] = None) -> RawResponse[KeyList]:
+        return RawResponse(*self._core.list_keys(*_call_options(timeout, max_retries), True))
+
+    def get_key(self, key_id: str, *, timeout: Optional[float] = None,
+                max_retries: Optional[int] = None) -> RawResponse[APIKeyDetails]:
+        return RawResponse(*self._core.get_key(_check_key_id(key_id),
+                                               *_call_options(timeout, max_retries), True))
+
+    def get_usage(self, key_id: str, days: int = 30, *, timeout: Optional[float] = None,
+                  max_retries: Optional[int] = None) -> RawResponse[KeyUsage]:
+        return RawResponse(*self._core.get_usage(_check_key_id(key_id), _check_days(days),
+                                                 *_call_options(timeout, max_retries), False, True))
+
+
+# -- shared with AsyncClient -----------------------------------------------------------------
+
+def fleet_arguments(days: Any, concurrency: Any, timeout: Any, max_retries: Any,
+                    errors: Any) -> "tuple[int, int, Optional[float], Optional[int], bool]":
+    """The checked arguments of the core's fetch_fleet / start_fetch_fleet."""
+    collect = _check_errors_mode(errors)
+    return (_check_days(days), _check_concurrency(concurrency),
+            *_call_options(timeout, max_retries), collect)
+
+
+def fleet_of(parts: Any) -> Fleet:
+    """The core's fleet tuple (client_binding.cpp fleet_to_py) as a Fleet; the Date header of the
+    key list rides along for reconcile (the API's clock)."""
+    keys, usages, window_days, analytics_input, failed, date = parts
+    return Fleet(keys, usages, window_days, analytics_input,
+                 tuple(KeyFetchError(key_id, error) for key_id, error in failed), date)
+
+
+def reconcile_fleet(fleet: Fleet, sources: Any, options: Any, now_unix: Optional[int],
+                    tolerance: float, min_diff: int) -> Reconciliation:
+    from . import logs as _logs
+
+    if now_unix is None:
+        now_unix = _server_now(fleet._server_date)
+    window = _logs.Window(fleet.window_days, now_unix)
+    aggregate = _logs.read_aggregate(sources, options, window)
+    _summary, result, _discrepancy = _logs.reconcile_aggregate(
+        aggregate, fleet.keys, fleet.usages, window, tolerance=tolerance, min_diff=min_diff)
+    return result
+
+
+def _server_now(date_header: Optional[str]) -> int:
     """The API's clock: the Date header of the key list's response (the CLI does the same), or
     the local clock when the response has none."""
     import time
     from email.utils import parsedate_to_datetime
 
-    text = response.header("Date") if response is not None else None
-    if text:
+    if date_header:
         try:
-            return int(parsedate_to_datetime(text).timestamp())
+            return int(parsedate_to_datetime(date_header).timestamp())
         except (TypeError, ValueError, IndexError):
             pass
     return int(time.time())
@@ -317,10 +373,11 @@ def _call_options(timeout: Any, max_retries: Any) -> "tuple[Optional[float], Opt
     return (None if timeout is None else float(timeout)), max_retries
 
 
-def _check_key_id(key_id: Any) -> None:
+def _check_key_id(key_id: Any) -> str:
     if not isinstance(key_id, str):
         raise ValidationError(f"key_id must be a UUID string, not {type(key_id).__name__}",
                               code="invalid_argument")
+    return key_id
 
 
 def _check_days(days: Any) -> int:

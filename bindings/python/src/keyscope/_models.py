@@ -176,6 +176,7 @@ class Fleet:
     window_days: int
     _analytics_input: Optional[str] = field(default=None, repr=False, compare=False)
     errors: Tuple[KeyFetchError, ...] = ()
+    _server_date: Optional[str] = field(default=None, repr=False, compare=False)  # key list's Date
 
     @property
     def failed_key_ids(self) -> Tuple[str, ...]:
