@@ -202,7 +202,7 @@ def call_section(client: Any) -> None:
     row("environment_of in pure Python (baseline)", base_t)
     row("keyscope._core.environment_of (pybind11 call)", micro(lambda: _core.environment_of("sk_live_zIc8"), 200_000), base_t)
     row("keyscope.environment_of (public wrapper)", micro(lambda: keyscope.environment_of("sk_live_zIc8"), 200_000), base_t)
-    row("keyscope.percentile([1.0, 2.0, 3.0], 0.5)", micro(lambda: keyscope.percentile([1.0, 2.0, 3.0], 0.5), 100_000), base_t)
+    row("keyscope.percentile([1.0, 2.0, 3.0], 50)", micro(lambda: keyscope.percentile([1.0, 2.0, 3.0], 50), 100_000), base_t)
     row("client.rate_limit (property, no I/O)", micro(lambda: client.rate_limit, 100_000), base_t)
 
 
