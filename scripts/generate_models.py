@@ -362,19 +362,16 @@ def py_convert_value(t: Type, expr: str, index: Dict[str, Model]) -> str:
 def gen_py_convert(models: List[Model]) -> str:
     index = by_name(models)
     out = [f"// {BANNER}",
-           "// C++ models -> the frozen dataclasses of keyscope._api_models, filled by field name",
-           "// (the instance's __dict__, as dataclasses.replace would leave it; no positional arguments).",
-           '#include "convert_values.hpp"', "", "namespace keyscope_python {", "namespace {", "",
-           "template <class T>", "py::tuple tuple_of(const std::vector<T>& items) {",
-           "  py::tuple out(items.size());",
-           "  for (std::size_t i = 0; i < items.size(); ++i) out[i] = to_py(items[i]);",
-           "  return out;", "}", "", "}  // namespace", ""]
+           "// C++ models -> the frozen dataclasses of keyscope._api_models, made without __init__ by",
+           "// ModelClass (model_class.hpp) from the fields in order; and each model's field table for the",
+           "// body reader (body_reader.hpp), which reads a response body straight into the same models.",
+           '#include "body_reader.hpp"', '#include "convert_values.hpp"', "",
+           "namespace keyscope_python {", ""]
     for m in models:
         fields = all_fields(m, index)
         out.append(f"py::object to_py(const keyscope::{m.name}& model) {{")
-        out.append(f"  static py::object& cls = cached_attr(\"keyscope._api_models\", \"{m.name}\");")
-        out.append(f"  static const FieldNames names({{" + ", ".join(f'"{f.name}"' for f in fields) + "});")
-        out.append("  ModelBuilder built(cls, names);")
+        out.append(f"  static const ModelClass cls(\"{m.name}\", {{" + ", ".join(f'"{f.name}"' for f in fields) + "});")
+        out.append("  ModelValues built(cls);")
         for i, f in enumerate(fields):
             expr = f"model.{f.name}"
             if f.optional:
@@ -385,17 +382,57 @@ def gen_py_convert(models: List[Model]) -> str:
         out.append("  return built.take();")
         out.append("}")
         out.append("")
-    out.append("}  // namespace keyscope_python")
+    out += ["namespace body {", "namespace {", ""]
+    out += [f"extern const ModelSpec k{m.name};" for m in models]
+    out.append("")
+    for m in models:
+        fields = all_fields(m, index)
+        out.append(f"const FieldSpec k{m.name}Fields[] = {{")
+        for f in fields:
+            out.append("    " + py_field_spec(f) + ",")
+        out.append("};")
+        out.append(f"const ModelSpec k{m.name} = {{\"{m.name}\", k{m.name}Fields, {len(fields)}}};")
+        out.append("")
+    out += ["}  // namespace", ""]
+    for m in models:
+        out.append(f"const ModelSpec& {m.id}_spec() {{ return k{m.name}; }}")
+    out += ["", "}  // namespace body", "}  // namespace keyscope_python"]
     return "\n".join(out) + "\n"
 
 
+def py_field_spec(f: Field) -> str:
+    """One FieldSpec initializer (body_reader.hpp)."""
+    t = f.type
+    if t.kind == "list":
+        kind = {"string": "strings", "int": "integers"}.get(t.item, "models")
+    elif t.kind == "map":
+        kind = "counts"
+    else:
+        kind = {"string": "string", "int": "integer", "float": "floating", "timestamp": "timestamp",
+                "date": "date"}[t.kind]
+    def text(value: Optional[str]) -> str:
+        return f'"{value}"' if value else "nullptr"
+    parent = f.json[0] if len(f.json) == 2 else None
+    alias = f.aliases[0] if f.aliases else None
+    if len(f.aliases) > 1:
+        raise SystemExit(f"schema: {f.name}: the Python body reader takes one alias")
+    item = f"&k{t.item}" if kind == "models" else "nullptr"
+    flags = ", ".join("true" if b else "false" for b in (f.required, f.optional, bool(f.open_enum)))
+    return (f'{{"{f.name}", "{f.json[-1]}", {text(parent)}, {text(alias)}, Kind::{kind}, {flags}, {item}}}')
+
+
 def gen_py_convert_header(models: List[Model]) -> str:
-    out = ["#pragma once", f"// {BANNER}", "// to_py for every schema model (convert_models.cpp). Included by binding.hpp.",
+    out = ["#pragma once", f"// {BANNER}",
+           "// to_py for every schema model, and its field table for the body reader (convert_models.cpp).",
+           "// Included by binding.hpp.",
            "#include <pybind11/pybind11.h>", "", '#include "keyscope/models.hpp"', "",
            "namespace keyscope_python {", "", "namespace py = pybind11;", ""]
     for m in models:
         out.append(f"py::object to_py(const keyscope::{m.name}& model);")
-    out += ["", "}  // namespace keyscope_python"]
+    out += ["", "namespace body {", "struct ModelSpec;"]
+    for m in models:
+        out.append(f"const ModelSpec& {m.id}_spec();")
+    out += ["}  // namespace body", "", "}  // namespace keyscope_python"]
     return "\n".join(out) + "\n"
 
 
@@ -470,8 +507,9 @@ def gen_py_models(models: List[Model]) -> str:
     index = by_name(models)
     bases = sorted({m.python_base for m in models if m.python_base})
     out = [f'"""{BANNER}', "",
-           "Typed, immutable models of the API's payloads (frozen dataclasses). Instances returned by a",
-           ":class:`keyscope.Client` are built by the C++ core directly from its decoded structs.",
+           "Typed, immutable models of the API's payloads (frozen dataclasses, their fields in",
+           "``__slots__``). Instances returned by a :class:`keyscope.Client` or ``keyscope.decode_*``",
+           "are made by the C++ core without ``__init__``.",
            "Timestamps are timezone-aware UTC :class:`~datetime.datetime` objects, calendar dates are",
            ":class:`~datetime.date`. ``to_dict()`` gives the API's JSON shape back (ISO-8601 text, null",
            "where the core writes null), ``from_dict()`` reads it. No model ever holds a secret.", '"""',
@@ -480,7 +518,8 @@ def gen_py_models(models: List[Model]) -> str:
            "from datetime import date, datetime",
            "from typing import Any, Dict, Mapping, Optional, Tuple", "",
            "from ._model_behaviour import " + ", ".join(bases + ["_first", "_float", "_int", "_opt", "_parse_date",
-                                                                  "_parse_ts", "_required", "_text", "_ts_text"]),
+                                                                  "_parse_ts", "_required", "_text", "_ts_text",
+                                                                  "slotted"]),
            "", "__all__ = [" + ", ".join(f'"{m.name}"' for m in models) + "]", ""]
     for m in models:
         fields = all_fields(m, index)
@@ -491,7 +530,8 @@ def gen_py_models(models: List[Model]) -> str:
                 break
             defaulted.add(f.name)
         parents = [m.extends] if m.extends else ([m.python_base] if m.python_base else [])
-        out += ["", "@dataclass(frozen=True)", f"class {m.name}({', '.join(parents)}):" if parents else f"class {m.name}:"]
+        out += ["", "@slotted", "@dataclass(frozen=True)",
+                f"class {m.name}({', '.join(parents)}):" if parents else f"class {m.name}:"]
         out.append(f'    """{m.doc}"""')
         out.append("")
         for f in m.fields:

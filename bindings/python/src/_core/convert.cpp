@@ -68,26 +68,65 @@ py::object utc_datetime(std::int64_t unix_seconds) {
   return py::reinterpret_steal<py::object>(obj);
 }
 
-py::object date_of(const keyscope::Date& date) {
+PyObject* utc_datetime_of(int year, int month, int day, int hour, int minute, int second) {
+  if (!PyDateTimeAPI) PyDateTime_IMPORT;
+  if (!PyDateTimeAPI) return nullptr;
+  return PyDateTimeAPI->DateTime_FromDateAndTime(year, month, day, hour, minute, second, 0,
+                                                 PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
+}
+
+PyObject* date_of(int year, int month, int day) {
+  if (!PyDateTimeAPI) PyDateTime_IMPORT;
+  if (!PyDateTimeAPI) return nullptr;
+  return PyDateTimeAPI->Date_FromDate(year, month, day, PyDateTimeAPI->DateType);
+}
+
+py::object date_of(const keyscope::Date& date) { return date_from_days(date.days_since_epoch); }
+
+py::object date_from_days(std::int64_t days_since_epoch) {
   ensure_datetime();
   const keyscope::CivilDate civil =
-      keyscope::civil_from_days(std::min(std::max(date.days_since_epoch, kFirstDay), kLastDay));
+      keyscope::civil_from_days(std::min(std::max(days_since_epoch, kFirstDay), kLastDay));
   PyObject* obj = PyDateTimeAPI->Date_FromDate(static_cast<int>(civil.year), static_cast<int>(civil.month),
                                                static_cast<int>(civil.day), PyDateTimeAPI->DateType);
   if (!obj) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(obj);
 }
 
-py::tuple strings(const std::vector<std::string>& items) {
-  py::tuple out(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) out[i] = py::str(items[i]);
-  return out;
+namespace {
+
+py::object tuple_taking(std::vector<PyObject*>& items) {
+  PyObject* tuple = make_tuple(items);
+  if (!tuple) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(tuple);
 }
 
-py::tuple ints(const std::vector<std::int64_t>& items) {
-  py::tuple out(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) out[i] = py::int_(items[i]);
-  return out;
+// Each item made by `make` (a new reference, or nullptr with a Python error), as a tuple.
+template <class T, class Make>
+py::object tuple_made(const std::vector<T>& items, Make make) {
+  std::vector<PyObject*> made;
+  made.reserve(items.size());
+  for (const T& item : items) {
+    PyObject* object = make(item);
+    if (!object) {
+      for (PyObject* done : made) Py_DECREF(done);
+      throw py::error_already_set();
+    }
+    made.push_back(object);
+  }
+  return tuple_taking(made);
+}
+
+}  // namespace
+
+py::object strings(const std::vector<std::string>& items) {
+  return tuple_made(items, [](const std::string& item) {
+    return PyUnicode_DecodeUTF8(item.data(), static_cast<Py_ssize_t>(item.size()), nullptr);
+  });
+}
+
+py::object ints(const std::vector<std::int64_t>& items) {
+  return tuple_made(items, [](std::int64_t item) { return PyLong_FromLongLong(item); });
 }
 
 py::dict int_dict(const std::map<std::string, std::int64_t>& counts) {
@@ -96,33 +135,13 @@ py::dict int_dict(const std::map<std::string, std::int64_t>& counts) {
   return out;
 }
 
-FieldNames::FieldNames(std::initializer_list<const char*> names) {
-  for (const char* name : names) {
-    PyObject* interned = PyUnicode_InternFromString(name);
-    if (!interned) throw py::error_already_set();
-    interned_.push_back(interned);
-  }
-}
-
-ModelBuilder::ModelBuilder(const py::object& cls, const FieldNames& names) : names_(names) {
-  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
-  py::tuple no_args;
-  // object.__new__: the dataclass defines no __new__ of its own, so this is what cls() would do
-  // before running __init__.
-  instance_ = py::reinterpret_steal<py::object>(PyBaseObject_Type.tp_new(type, no_args.ptr(), nullptr));
-  if (!instance_) throw py::error_already_set();
-  dict_ = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(instance_.ptr(), nullptr));
-  if (!dict_) throw py::error_already_set();
-}
-
-void ModelBuilder::set(std::size_t index, const py::object& value) {
-  if (PyDict_SetItem(dict_.ptr(), names_[index], value.ptr()) != 0) throw py::error_already_set();
-  ++set_;
-}
-
-py::object ModelBuilder::take() {
-  if (set_ != names_.size()) throw std::logic_error("a generated model converter left a field unset");
-  return std::move(instance_);
+py::object ModelValues::take() {
+  for (PyObject* value : values_)
+    if (!value) throw std::logic_error("a generated model converter left a field unset");
+  PyObject* instance = model_.make(values_.data());  // took the values over
+  std::fill(values_.begin(), values_.end(), nullptr);
+  if (!instance) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(instance);
 }
 
 py::object to_py(const keyscope::RateLimit& r) {

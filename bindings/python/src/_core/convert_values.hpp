@@ -1,8 +1,9 @@
 #pragma once
 // The pieces the generated converters (convert_models.cpp) build Python models from: value
-// conversions (datetimes, dates, tuples of strings, dicts of counts) and ModelBuilder, which makes
-// a frozen dataclass instance and fills its fields by name without calling __init__.
+// conversions (datetimes, dates, tuples of strings, dicts of counts) and ModelValues, which
+// collects a model's fields and makes the instance through its ModelClass (model_class.hpp).
 #include "binding.hpp"  // Python.h first
+#include "model_class.hpp"
 
 #include <cstdint>
 #include <initializer_list>
@@ -14,36 +15,50 @@ namespace keyscope_python {
 
 py::object utc_datetime(std::int64_t unix_seconds);  // timezone-aware, UTC
 py::object date_of(const keyscope::Date& date);
-py::tuple strings(const std::vector<std::string>& items);
-py::tuple ints(const std::vector<std::int64_t>& items);
+py::object date_from_days(std::int64_t days_since_epoch);  // clamped to date.min .. date.max
+// From fields known to be valid and within datetime's range: new references, nullptr with a
+// Python error on failure.
+PyObject* utc_datetime_of(int year, int month, int day, int hour, int minute, int second);
+PyObject* date_of(int year, int month, int day);
+py::object strings(const std::vector<std::string>& items);
+py::object ints(const std::vector<std::int64_t>& items);
 py::dict int_dict(const std::map<std::string, std::int64_t>& counts);
 
-// A model's field names as interned Python strings, made once per model and kept for the life
-// of the process (never released: they must not be destroyed after the interpreter).
-class FieldNames {
- public:
-  FieldNames(std::initializer_list<const char*> names);
-  PyObject* operator[](std::size_t index) const { return interned_[index]; }
-  std::size_t size() const { return interned_.size(); }
+// A tuple of the models to_py makes of `items` (untracked when they all are).
+template <class T>
+py::object tuple_of(const std::vector<T>& items) {
+  std::vector<PyObject*> made;
+  made.reserve(items.size());
+  try {
+    for (const T& item : items) made.push_back(to_py(item).release().ptr());
+  } catch (...) {
+    for (PyObject* object : made) Py_DECREF(object);
+    throw;
+  }
+  PyObject* tuple = make_tuple(made);
+  if (!tuple) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(tuple);
+}
 
- private:
-  std::vector<PyObject*> interned_;
-};
-
-// A new instance of the dataclass `cls`, made without __init__, whose __dict__ receives each
-// field by name: what the dataclass's __init__ would have stored, at the cost of one dict insert
-// per field. Every field must be set before take().
-class ModelBuilder {
+// The fields of one model being made, in field order; take() makes the instance once every
+// field is set.
+class ModelValues {
  public:
-  ModelBuilder(const py::object& cls, const FieldNames& names);
-  void set(std::size_t index, const py::object& value);
+  explicit ModelValues(const ModelClass& model) : model_(model), values_(model.size(), nullptr) {}
+  ModelValues(const ModelValues&) = delete;
+  ModelValues& operator=(const ModelValues&) = delete;
+  ~ModelValues() {
+    for (PyObject* value : values_) Py_XDECREF(value);
+  }
+  void set(std::size_t index, py::object value) {
+    Py_XDECREF(values_[index]);
+    values_[index] = value.release().ptr();
+  }
   py::object take();
 
  private:
-  const FieldNames& names_;
-  py::object instance_;
-  py::object dict_;
-  std::size_t set_ = 0;
+  const ModelClass& model_;
+  std::vector<PyObject*> values_;
 };
 
 }  // namespace keyscope_python

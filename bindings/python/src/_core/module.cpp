@@ -2,6 +2,35 @@
 // the pure-Python package around it (bindings/python/src/keyscope).
 #include "binding.hpp"
 #include "client_logging.hpp"
+#include "body_reader.hpp"
+
+namespace {
+
+// The body reader on a bytes, bytearray or str body: the model, or None when the core decides
+// (any other type, a str that is not UTF-8, anything body_reader.hpp hands over).
+py::object read_body(py::handle body, const keyscope_python::body::ModelSpec& spec, bool whole_document) {
+  const char* text = nullptr;
+  Py_ssize_t size = 0;
+  if (PyBytes_Check(body.ptr())) {
+    text = PyBytes_AS_STRING(body.ptr());
+    size = PyBytes_GET_SIZE(body.ptr());
+  } else if (PyByteArray_Check(body.ptr())) {
+    text = PyByteArray_AS_STRING(body.ptr());
+    size = PyByteArray_GET_SIZE(body.ptr());
+  } else if (PyUnicode_Check(body.ptr())) {
+    text = PyUnicode_AsUTF8AndSize(body.ptr(), &size);
+    if (!text) {
+      PyErr_Clear();
+      return py::none();
+    }
+  } else {
+    return py::none();
+  }
+  PyObject* model = keyscope_python::body::read_body(text, static_cast<std::size_t>(size), spec, whole_document);
+  return model ? py::reinterpret_steal<py::object>(model) : py::none();
+}
+
+}  // namespace
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "keyscope C++ core (private; use the keyscope package)";
@@ -26,7 +55,18 @@ PYBIND11_MODULE(_core, m) {
     if (!result) throw py::error_already_set();
     return result;
   }, py::arg("text"), py::arg("secret") = std::string());
-  // Decode a response body into models without HTTP (benchmarks, offline payloads).
+  // A response body straight into models, or None when the core must decide (body_reader.hpp);
+  // keyscope.decode_* try these first.
+  m.def("read_key_list", [](py::handle body) {
+    return read_body(body, keyscope_python::body::key_list_spec(), true);
+  }, py::arg("body"));
+  m.def("read_key_details", [](py::handle body) {
+    return read_body(body, keyscope_python::body::key_details_spec(), false);
+  }, py::arg("body"));
+  m.def("read_key_usage", [](py::handle body) {
+    return read_body(body, keyscope_python::body::key_usage_spec(), false);
+  }, py::arg("body"));
+  // Decode a response body into models with the core codec (its DecodeError when it is not one).
   m.def("decode_key_list", [](const std::string& body) {
     auto result = keyscope::decode_key_list(body);
     if (!result.ok()) keyscope_python::raise_error(result.error());

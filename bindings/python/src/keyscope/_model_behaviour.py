@@ -1,19 +1,75 @@
 """What the generated models (_api_models.py) add to plain data: a few derived properties, kept
-here so that schema/models.json stays data, and the value readers their ``from_dict`` uses."""
+here so that schema/models.json stays data, the value readers their ``from_dict`` uses, and
+``slotted``, which gives each model its fields in ``__slots__``."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timezone
-from typing import Any, Callable, Dict, Iterator, Optional, TypeVar
+from typing import Any, Callable, Dict, Iterator, Optional, Tuple, Type, TypeVar
 
 from ._errors import DecodeError, ValidationError
 
 _UTC = timezone.utc
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
+
+
+def slotted(cls: C) -> C:
+    """The frozen dataclass `cls` made again with its fields in ``__slots__`` (what
+    ``dataclass(slots=True)`` does on Python 3.10+, here on every supported version): no
+    per-instance ``__dict__``, and the C++ core fills a model's fields in place
+    (bindings/python/src/_core/model_class.hpp). Instances stay weak-referenceable, and pickle
+    and copy through ``__getstate__``/``__setstate__``, since a frozen class refuses setattr."""
+    inherited = {name for base in cls.__mro__[1:] for name in getattr(base, "__slots__", ())}
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in inherited)
+    body = {key: value for key, value in cls.__dict__.items()
+            if key not in names and key not in ("__dict__", "__weakref__")}
+    body["__slots__"] = names + (() if "__weakref__" in inherited else ("__weakref__",))
+    body["__getstate__"] = _model_getstate
+    body["__setstate__"] = _model_setstate
+    made = type(cls)(cls.__name__, cls.__bases__, body)
+    made.__qualname__ = cls.__qualname__
+    _freeze(made)
+    return made  # type: ignore[no-any-return]
+
+
+def _freeze(cls: type) -> None:
+    """The frozen dataclass's __setattr__ and __delattr__ for the class made again (the ones
+    dataclass wrote name the class it was given)."""
+    fields = frozenset(f.name for f in dataclasses.fields(cls))
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in fields:
+            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in fields:
+            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    for method in (__setattr__, __delattr__):
+        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
+        setattr(cls, method.__name__, method)
+
+
+def _model_getstate(self: Any) -> Tuple[Any, ...]:
+    return tuple(getattr(self, f.name) for f in dataclasses.fields(self))
+
+
+def _model_setstate(self: Any, state: Any) -> None:
+    fields = dataclasses.fields(self)
+    # A dict: pickled by a keyscope whose models had no __slots__.
+    values = [state[f.name] for f in fields] if isinstance(state, dict) else state
+    for f, value in zip(fields, values):
+        object.__setattr__(self, f.name, value)
 
 
 class KeyInfoBehaviour:
     """Properties of :class:`APIKeyInfo` (and so of :class:`APIKeyDetails`)."""
+
+    __slots__ = ()
 
     revoked_at: Optional[datetime]
     key_prefix: str
@@ -35,6 +91,8 @@ class KeyInfoBehaviour:
 class KeyListBehaviour:
     """:class:`KeyList` is iterable, sized and indexable like a tuple of :class:`APIKeyInfo`."""
 
+    __slots__ = ()
+
     data: tuple
 
     def __iter__(self) -> Iterator[Any]:
@@ -54,6 +112,7 @@ class KeyListBehaviour:
 
 
 class KeyUsageBehaviour:
+    __slots__ = ()
     client_errors: int
     server_errors: int
 
@@ -135,6 +194,8 @@ class LogSummaryBehaviour:
     """:class:`LogSummary` as DataFrames (``keyscope[pandas]``); the frames are built by
     :mod:`keyscope.pandas`, imported only when asked for."""
 
+    __slots__ = ()
+
     def to_pandas(self, table: str = "usages") -> Any:
         """``"usages"`` (default): one row per key (:func:`keyscope.pandas.log_usages_frame`);
         ``"daily"``: one row per key and day; ``"bad_lines"``: lines not counted, by kind."""
@@ -149,6 +210,8 @@ class LogSummaryBehaviour:
 
 class ReconciliationBehaviour:
     """:class:`Reconciliation` as DataFrames (``keyscope[pandas]``)."""
+
+    __slots__ = ()
 
     def to_pandas(self, table: str = "findings") -> Any:
         """``"findings"`` (default): one row per finding

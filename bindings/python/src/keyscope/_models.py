@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional, Tuple
 
+from . import _core
 from ._api_models import (
     APIKeyDetails,
     APIKeyInfo,
@@ -115,26 +116,27 @@ def _body_text(body: "str | bytes") -> str:
 
 
 def decode_key_list(body: "str | bytes") -> KeyList:
-    """Decodes a ``GET /api/v1/keys`` body with the C++ codec (strict types, DecodeError)."""
-    from . import _core
-
-    result: KeyList = _core.decode_key_list(_body_text(body))
+    """Decodes a ``GET /api/v1/keys`` body (strict types, DecodeError naming the JSON path)."""
+    # The one-pass body reader first; None: the core codec decides (the model or the error).
+    result: Optional[KeyList] = _core.read_key_list(body)
+    if result is None:
+        result = _core.decode_key_list(_body_text(body))
     return result
 
 
 def decode_key_details(body: "str | bytes") -> APIKeyDetails:
     """Decodes a ``GET /api/v1/keys/{id}`` body."""
-    from . import _core
-
-    result: APIKeyDetails = _core.decode_key_details(_body_text(body))
+    result: Optional[APIKeyDetails] = _core.read_key_details(body)
+    if result is None:
+        result = _core.decode_key_details(_body_text(body))
     return result
 
 
 def decode_key_usage(body: "str | bytes") -> KeyUsage:
     """Decodes a ``GET /api/v1/keys/{id}/usage`` body."""
-    from . import _core
-
-    result: KeyUsage = _core.decode_key_usage(_body_text(body))
+    result: Optional[KeyUsage] = _core.read_key_usage(body)
+    if result is None:
+        result = _core.decode_key_usage(_body_text(body))
     return result
 
 
