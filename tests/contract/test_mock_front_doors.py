@@ -161,6 +161,22 @@ def _same(expected: Any, observed: Any, exact: bool) -> bool:
     return expected == observed and type(expected) is type(observed)
 
 
+def cli_shown(text: str) -> str:
+    """How the CLI's one-line error message shows server text (cli/errors.cpp, cli/output.cpp
+    sanitize): newline, CR and tab as spaces, other control bytes as \\xNN, bidirectional
+    overrides as \\uNNNN."""
+    out = []
+    for ch in text.replace("\n", " ").replace("\r", " ").replace("\t", " "):
+        cp = ord(ch)
+        if cp < 0x20 or cp == 0x7F or 0x80 <= cp < 0xA0:
+            out.append(f"\\x{cp:02X}")
+        elif 0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069:
+            out.append(f"\\u{cp:04X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def problem(front_door: str, case: mock_cases.Case, result: Dict[str, Any]) -> Optional[str]:
     """What is wrong with one result, or None."""
     if case.decodes:
@@ -175,7 +191,7 @@ def problem(front_door: str, case: mock_cases.Case, result: Dict[str, Any]) -> O
             return f"decoded wrongly: expected {json.dumps(want)[:400]}, got {json.dumps(got)[:400]}"
         return None
     if front_door == "cli":
-        shown = case.path.replace("\n", " ").replace("\r", " ")  # the CLI's one-line messages (cli/errors.cpp)
+        shown = cli_shown(case.path)
         if result["exit"] != DECODE_EXIT or "DecodeError: " not in result["stderr"] \
                 or f"at {shown}" not in result["stderr"]:
             return f"expected exit {DECODE_EXIT} and a DecodeError 'at {case.path}' on stderr, " \

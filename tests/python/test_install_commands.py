@@ -17,7 +17,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["version"]
@@ -64,7 +64,7 @@ def test_both_readmes_give_the_same_install_command() -> None:
     assert pip_line("README.md").startswith(BUILD)
 
 
-def test_readme_install_commands_in_a_fresh_venv(tmp_path: Path) -> None:
+def test_readme_install_commands_in_a_fresh_venv(tmp_path: Path, sandbox: Any) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     env = venv_env(venv)
@@ -88,3 +88,19 @@ def test_readme_install_commands_in_a_fresh_venv(tmp_path: Path) -> None:
         out = sh(command, tmp_path, env, timeout=60)
         assert out.strip() == f"keyscope {VERSION}", (command, out)
     assert Path(sh("command -v keyscope", tmp_path, env, timeout=10).strip()).parent == venv / "bin"
+
+    # The installed package talks to a server, blocking and with asyncio (issue 11's "done when").
+    script = (
+        "import asyncio, keyscope\n"
+        f"kw = dict(base_url={sandbox.base_url!r}, session_token={sandbox.token!r})\n"
+        "print(len(keyscope.Client(**kw).list_keys()))\n"
+        "async def main():\n"
+        "    async with keyscope.AsyncClient(**kw) as client:\n"
+        "        keys = await client.list_keys()\n"
+        "        usages = await asyncio.gather(*(client.get_usage(k.id, days=7) for k in [k for k in keys if not k.revoked][:3]))\n"
+        "        print(len(keys), sum(1 for u in usages if u.window_days == 7))\n"
+        "asyncio.run(main())\n"
+    )
+    (tmp_path / "use.py").write_text(script, encoding="utf-8")
+    out = sh("python3 use.py", tmp_path, env, timeout=60).split()
+    assert out == [out[0], out[0], "3"] and int(out[0]) > 3, out
