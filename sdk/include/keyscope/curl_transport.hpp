@@ -58,7 +58,8 @@ std::optional<Error> check_transport_options(const CurlTransportOptions& options
 std::string proxy_for_message(const std::string& proxy);
 
 /// libcurl transport (native builds): one worker thread driving a curl multi handle, so many
-/// requests are in flight at once over reused keep-alive connections.
+/// requests are in flight at once over reused keep-alive connections; blocking calls run on the
+/// caller's thread instead (send_blocking).
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(CurlTransportOptions options = {});
@@ -68,9 +69,12 @@ class CurlTransport final : public Transport {
 
   void send(HttpRequest request, Completion done) override;
   void defer(std::chrono::milliseconds delay, std::function<void()> fn) override;
+  /// On the calling thread, with an easy handle from a pool (each keeps its own keep-alive
+  /// connection); the worker thread is not involved.
+  std::optional<Result<HttpResponse>> send_blocking(const HttpRequest& request) override;
   std::string name() const override;
 
-  /// Connections libcurl opened so far (keep-alive reuse shows as a small number).
+  /// Connections libcurl opened so far, both paths (keep-alive reuse shows as a small number).
   std::size_t connections_opened() const;
 
   struct Impl;

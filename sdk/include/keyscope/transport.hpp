@@ -5,6 +5,7 @@
 /// needs no Asyncify. Users may supply their own (tests, proxies, other HTTP stacks).
 #include <chrono>
 #include <functional>
+#include <optional>
 
 #include "keyscope/http.hpp"
 #include "keyscope/result.hpp"
@@ -27,6 +28,14 @@ class Transport {
   /// transports run it at once and record the delay.
   virtual void defer(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
 
+  /// Optional, for the client's blocking calls: performs one exchange on the calling thread and
+  /// returns its outcome (as send() would pass it to `done`), sparing a sequential caller the
+  /// hand-off to another thread and back. std::nullopt, having done nothing: this transport has
+  /// no such path, and the client waits on send() instead (the default).
+  virtual std::optional<Result<HttpResponse>> send_blocking(const HttpRequest& request) {
+    (void)request;
+    return std::nullopt;
+  }
   /// "libcurl/7.88.1", "fetch"; goes into the User-Agent.
   virtual std::string name() const { return "custom"; }
 };

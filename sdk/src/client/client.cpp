@@ -45,7 +45,7 @@ std::optional<Error> validate_call(const CallOptions& call) {
 // Runs the request, then decodes a 2xx body with `decode`; errors pass through with their raw.
 template <class T, class Decode>
 void get_and_decode(const std::shared_ptr<Client::Impl>& impl, std::string path,
-                    const CallOptions& call, Decode decode, Callback<T> done) {
+                    const CallOptions& call, Decode decode, Callback<T> done, bool blocking) {
   impl->execute(std::move(path), call,
                 [decode, done = std::move(done)](Result<HttpResponse> outcome) {
                   if (!outcome.ok()) return done(Result<T>(outcome.error(), outcome.raw()));
@@ -58,7 +58,8 @@ void get_and_decode(const std::shared_ptr<Client::Impl>& impl, std::string path,
                     return done(Result<T>(std::move(error), std::move(response)));
                   }
                   done(Result<T>(std::move(decoded).value(), std::move(response)));
-                });
+                },
+                blocking);
 }
 
 template <class T>
@@ -97,52 +98,73 @@ Client::Client(ClientOptions options) : Client(create(std::move(options)).value(
 
 Client::Client(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-void Client::list_keys_async(Callback<KeyList> done, CallOptions call) const {
+namespace {
+
+// Each endpoint's call, written once: the *_async methods start it, the blocking ones start it
+// with `blocking` and wait.
+void start_list_keys(const std::shared_ptr<Client::Impl>& impl, Callback<KeyList> done,
+                     const CallOptions& call, bool blocking) {
   if (auto error = validate_call(call)) return done(std::move(*error));
-  const DecodeOptions decoding{impl_->options.strict};
-  get_and_decode<KeyList>(impl_, "/api/v1/keys", call,
+  const DecodeOptions decoding{impl->options.strict};
+  get_and_decode<KeyList>(impl, "/api/v1/keys", call,
                           [decoding](std::string_view body) { return decode_key_list(body, decoding); },
-                          std::move(done));
+                          std::move(done), blocking);
 }
 
-void Client::get_key_async(const std::string& key_id, Callback<APIKeyDetails> done,
-                           CallOptions call) const {
+void start_get_key(const std::shared_ptr<Client::Impl>& impl, const std::string& key_id,
+                   Callback<APIKeyDetails> done, const CallOptions& call, bool blocking) {
   if (auto error = validate_key_id(key_id)) return done(std::move(*error));
   if (auto error = validate_call(call)) return done(std::move(*error));
-  const DecodeOptions decoding{impl_->options.strict};
-  get_and_decode<APIKeyDetails>(impl_, "/api/v1/keys/" + key_id, call,
+  const DecodeOptions decoding{impl->options.strict};
+  get_and_decode<APIKeyDetails>(impl, "/api/v1/keys/" + key_id, call,
                                 [decoding](std::string_view body) { return decode_key_details(body, decoding); },
-                                std::move(done));
+                                std::move(done), blocking);
 }
 
-void Client::get_usage_async(const std::string& key_id, int days, Callback<KeyUsage> done,
-                             CallOptions call) const {
+void start_get_usage(const std::shared_ptr<Client::Impl>& impl, const std::string& key_id, int days,
+                     Callback<KeyUsage> done, const CallOptions& call, bool blocking) {
   if (auto error = validate_key_id(key_id)) return done(std::move(*error));
   if (auto error = validate_days(days)) return done(std::move(*error));
   if (auto error = validate_call(call)) return done(std::move(*error));
-  get_and_decode<KeyUsage>(impl_, "/api/v1/keys/" + key_id + "/usage?days=" + std::to_string(days),
-                           call, [strict = impl_->options.strict](std::string_view body) -> Result<KeyUsage> {
+  get_and_decode<KeyUsage>(impl, "/api/v1/keys/" + key_id + "/usage?days=" + std::to_string(days),
+                           call, [strict = impl->options.strict](std::string_view body) -> Result<KeyUsage> {
                              auto usage = decode_key_usage(body, DecodeOptions{strict});
                              if (strict && usage.ok()) {
                                if (auto error = analytics::implausible_usage(*usage)) return std::move(*error);
                              }
                              return usage;
                            },
-                           std::move(done));
+                           std::move(done), blocking);
+}
+
+}  // namespace
+
+void Client::list_keys_async(Callback<KeyList> done, CallOptions call) const {
+  start_list_keys(impl_, std::move(done), call, false);
+}
+
+void Client::get_key_async(const std::string& key_id, Callback<APIKeyDetails> done,
+                           CallOptions call) const {
+  start_get_key(impl_, key_id, std::move(done), call, false);
+}
+
+void Client::get_usage_async(const std::string& key_id, int days, Callback<KeyUsage> done,
+                             CallOptions call) const {
+  start_get_usage(impl_, key_id, days, std::move(done), call, false);
 }
 
 Result<KeyList> Client::list_keys(CallOptions call) const {
-  return wait_for<KeyList>([&](Callback<KeyList> done) { list_keys_async(std::move(done), call); });
+  return wait_for<KeyList>([&](Callback<KeyList> done) { start_list_keys(impl_, std::move(done), call, true); });
 }
 
 Result<APIKeyDetails> Client::get_key(const std::string& key_id, CallOptions call) const {
   return wait_for<APIKeyDetails>(
-      [&](Callback<APIKeyDetails> done) { get_key_async(key_id, std::move(done), call); });
+      [&](Callback<APIKeyDetails> done) { start_get_key(impl_, key_id, std::move(done), call, true); });
 }
 
 Result<KeyUsage> Client::get_usage(const std::string& key_id, int days, CallOptions call) const {
   return wait_for<KeyUsage>(
-      [&](Callback<KeyUsage> done) { get_usage_async(key_id, days, std::move(done), call); });
+      [&](Callback<KeyUsage> done) { start_get_usage(impl_, key_id, days, std::move(done), call, true); });
 }
 
 Result<Fleet> Client::fetch_fleet(int days, int concurrency, CallOptions call,

@@ -17,9 +17,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::string user_agent;
 
   // Sends GET base_url + path with auth and retries; `done` gets the final 2xx response or the
-  // typed error (with the last raw response).
+  // typed error (with the last raw response). `blocking`: the caller waits for `done` anyway, so
+  // the attempts and waits run on its thread when the transport has a blocking path (`done` has
+  // then run when execute returns).
   void execute(std::string path, const CallOptions& call,
-               std::function<void(Result<HttpResponse>)> done);
+               std::function<void(Result<HttpResponse>)> done, bool blocking = false);
 
   void record_rate_limit(const HttpResponse& response);
   RateLimit rate_limit() const;

@@ -1,5 +1,9 @@
-// One GET with auth, retries and error mapping, driven by transport completions (no blocking).
+// One GET with auth, retries and error mapping. Asynchronous calls are driven by transport
+// completions (no blocking); a blocking call runs every attempt and every wait on the caller's
+// thread when its transport has a blocking path (Transport::send_blocking).
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <utility>
 
 #include "client/client_impl.hpp"
@@ -17,11 +21,16 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
   int attempt = 0;
   std::chrono::steady_clock::time_point started;
   std::function<void(Result<HttpResponse>)> done;
+  bool blocking = false;  // on the caller's thread, while the transport has a blocking path
 
   void start() {
     if (request.cancellation && request.cancellation->cancelled()) return finish(cancelled(), {});
     ++attempt;
     started = std::chrono::steady_clock::now();
+    if (blocking) {
+      if (auto outcome = client->options.transport->send_blocking(request)) return on_outcome(std::move(*outcome));
+      blocking = false;  // this transport has none: wait on send() like an asynchronous call
+    }
     auto self = shared_from_this();
     client->options.transport->send(request, [self](Result<HttpResponse> outcome) {
       self->on_outcome(std::move(outcome));
@@ -91,8 +100,23 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
                    (raw.status ? " " + std::to_string(raw.status) : std::string());
       return event;
     });
+    if (blocking) {
+      sleep_unless_cancelled(delay);
+      return start();  // at most max_retries + 1 levels deep
+    }
     auto self = shared_from_this();
     client->options.transport->defer(delay, [self] { self->start(); });
+  }
+
+  // A retry's wait on the caller's thread, cut short by the call's Cancellation (start() then
+  // finishes the call as cancelled).
+  void sleep_unless_cancelled(std::chrono::milliseconds delay) const {
+    constexpr std::chrono::milliseconds kSlice{20};
+    const auto until = std::chrono::steady_clock::now() + delay;
+    for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
+      if (request.cancellation && request.cancellation->cancelled()) return;
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, kSlice));
+    }
   }
 
   LogEvent log_event(LogEvent::Kind kind) const {
@@ -124,7 +148,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
 }  // namespace
 
 void Client::Impl::execute(std::string path, const CallOptions& call,
-                           std::function<void(Result<HttpResponse>)> done) {
+                           std::function<void(Result<HttpResponse>)> done, bool blocking) {
   auto retrying = std::make_shared<RetryingCall>();
   retrying->client = shared_from_this();
   retrying->request.method = "GET";
@@ -139,6 +163,7 @@ void Client::Impl::execute(std::string path, const CallOptions& call,
   }
   retrying->max_retries = call.max_retries.value_or(options.retry.max_retries);
   retrying->done = std::move(done);
+  retrying->blocking = blocking;
   retrying->start();
 }
 

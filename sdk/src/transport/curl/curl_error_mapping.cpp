@@ -181,4 +181,18 @@ Error error_for_failed_transfer(CURLcode code, const CurlTransfer& transfer) {
   return connection_error(curl_detail(code, transfer) + where, "connection_failed");
 }
 
+std::optional<Error> refuse_unsafe_request(const HttpRequest& request) {
+  std::string part;
+  if (has_line_break_or_nul(request.method)) {
+    part = "the method";
+  } else if (const std::string* header = unsafe_header_name(request.headers)) {
+    part = has_line_break_or_nul(*header) ? "a header name" : "header " + *header;
+  } else {
+    return std::nullopt;
+  }
+  return transport_error(ErrorKind::validation,
+                         part + " contains a line break or NUL" + describe_request(request),
+                         "invalid_header");
+}
+
 }  // namespace keyscope::curl

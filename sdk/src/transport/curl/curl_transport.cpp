@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include "transport/curl/curl_blocking.hpp"
 #include "transport/curl/curl_worker.hpp"
 
 namespace keyscope {
@@ -23,11 +24,13 @@ struct CurlTransport::Impl {
   // (the worker thread) can detach and let the worker finish with the state it still uses.
   std::shared_ptr<curl::CurlWorker> worker;
   std::thread thread;
+  std::unique_ptr<curl::CurlBlocking> blocking;
 };
 
 CurlTransport::CurlTransport(CurlTransportOptions options) : impl_(std::make_unique<Impl>()) {
   ensure_curl_initialized();
   if (options.ca_bundle_path.empty()) options.ca_bundle_path = find_ca_bundle().path;
+  impl_->blocking = std::make_unique<curl::CurlBlocking>(options);
   impl_->worker = std::make_shared<curl::CurlWorker>(std::move(options));
   impl_->thread = std::thread([worker = impl_->worker] { worker->run(); });
 }
@@ -49,13 +52,17 @@ void CurlTransport::defer(std::chrono::milliseconds delay, std::function<void()>
   impl_->worker->schedule(delay, std::move(fn));
 }
 
+std::optional<Result<HttpResponse>> CurlTransport::send_blocking(const HttpRequest& request) {
+  return impl_->blocking->perform(request);
+}
+
 std::string CurlTransport::name() const {
   const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
   return std::string("libcurl/") + (info != nullptr ? info->version : "unknown");
 }
 
 std::size_t CurlTransport::connections_opened() const {
-  return impl_->worker->connections_opened();
+  return impl_->worker->connections_opened() + impl_->blocking->connections_opened();
 }
 
 std::shared_ptr<Transport> default_transport() {

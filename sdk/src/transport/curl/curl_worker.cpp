@@ -24,21 +24,6 @@ Error setup_error(std::string message, const HttpRequest& request) {
                          "connection_failed");
 }
 
-// A bad argument rather than a network failure (retrying cannot help), so a validation error.
-std::optional<Error> refuse_unsafe_request(const HttpRequest& request) {
-  std::string part;
-  if (has_line_break_or_nul(request.method)) {
-    part = "the method";
-  } else if (const std::string* header = unsafe_header_name(request.headers)) {
-    part = has_line_break_or_nul(*header) ? "a header name" : "header " + *header;
-  } else {
-    return std::nullopt;
-  }
-  return transport_error(ErrorKind::validation,
-                         part + " contains a line break or NUL" + describe_request(request),
-                         "invalid_header");
-}
-
 template <class Fn>
 void call_dropping_exceptions(Fn& fn) noexcept {
   try {

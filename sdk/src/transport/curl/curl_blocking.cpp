@@ -1,0 +1,54 @@
+#include "transport/curl/curl_blocking.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "transport/curl/curl_error_mapping.hpp"
+#include "transport/curl/curl_transfer.hpp"
+
+namespace keyscope::curl {
+
+// Idle handles kept: one per thread that makes blocking calls at the same time, as the worker
+// keeps one per concurrent transfer.
+CurlBlocking::CurlBlocking(CurlTransportOptions options)
+    : options_(std::move(options)), pool_(std::max<std::size_t>(options_.max_concurrent_requests, 1)) {}
+
+CURL* CurlBlocking::acquire() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return pool_.acquire();
+}
+
+void CurlBlocking::release(CURL* easy) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pool_.release(easy);
+}
+
+Result<HttpResponse> CurlBlocking::perform(const HttpRequest& request) {
+  if (std::optional<Error> refused = refuse_unsafe_request(request)) return std::move(*refused);
+  if (request.cancellation && request.cancellation->cancelled()) {
+    return cancelled_error(request, "request cancelled");
+  }
+  CURL* easy = acquire();
+  if (easy == nullptr) {
+    return transport_error(ErrorKind::connection,
+                           "could not allocate a libcurl handle" + describe_request(request),
+                           "connection_failed");
+  }
+  CurlTransfer transfer(request, nullptr);
+  CURLcode code = transfer.configure(easy, options_);
+  if (code == CURLE_OK) code = curl_easy_perform(easy);
+  long new_connections = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK && new_connections > 0) {
+    connections_opened_ += static_cast<std::size_t>(new_connections);
+  }
+  long response_code = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response_code);
+  curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &transfer.proxy_connect_status);
+  transfer.easy = nullptr;
+  release(easy);
+  if (code != CURLE_OK) return error_for_failed_transfer(code, transfer);
+  return transfer.take_response(static_cast<int>(response_code));
+}
+
+}  // namespace keyscope::curl
