@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "keyscope/utf8.hpp"
+
 namespace keyscope_cli {
 namespace {
 
@@ -55,24 +57,6 @@ int code_point_width(char32_t cp) {
     return 2;
   }
   return 1;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 std::string csv_field(const std::string& value) {
@@ -134,7 +118,7 @@ std::string sanitize(const std::string& text) {
       std::snprintf(buffer, sizeof buffer, "%04X", static_cast<unsigned>(cp));
       out += buffer;
     } else {
-      append_utf8(out, cp);
+      keyscope::append_utf8(out, cp);
     }
   }
   return out;

@@ -10,6 +10,7 @@
 #include "keyscope/codec.hpp"
 #include "keyscope/validation.hpp"
 #include "keyscope/redact.hpp"
+#include "keyscope/utf8.hpp"
 #include "keyscope/transport.hpp"
 #include "keyscope/options.hpp"
 #include "keyscope/client.hpp"

@@ -1,5 +1,7 @@
 #include "codec/json_tape.hpp"
 
+#include "keyscope/utf8.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -8,6 +10,7 @@
 #include <limits>
 
 #include "core/c_number.hpp"
+#include "keyscope/utf8.hpp"
 
 namespace keyscope::codec {
 namespace {
@@ -50,24 +53,6 @@ int read_hex4(std::string_view text, std::size_t at) {
     out = out * 16 + digit;
   }
   return out;
-}
-
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  if (code_point < 0x80) {
-    out += static_cast<char>(code_point);
-  } else if (code_point < 0x800) {
-    out += static_cast<char>(0xC0 | (code_point >> 6));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else if (code_point < 0x10000) {
-    out += static_cast<char>(0xE0 | (code_point >> 12));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code_point >> 18));
-    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  }
 }
 
 }  // namespace
@@ -412,36 +397,7 @@ std::optional<Tape::Failure> Tape::parse(std::string_view text, Tape& out, int m
 std::string Tape::string(const Node& node) const {
   const std::string_view raw = raw_string(node);
   if (!node.escaped) return std::string(raw);
-  std::string out;
-  out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '\\') {
-      out += raw[i];
-      continue;
-    }
-    const char c = raw[++i];
-    switch (c) {
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'u': {
-        // Valid and surrogates paired: the parser checked.
-        auto code_point = static_cast<std::uint32_t>(read_hex4(raw, i + 1));
-        i += 4;
-        if (code_point >= 0xD800 && code_point <= 0xDBFF) {
-          const auto low = static_cast<std::uint32_t>(read_hex4(raw, i + 3));
-          code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
-          i += 6;
-        }
-        append_utf8(out, code_point);
-        break;
-      }
-      default: out += c;  // '"', '\\', '/'
-    }
-  }
-  return out;
+  return unescape_json_string(raw);  // valid and surrogates paired: the parser checked
 }
 
 double TapeValue::as_double() const {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "convert_values.hpp"
+#include "keyscope/utf8.hpp"
 #include "model_class.hpp"
 
 #if defined(__GNUC__)
@@ -351,8 +352,7 @@ class Reader {
       }
       return Owned(PyUnicode_DecodeUTF8(s.raw.data(), static_cast<Py_ssize_t>(s.raw.size()), "strict"));
     }
-    std::string text;
-    if (!unescape(s.raw, text)) return {};
+    const std::string text = keyscope::unescape_json_string(s.raw);  // escapes validated by string()
     return Owned(PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict"));
   }
 
@@ -643,62 +643,6 @@ class Reader {
     }
     p_ += continuation + 1;
     return true;
-  }
-
-  // Escapes already validated by string(); the same decoding as the core's Tape::string.
-  static bool unescape(std::string_view raw, std::string& out) {
-    out.reserve(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] != '\\') {
-        out += raw[i];
-        continue;
-      }
-      const char c = raw[++i];
-      switch (c) {
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          auto code_point = static_cast<std::uint32_t>(hex_at(raw, i + 1));
-          i += 4;
-          if (code_point >= 0xD800 && code_point <= 0xDBFF) {
-            const auto low = static_cast<std::uint32_t>(hex_at(raw, i + 3));
-            code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
-            i += 6;
-          }
-          append_utf8(out, code_point);
-          break;
-        }
-        default: out += c;  // '"', '\\', '/'
-      }
-    }
-    return true;
-  }
-
-  static int hex_at(std::string_view raw, std::size_t at) {
-    int out = 0;
-    for (std::size_t i = at; i < at + 4; ++i) out = out * 16 + hex_value(raw[i]);
-    return out;
-  }
-
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   }
 
   // A number token: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
