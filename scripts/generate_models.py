@@ -176,7 +176,7 @@ def gen_cpp_model_json(models: List[Model]) -> str:
            "// (which reads the same shapes out of larger documents).",
            '#include "codec/json_reader.hpp"', '#include "codec/json_writer.hpp"',
            '#include "keyscope/models.hpp"', "", "namespace keyscope::codec {", "",
-           "// Defined in model_read.hpp; instantiated for both value types in model_read_{tape,json}.cpp.",
+           "// Defined in model_read.hpp; instantiated for the JSON tape in model_read_tape.cpp.",
            "// Each reads one JSON object into `out`, recording the first failure in `reader`."]
     for m in models:
         out.append("template <class Value>")
@@ -225,8 +225,8 @@ def cpp_read_field(f: Field, index: Dict[str, Model], obj: str, path: str, inden
 def gen_cpp_model_read(models: List[Model]) -> str:
     index = by_name(models)
     out = ["#pragma once", f"// {BANNER}",
-           "// The model readers' definitions, instantiated once per JSON value type:",
-           "// model_read_tape.cpp (response bodies) and model_read_json.cpp (the analytics' input).",
+           "// The model readers' definitions, instantiated in model_read_tape.cpp for the JSON tape that",
+           "// response bodies and the analytics' input are both read into.",
            '#include "codec/model_json.hpp"', "", "namespace keyscope::codec {", ""]
     for m in models:
         out.append("template <class Value>")

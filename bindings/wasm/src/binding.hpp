@@ -9,7 +9,6 @@
 // bodies, copied once into the heap). No embind object graphs: nothing on the JS side ever needs
 // .delete(), and nothing stays allocated after a call settles. Every call runs on the one JS
 // thread.
-#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,17 +25,11 @@ std::string error_json(const keyscope::Error& error);
 std::string ok_json(const std::string& text);
 // {"ok": <value>} or {"error": ...} of a Result<std::string> whose value is JSON text.
 std::string wrap(const keyscope::Result<std::string>& result);
-// {"ok": fn()} or {"error": ...}: a KeyscopeError the analytics threw keeps its kind; any other
-// exception becomes a ValidationError with `other_code`.
+// {"ok": <value>} or {"error": ...} of fn(), which returns a Result<std::string>. The module is
+// built without C++ exceptions (CMakeLists.txt): every failure is a Result, never a throw.
 template <class Fn>
-std::string guarded(Fn fn, const char* other_code = "invalid_argument") {
-  try {
-    return ok_json(fn());
-  } catch (const keyscope::KeyscopeError& e) {
-    return error_json(e.error());
-  } catch (const std::exception& e) {
-    return error_json(keyscope::validation_error(e.what(), other_code));
-  }
+std::string guarded(Fn fn) {
+  return wrap(fn());
 }
 
 // convert.cpp: results the core computed, as JSON text for JS.

@@ -17,15 +17,20 @@ using keyscope::analytics::DDSketch;
 std::map<int, std::unique_ptr<DDSketch>> g_sketches;
 int g_next_sketch = 1;
 
-DDSketch& sketch_at(int id) {
+using keyscope::Result;
+
+// The sketch behind `id`, or nullptr once it was disposed.
+DDSketch* sketch_at(int id) {
   auto it = g_sketches.find(id);
-  if (it == g_sketches.end()) keyscope::throw_error(keyscope::validation_error("the sketch was disposed", "disposed"));
-  return *it->second;
+  return it == g_sketches.end() ? nullptr : it->second.get();
 }
 
-std::string keep(std::unique_ptr<DDSketch> sketch) {
+keyscope::Error disposed() { return keyscope::validation_error("the sketch was disposed", "disposed"); }
+
+Result<std::string> keep(Result<DDSketch> sketch) {
+  if (!sketch.ok()) return sketch.error();
   const int id = g_next_sketch++;
-  g_sketches[id] = std::move(sketch);
+  g_sketches[id] = std::make_unique<DDSketch>(std::move(sketch).value());
   return std::to_string(id);
 }
 
@@ -37,53 +42,70 @@ std::string summary_json(const DDSketch& s) {
 }
 
 std::string sketch_create(double relative_accuracy, int max_buckets) {
-  return guarded([&] { return keep(std::make_unique<DDSketch>(relative_accuracy, max_buckets)); });
+  return wrap(keep(DDSketch::create(relative_accuracy, max_buckets)));
 }
 
-std::string sketch_from_json(std::string text) {
-  return guarded([&] { return keep(std::make_unique<DDSketch>(DDSketch::from_json(text))); });
-}
+std::string sketch_from_json(std::string text) { return wrap(keep(DDSketch::try_from_json(text))); }
 
 // values: `length` doubles at `pointer` in the wasm heap (copied there by JS).
 std::string sketch_add(int id, std::uintptr_t pointer, int length, double count) {
-  return guarded([&] {
-    DDSketch& sketch = sketch_at(id);
+  return guarded([&]() -> Result<std::string> {
+    DDSketch* sketch = sketch_at(id);
+    if (!sketch) return disposed();
     const double* values = reinterpret_cast<const double*>(pointer);
-    for (int i = 0; i < length; ++i) sketch.add(values[i], count);
+    for (int i = 0; i < length; ++i) {
+      if (auto error = sketch->try_add(values[i], count)) return std::move(*error);
+    }
     return std::string("null");
   });
 }
 
 std::string sketch_merge(int id, int other) {
-  return guarded([&] {
-    sketch_at(id).merge(sketch_at(other));
+  return guarded([&]() -> Result<std::string> {
+    DDSketch* into = sketch_at(id);
+    DDSketch* from = sketch_at(other);
+    if (!into || !from) return disposed();
+    if (auto error = into->try_merge(*from)) return std::move(*error);
     return std::string("null");
   });
 }
 
 std::string sketch_quantiles(int id, std::uintptr_t pointer, int length) {
-  return guarded([&] {
-    const DDSketch& sketch = sketch_at(id);
+  return guarded([&]() -> Result<std::string> {
+    const DDSketch* sketch = sketch_at(id);
+    if (!sketch) return disposed();
     const double* qs = reinterpret_cast<const double*>(pointer);
     std::string out = "[";
     for (int i = 0; i < length; ++i) {
+      Result<double> q = sketch->try_quantile(qs[i]);
+      if (!q.ok()) return q.error();
       if (i) out += ",";
-      out += number_json(sketch.quantile(qs[i]));
+      out += number_json(q.value());
     }
     return out + "]";
   });
 }
 
-std::string sketch_summary(int id) { return guarded([&] { return summary_json(sketch_at(id)); }); }
-std::string sketch_to_json(int id) { return guarded([&] { return sketch_at(id).to_json(); }); }
+std::string sketch_summary(int id) {
+  const DDSketch* sketch = sketch_at(id);
+  return sketch ? ok_json(summary_json(*sketch)) : error_json(disposed());
+}
+std::string sketch_to_json(int id) {
+  const DDSketch* sketch = sketch_at(id);
+  return sketch ? ok_json(sketch->to_json()) : error_json(disposed());
+}
 
 // The protobuf bytes of the last sketchToProto stay here until the next one; JS copies them out
 // of the heap at {"pointer", "length"} (an embind std::string return would not be binary-safe).
 std::string g_proto_bytes;
 
 std::string sketch_to_proto(int id) {
-  return guarded([&] {
-    g_proto_bytes = sketch_at(id).to_proto();
+  return guarded([&]() -> Result<std::string> {
+    const DDSketch* sketch = sketch_at(id);
+    if (!sketch) return disposed();
+    Result<std::string> bytes = sketch->try_to_proto();
+    if (!bytes.ok()) return bytes.error();
+    g_proto_bytes = std::move(bytes).value();
     return "{\"pointer\":" + std::to_string(reinterpret_cast<std::uintptr_t>(g_proto_bytes.data())) +
            ",\"length\":" + std::to_string(g_proto_bytes.size()) + "}";
   });
@@ -91,7 +113,7 @@ std::string sketch_to_proto(int id) {
 
 // bytes: a Uint8Array, which embind copies byte for byte into the std::string.
 std::string sketch_from_proto(std::string bytes, int max_buckets) {
-  return guarded([&] { return keep(std::make_unique<DDSketch>(DDSketch::from_proto(bytes, max_buckets))); });
+  return wrap(keep(DDSketch::try_from_proto(bytes, max_buckets)));
 }
 
 void sketch_free(int id) { g_sketches.erase(id); }

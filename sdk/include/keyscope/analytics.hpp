@@ -3,8 +3,13 @@
 /// Analytics over the API models (docs/DESIGN.md "Analytics"): pure, deterministic functions with no
 /// I/O. The same input always gives the same output, in the same order.
 ///
-/// Invalid arguments (an empty sample set, q outside [0, 1], a malformed bill, a bad regex)
-/// throw keyscope::ValidationError. The JSON entry points of analytics_json.hpp never throw.
+/// Errors: every function that can refuse its input has a try_ form that returns the refusal as
+/// a Result (or a std::optional<Error>), like the rest of the public API, and never throws: an
+/// empty sample set, q outside [0, 1], a malformed bill or name pattern is a ValidationError, a
+/// malformed serialised sketch a DecodeError naming the field. The forms without try_ are
+/// conveniences for C++ callers that throw the KeyscopeError subclass of that error instead.
+/// Builds without C++ exceptions (the npm package's WebAssembly) use only the try_ forms and the
+/// JSON entry points of analytics_json.hpp, which never throw either.
 ///
 /// Percentiles are never averaged across days or keys: a mean of p95s is not a p95. Merge
 /// DDSketches, or compute exact percentiles over the raw samples.
@@ -17,6 +22,7 @@
 
 #include "keyscope/error.hpp"
 #include "keyscope/models.hpp"
+#include "keyscope/result.hpp"
 
 namespace keyscope::analytics {
 
@@ -243,6 +249,7 @@ struct ChargebackRow {
 };
 
 /// "1234.56" -> 123456. Digits, optionally '.' and one or two digits; nothing else.
+Result<std::int64_t> try_parse_bill_cents(std::string_view text);
 std::int64_t parse_bill_cents(std::string_view text);
 /// 123456 -> "1234.56", -5 -> "-0.05".
 std::string format_cents(std::int64_t cents);
@@ -251,10 +258,15 @@ std::string format_cents(std::int64_t cents);
 /// rounding: costs sum to the bill exactly. Ties on the remainder go to the larger requests,
 /// then to the smaller cost-center name. With zero total requests the bill is split equally
 /// (same rounding) across the centers that have keys; with no keys at all it goes entirely to
-/// "unallocated". Rows in requests desc, then cost_center order.
+/// "unallocated". Rows in requests desc, then cost_center order. A negative bill, a malformed
+/// one or a name pattern outside the dialect is a ValidationError.
+Result<std::vector<ChargebackRow>> try_chargeback(const std::vector<UsageRow>& rows, std::int64_t bill_cents,
+                                                  const CostCenterMap& map);
 std::vector<ChargebackRow> chargeback(const std::vector<UsageRow>& rows, std::int64_t bill_cents,
                                       const CostCenterMap& map);
 /// The same with the bill as text ("1234.56", parse_bill_cents).
+Result<std::vector<ChargebackRow>> try_chargeback(const std::vector<UsageRow>& rows, std::string_view bill,
+                                                  const CostCenterMap& map);
 std::vector<ChargebackRow> chargeback(const std::vector<UsageRow>& rows, std::string_view bill,
                                       const CostCenterMap& map);
 
@@ -292,8 +304,10 @@ std::vector<IntegrityCheck> check_usage(const KeyUsage& usage,
 /// Exact percentile, numpy's default "linear" method (Hyndman & Fan type 7): h = (n - 1) q,
 /// interpolated between the order statistics floor(h) and floor(h) + 1. q in [0, 1]; samples
 /// non-empty and not NaN.
+Result<double> try_percentile(std::vector<double> samples, double q);
 double percentile(std::vector<double> samples, double q);
 /// Several quantiles with selection (nth_element) passes over one copy; results in qs order.
+Result<std::vector<double>> try_percentiles(std::vector<double> samples, const std::vector<double>& qs);
 std::vector<double> percentiles(std::vector<double> samples, const std::vector<double>& qs);
 
 /// DDSketch (Masson, Rim, Lee, VLDB 2019), compatible with the Python `ddsketch` package's
@@ -306,11 +320,16 @@ std::vector<double> percentiles(std::vector<double> samples, const std::vector<d
 /// kept bucket (accuracy is then lost only on the lowest quantiles of that store).
 class DDSketch {
  public:
-  explicit DDSketch(double relative_accuracy = 0.01, int max_buckets = 2048);
+  /// relative_accuracy in (0, 1), max_buckets >= 1.
+  static Result<DDSketch> create(double relative_accuracy = 0.01, int max_buckets = 2048);
+  explicit DDSketch(double relative_accuracy = 0.01, int max_buckets = 2048);  ///< throws
 
-  void add(double value, double count = 1);  ///< count > 0; value finite
-  void merge(const DDSketch& other);          ///< same relative_accuracy and max_buckets
-  double quantile(double q) const;            ///< q in [0, 1]; the sketch must not be empty
+  std::optional<Error> try_add(double value, double count = 1);  ///< count > 0; value finite
+  std::optional<Error> try_merge(const DDSketch& other);  ///< same relative_accuracy and max_buckets
+  Result<double> try_quantile(double q) const;  ///< q in [0, 1]; the sketch must not be empty
+  void add(double value, double count = 1);
+  void merge(const DDSketch& other);
+  double quantile(double q) const;
 
   double relative_accuracy() const noexcept { return relative_accuracy_; }
   int max_buckets() const noexcept { return max_buckets_; }
@@ -328,6 +347,7 @@ class DDSketch {
   /// {"relative_accuracy","max_buckets","count","zero_count","sum","min","max",
   ///  "positive":{"offset":k,"counts":[...]},"negative":{...}}; from_json validates it.
   std::string to_json() const;
+  static Result<DDSketch> try_from_json(std::string_view text);
   static DDSketch from_json(std::string_view text);
   ///@}
 
@@ -338,6 +358,7 @@ class DDSketch {
   /// of the Python package (ceil of log_gamma). The message has no count, sum, min, max or
   /// max_buckets: the sum and the extremes are not sent. A ValidationError when a bin index does
   /// not fit the message's sint32 (relative_accuracy below about 2e-7).
+  Result<std::string> try_to_proto() const;
   std::string to_proto() const;
   /// Reads those bytes (from any of those libraries). The mapping must be the logarithmic one
   /// (interpolation NONE) with gamma > 1 and an integral indexOffset (bins are shifted by it);
@@ -352,6 +373,7 @@ class DDSketch {
   /// <= 1, a fractional indexOffset, a negative, NaN or infinite count, or a bin index outside
   /// what the mapping can index are a DecodeError naming the field; nothing is allocated beyond
   /// the input's size and max_buckets.
+  static Result<DDSketch> try_from_proto(std::string_view bytes, int max_buckets = 2048);
   static DDSketch from_proto(std::string_view bytes, int max_buckets = 2048);
 
   /// Same parameters, same non-empty buckets, zero count, count, min and max. The sum is left
@@ -372,6 +394,8 @@ class DDSketch {
   };
 
  private:
+  DDSketch(double relative_accuracy, int max_buckets, double gamma);  // parameters already checked
+  static double gamma_of(double relative_accuracy);  // (1 + a) / (1 - a), as ddsketch computes it
   std::int64_t key_of(double value) const;
   double value_of(std::int64_t key) const;
 

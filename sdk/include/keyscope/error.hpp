@@ -78,7 +78,7 @@ KEYSCOPE_ERROR_CLASS(RedirectError)
 #undef KEYSCOPE_ERROR_CLASS
 
 /// Throws the exception class matching error.kind.
-[[noreturn]] void throw_error(const Error& error);
+[[noreturn]] void throw_error(const Error& error);  ///< std::abort() in a build without exceptions
 
 ///@{
 /// Convenience constructors used across the SDK.

@@ -1,4 +1,5 @@
-// JSON-text entry points (analytics_json.hpp): read API-shaped input, run, write JSON text.
+// JSON-text entry points (analytics_json.hpp): read API-shaped input with the codec's JSON tape,
+// run, write JSON text with its writer. Every failure is an Error value, never an exception.
 #include "keyscope/analytics_json.hpp"
 
 #include <functional>
@@ -13,392 +14,422 @@
 namespace keyscope::analytics {
 namespace {
 
-using codec::json;
-using codec::Reader;
-using out_json = nlohmann::ordered_json;
+using codec::JsonWriter;
+using codec::TapeValue;
 
-// Thrown inside this file only, turned into the Result's error at the boundary.
-struct InputError {
-  Error error;
-};
-
-[[noreturn]] void fail_validation(const std::string& message) {
-  throw InputError{validation_error(message)};
+// The member `key`, or nothing when it is missing or null.
+std::optional<TapeValue> member(const TapeValue& object, const char* key) {
+  std::optional<TapeValue> v = object.find(key);
+  if (v && v->is_null()) return std::nullopt;
+  return v;
 }
 
-void rethrow_reader(Reader& reader) {
-  if (std::optional<Error> error = reader.take_error()) throw InputError{std::move(*error)};
-}
-
-json parse_input(std::string_view text) {
-  json input;
-  if (std::optional<Error> error = codec::parse_object(text, input)) throw InputError{*error};
-  return input;
-}
-
-const json* member(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::vector<APIKeyInfo> read_keys(const json& input) {
-  Reader reader;
-  std::vector<APIKeyInfo> keys;
-  reader.for_each_element_of(input, codec::Path::root(), "keys", [&](const json& element, const codec::Path& path) {
-    APIKeyInfo key;
-    codec::read_key_info(reader, element, path, key);
-    keys.push_back(std::move(key));
+// Models in an array member, read with the codec's model readers (DecodeErrors name the path).
+template <class Model, class Read>
+Result<std::vector<Model>> read_models(const TapeValue& input, const char* key, Read read) {
+  codec::Reader reader;
+  std::vector<Model> out;
+  reader.for_each_element_of(input, codec::Path::root(), key, [&](const TapeValue& element, const codec::Path& path) {
+    Model model;
+    read(reader, element, path, model);
+    out.push_back(std::move(model));
   });
-  rethrow_reader(reader);
-  return keys;
-}
-
-std::vector<KeyUsage> read_usages(const json& input) {
-  Reader reader;
-  std::vector<KeyUsage> usages;
-  reader.for_each_element_of(input, codec::Path::root(), "usages", [&](const json& element, const codec::Path& path) {
-    KeyUsage usage;
-    codec::read_key_usage(reader, element, path, usage);
-    usages.push_back(std::move(usage));
-  });
-  rethrow_reader(reader);
-  return usages;
-}
-
-std::vector<double> read_numbers(const json& input, const char* key, bool required) {
-  const json* array = member(input, key);
-  std::vector<double> values;
-  if (!array) {
-    if (required) fail_validation(std::string(key) + " is required");
-    return values;
-  }
-  if (!array->is_array()) fail_validation(std::string(key) + " must be an array of numbers");
-  for (const json& v : *array) {
-    if (!v.is_number()) fail_validation(std::string(key) + " must be an array of numbers");
-    values.push_back(v.get<double>());
-  }
-  return values;
-}
-
-double read_number(const json& input, const char* key, double fallback) {
-  const json* v = member(input, key);
-  if (!v) return fallback;
-  if (!v->is_number()) fail_validation(std::string(key) + " must be a number");
-  return v->get<double>();
-}
-
-std::int64_t read_integer(const json& input, const char* key, std::int64_t fallback) {
-  const json* v = member(input, key);
-  if (!v) return fallback;
-  if (!v->is_number_integer()) fail_validation(std::string(key) + " must be an integer");
-  return v->get<std::int64_t>();
-}
-
-std::int64_t read_date(const json& input, const char* key) {
-  const json* v = member(input, key);
-  if (!v || !v->is_string()) fail_validation(std::string(key) + " must be a date (YYYY-MM-DD)");
-  const auto day = parse_iso_date(v->get<std::string>());
-  if (!day) fail_validation(std::string(key) + " must be a date (YYYY-MM-DD)");
-  return *day;
-}
-
-AnomalyOptions read_options(const json& input) {
-  AnomalyOptions o;
-  const json* options = member(input, "options");
-  if (!options) return o;
-  if (!options->is_object()) fail_validation("options must be an object");
-  const std::map<std::string, std::function<void(const json&)>> setters = [&] {
-    std::map<std::string, std::function<void(const json&)>> m;
-    const auto integer = [&m](const char* name, int& field) {
-      m[name] = [name, &field](const json& v) {
-        if (!v.is_number_integer()) fail_validation(std::string("options.") + name + " must be an integer");
-        field = v.get<int>();
-      };
-    };
-    const auto number = [&m](const char* name, double& field) {
-      m[name] = [name, &field](const json& v) {
-        if (!v.is_number()) fail_validation(std::string("options.") + name + " must be a number");
-        field = v.get<double>();
-      };
-    };
-    integer("spike_recent_days", o.spike_recent_days);
-    integer("spike_baseline_days", o.spike_baseline_days);
-    integer("spike_min_baseline_days", o.spike_min_baseline_days);
-    number("spike_min_requests", o.spike_min_requests);
-    number("spike_min_baseline_median", o.spike_min_baseline_median);
-    number("spike_min_ratio", o.spike_min_ratio);
-    number("spike_min_robust_z", o.spike_min_robust_z);
-    number("spike_critical_ratio", o.spike_critical_ratio);
-    integer("dormant_min_zero_days", o.dormant_min_zero_days);
-    integer("dormant_recent_days", o.dormant_recent_days);
-    number("dormant_min_requests", o.dormant_min_requests);
-    integer("error_burst_recent_days", o.error_burst_recent_days);
-    integer("error_burst_baseline_days", o.error_burst_baseline_days);
-    number("error_burst_min_requests", o.error_burst_min_requests);
-    number("error_burst_min_rate", o.error_burst_min_rate);
-    number("error_burst_min_ratio", o.error_burst_min_ratio);
-    number("error_burst_min_robust_z", o.error_burst_min_robust_z);
-    number("error_burst_min_scale", o.error_burst_min_scale);
-    number("error_burst_critical_rate", o.error_burst_critical_rate);
-    number("rate_limit_minute_fraction", o.rate_limit_minute_fraction);
-    number("rate_limit_day_fraction", o.rate_limit_day_fraction);
-    number("rate_limit_min_429", o.rate_limit_min_429);
-    number("test_key_median_daily_requests", o.test_key_median_daily_requests);
-    number("test_key_peak_daily_requests", o.test_key_peak_daily_requests);
-    integer("expiring_within_days", o.expiring_within_days);
-    integer("expiring_warning_days", o.expiring_warning_days);
-    integer("never_used_min_age_days", o.never_used_min_age_days);
-    integer("stale_after_days", o.stale_after_days);
-    return m;
-  }();
-  for (const auto& [name, value] : options->items()) {
-    const auto it = setters.find(name);
-    if (it == setters.end()) fail_validation("unknown option \"" + name + "\"");
-    it->second(value);
-  }
-  return o;
-}
-
-out_json optional_number(const std::optional<double>& v) { return v ? out_json(*v) : out_json(nullptr); }
-
-out_json row_to_json(const UsageRow& row) {
-  out_json endpoints = out_json::array();
-  for (const EndpointShare& e : row.endpoint_distribution) {
-    endpoints.push_back({{"path", e.path}, {"count", e.count}, {"share", e.share}});
-  }
-  return {{"key_id", row.key_id},
-          {"name", row.name},
-          {"prefix", row.prefix},
-          {"environment", row.environment},
-          {"tier", row.tier},
-          {"request_count", row.request_count},
-          {"error_count", row.error_count},
-          {"error_rate", row.error_rate},
-          {"endpoint_distribution", endpoints},
-          {"latency_p95_ms", optional_number(row.latency_p95_ms)},
-          {"last_activity", row.last_activity ? out_json(row.last_activity->text) : out_json(nullptr)}};
-}
-
-std::vector<UsageRow> read_rows(const json& input) {
-  const json* rows = member(input, "rows");
-  if (!rows) return usage_by_key(read_keys(input), read_usages(input));
-  if (!rows->is_array()) fail_validation("rows must be an array");
-  std::vector<UsageRow> out;
-  for (const json& r : *rows) {
-    if (!r.is_object() || !member(r, "key_id") || !member(r, "key_id")->is_string()) {
-      fail_validation("each row needs a key_id string");
-    }
-    UsageRow row;
-    row.key_id = r["key_id"].get<std::string>();
-    if (const json* name = member(r, "name"); name && name->is_string()) row.name = name->get<std::string>();
-    row.request_count = read_integer(r, "request_count", 0);
-    out.push_back(std::move(row));
-  }
+  if (std::optional<Error> error = reader.take_error()) return std::move(*error);
   return out;
 }
 
-CostCenterMap read_mapping(const json& input) {
-  CostCenterMap map;
-  const json* mapping = member(input, "mapping");
-  if (!mapping) return map;
-  if (!mapping->is_object()) fail_validation("mapping must be an object");
-  if (const json* by_key = member(*mapping, "by_key")) {
-    if (!by_key->is_object()) fail_validation("mapping.by_key must be an object");
-    for (const auto& [key, center] : by_key->items()) {
-      if (!center.is_string()) fail_validation("mapping.by_key values must be strings");
-      map.by_key.emplace_back(key, center.get<std::string>());
-    }
+Result<std::vector<APIKeyInfo>> read_keys(const TapeValue& input) {
+  return read_models<APIKeyInfo>(input, "keys", codec::read_key_info<TapeValue>);
+}
+Result<std::vector<KeyUsage>> read_usages(const TapeValue& input) {
+  return read_models<KeyUsage>(input, "usages", codec::read_key_usage<TapeValue>);
+}
+
+Result<std::vector<double>> read_numbers(const TapeValue& input, const char* key) {
+  const std::optional<TapeValue> array = member(input, key);
+  if (!array) return validation_error(std::string(key) + " is required");
+  std::vector<double> values;
+  bool numbers = array->is_array();
+  if (numbers) {
+    array->for_each_element([&](TapeValue v) {
+      numbers = numbers && codec::is_number(v);
+      if (numbers) values.push_back(v.as_double());
+    });
   }
-  if (const json* pattern = member(*mapping, "name_pattern")) {
-    if (!pattern->is_string()) fail_validation("mapping.name_pattern must be a string");
-    map.name_pattern = pattern->get<std::string>();
+  if (!numbers) return validation_error(std::string(key) + " must be an array of numbers");
+  return values;
+}
+
+Result<double> read_number(const TapeValue& input, const char* key, double fallback) {
+  const std::optional<TapeValue> v = member(input, key);
+  if (!v) return fallback;
+  if (!codec::is_number(*v)) return validation_error(std::string(key) + " must be a number");
+  return v->as_double();
+}
+
+Result<std::int64_t> read_integer(const TapeValue& input, const char* key, std::int64_t fallback) {
+  const std::optional<TapeValue> v = member(input, key);
+  if (!v) return fallback;
+  const std::optional<std::int64_t> n = codec::int64_of(*v);
+  if (!n) return validation_error(std::string(key) + " must be an integer");
+  return *n;
+}
+
+Result<std::int64_t> read_date(const TapeValue& input, const char* key) {
+  const std::optional<TapeValue> v = member(input, key);
+  const auto day = v && v->is_string() ? parse_iso_date(v->string()) : std::nullopt;
+  if (!day) return validation_error(std::string(key) + " must be a date (YYYY-MM-DD)");
+  return *day;
+}
+
+// The input text as an object (a DecodeError otherwise); the tape must outlive its values.
+struct Input {
+  codec::Tape tape;
+  TapeValue root() const { return TapeValue(tape, 0); }
+};
+
+Result<AnomalyOptions> read_options(const TapeValue& input) {
+  AnomalyOptions o;
+  const std::optional<TapeValue> options = member(input, "options");
+  if (!options) return o;
+  if (!options->is_object()) return validation_error("options must be an object");
+  using Setter = std::function<std::optional<Error>(const TapeValue&)>;
+  std::map<std::string, Setter> setters;
+  const auto integer = [&setters](const char* name, int& field) {
+    setters[name] = [name, &field](const TapeValue& v) -> std::optional<Error> {
+      const std::optional<std::int64_t> n = codec::int64_of(v);
+      if (!n || *n < INT32_MIN || *n > INT32_MAX) return validation_error(std::string("options.") + name + " must be an integer");
+      field = static_cast<int>(*n);
+      return std::nullopt;
+    };
+  };
+  const auto number = [&setters](const char* name, double& field) {
+    setters[name] = [name, &field](const TapeValue& v) -> std::optional<Error> {
+      if (!codec::is_number(v)) return validation_error(std::string("options.") + name + " must be a number");
+      field = v.as_double();
+      return std::nullopt;
+    };
+  };
+  integer("spike_recent_days", o.spike_recent_days);
+  integer("spike_baseline_days", o.spike_baseline_days);
+  integer("spike_min_baseline_days", o.spike_min_baseline_days);
+  number("spike_min_requests", o.spike_min_requests);
+  number("spike_min_baseline_median", o.spike_min_baseline_median);
+  number("spike_min_ratio", o.spike_min_ratio);
+  number("spike_min_robust_z", o.spike_min_robust_z);
+  number("spike_critical_ratio", o.spike_critical_ratio);
+  integer("dormant_min_zero_days", o.dormant_min_zero_days);
+  integer("dormant_recent_days", o.dormant_recent_days);
+  number("dormant_min_requests", o.dormant_min_requests);
+  integer("error_burst_recent_days", o.error_burst_recent_days);
+  integer("error_burst_baseline_days", o.error_burst_baseline_days);
+  number("error_burst_min_requests", o.error_burst_min_requests);
+  number("error_burst_min_rate", o.error_burst_min_rate);
+  number("error_burst_min_ratio", o.error_burst_min_ratio);
+  number("error_burst_min_robust_z", o.error_burst_min_robust_z);
+  number("error_burst_min_scale", o.error_burst_min_scale);
+  number("error_burst_critical_rate", o.error_burst_critical_rate);
+  number("rate_limit_minute_fraction", o.rate_limit_minute_fraction);
+  number("rate_limit_day_fraction", o.rate_limit_day_fraction);
+  number("rate_limit_min_429", o.rate_limit_min_429);
+  number("test_key_median_daily_requests", o.test_key_median_daily_requests);
+  number("test_key_peak_daily_requests", o.test_key_peak_daily_requests);
+  integer("expiring_within_days", o.expiring_within_days);
+  integer("expiring_warning_days", o.expiring_warning_days);
+  integer("never_used_min_age_days", o.never_used_min_age_days);
+  integer("stale_after_days", o.stale_after_days);
+  std::optional<Error> error;
+  options->for_each_member([&](const std::string& name, TapeValue value) {
+    if (error) return;
+    const auto it = setters.find(name);
+    error = it == setters.end() ? validation_error("unknown option \"" + name + "\"") : it->second(value);
+  });
+  if (error) return std::move(*error);
+  return o;
+}
+
+void write_row(JsonWriter& out, const UsageRow& row) {
+  out.begin_object();
+  out.key("key_id").value(row.key_id);
+  out.key("name").value(row.name);
+  out.key("prefix").value(row.prefix);
+  out.key("environment").value(row.environment);
+  out.key("tier").value(row.tier);
+  out.key("request_count").value(row.request_count);
+  out.key("error_count").value(row.error_count);
+  out.key("error_rate").value(row.error_rate);
+  out.key("endpoint_distribution").begin_array();
+  for (const EndpointShare& e : row.endpoint_distribution) {
+    out.begin_object();
+    out.key("path").value(e.path);
+    out.key("count").value(e.count);
+    out.key("share").value(e.share);
+    out.end_object();
+  }
+  out.end_array();
+  out.key("latency_p95_ms").value(row.latency_p95_ms);
+  out.key("last_activity");
+  if (row.last_activity) out.value(row.last_activity->text);
+  else out.null();
+  out.end_object();
+}
+
+// {"rows": [...]} (a usage_by_key output) or {"keys", "usages"}.
+Result<std::vector<UsageRow>> read_rows(const TapeValue& input) {
+  const std::optional<TapeValue> rows = member(input, "rows");
+  if (!rows) {
+    auto keys = read_keys(input);
+    if (!keys.ok()) return keys.error();
+    auto usages = read_usages(input);
+    if (!usages.ok()) return usages.error();
+    return usage_by_key(keys.value(), usages.value());
+  }
+  if (!rows->is_array()) return validation_error("rows must be an array");
+  std::vector<UsageRow> out;
+  std::optional<Error> error;
+  rows->for_each_element([&](TapeValue r) {
+    if (error) return;
+    const std::optional<TapeValue> key_id = r.is_object() ? member(r, "key_id") : std::nullopt;
+    if (!key_id || !key_id->is_string()) return void(error = validation_error("each row needs a key_id string"));
+    UsageRow row;
+    row.key_id = key_id->string();
+    if (const auto name = member(r, "name"); name && name->is_string()) row.name = name->string();
+    const Result<std::int64_t> count = read_integer(r, "request_count", 0);
+    if (!count.ok()) return void(error = count.error());
+    row.request_count = count.value();
+    out.push_back(std::move(row));
+  });
+  if (error) return std::move(*error);
+  return out;
+}
+
+Result<CostCenterMap> read_mapping(const TapeValue& input) {
+  CostCenterMap map;
+  const std::optional<TapeValue> mapping = member(input, "mapping");
+  if (!mapping) return map;
+  if (!mapping->is_object()) return validation_error("mapping must be an object");
+  if (const auto by_key = member(*mapping, "by_key")) {
+    if (!by_key->is_object()) return validation_error("mapping.by_key must be an object");
+    bool strings = true;
+    by_key->for_each_member([&](const std::string& key, TapeValue center) {
+      strings = strings && center.is_string();
+      if (strings) map.by_key.emplace_back(key, center.string());
+    });
+    if (!strings) return validation_error("mapping.by_key values must be strings");
+  }
+  if (const auto pattern = member(*mapping, "name_pattern")) {
+    if (!pattern->is_string()) return validation_error("mapping.name_pattern must be a string");
+    map.name_pattern = pattern->string();
   }
   return map;
 }
 
+// Runs `body` on the input object; a document that is not one is the codec's DecodeError.
 template <class Body>
-Result<std::string> guarded(Body body) {
-  try {
-    return body();
-  } catch (const InputError& e) {
-    return e.error;
-  } catch (const KeyscopeError& e) {
-    return e.error();
-  } catch (const std::exception& e) {
-    return validation_error(e.what());
-  }
+Result<std::string> with_input(std::string_view text, Body body) {
+  Input input;
+  if (std::optional<Error> error = codec::parse_object(text, input.tape)) return std::move(*error);
+  return body(input.root());
 }
+
+// The value of a Result, or its error returned from the enclosing function.
+#define KEYSCOPE_TRY(name, expression) \
+  auto name = (expression);            \
+  if (!name.ok()) return name.error()
 
 }  // namespace
 
 std::string encode_usage_rows(const std::vector<UsageRow>& rows) {
-  out_json out = out_json::array();
-  for (const UsageRow& row : rows) out.push_back(row_to_json(row));
-  return out.dump(-1, ' ', false, out_json::error_handler_t::replace);
+  JsonWriter out;
+  out.begin_array();
+  for (const UsageRow& row : rows) write_row(out, row);
+  out.end_array();
+  return out.take();
 }
 
 std::string encode_findings(const std::vector<Finding>& findings) {
-  out_json out = out_json::array();
+  JsonWriter out;
+  out.begin_array();
   for (const Finding& f : findings) {
-    out_json metrics = out_json::object();
-    for (const Metric& m : f.metrics) metrics[m.name] = m.value;
-    out.push_back({{"key_id", f.key_id},
-                   {"key_name", f.key_name},
-                   {"key_prefix", f.key_prefix},
-                   {"kind", to_string(f.kind)},
-                   {"severity", to_string(f.severity)},
-                   {"metrics", metrics},
-                   {"reason", f.reason}});
+    out.begin_object();
+    out.key("key_id").value(f.key_id);
+    out.key("key_name").value(f.key_name);
+    out.key("key_prefix").value(f.key_prefix);
+    out.key("kind").value(to_string(f.kind));
+    out.key("severity").value(to_string(f.severity));
+    out.key("metrics").begin_object();
+    for (const Metric& m : f.metrics) out.key(m.name).value(m.value);
+    out.end_object();
+    out.key("reason").value(f.reason);
+    out.end_object();
   }
-  return out.dump(-1, ' ', false, out_json::error_handler_t::replace);
+  out.end_array();
+  return out.take();
 }
 
 std::string encode_chargeback(const std::vector<ChargebackRow>& rows) {
-  out_json out = out_json::array();
+  JsonWriter out;
+  out.begin_array();
   for (const ChargebackRow& row : rows) {
-    out.push_back({{"cost_center", row.cost_center},
-                   {"keys", row.key_ids.size()},
-                   {"key_ids", row.key_ids},
-                   {"requests", row.requests},
-                   {"share", row.share},
-                   {"cost_cents", row.cost_cents},
-                   {"cost", format_cents(row.cost_cents)}});
+    out.begin_object();
+    out.key("cost_center").value(row.cost_center);
+    out.key("keys").value(row.key_ids.size());
+    out.key("key_ids").value(row.key_ids);
+    out.key("requests").value(row.requests);
+    out.key("share").value(row.share);
+    out.key("cost_cents").value(row.cost_cents);
+    out.key("cost").value(format_cents(row.cost_cents));
+    out.end_object();
   }
-  return out.dump(-1, ' ', false, out_json::error_handler_t::replace);
+  out.end_array();
+  return out.take();
 }
 
-Result<std::string> environment_of_json(std::string_view input) {
-  return guarded([&]() -> std::string {
-    const json in = parse_input(input);
-    const json* prefix = member(in, "prefix");
-    if (!prefix || !prefix->is_string()) fail_validation("prefix must be a string");
-    return out_json(environment_of(prefix->get<std::string>())).dump();
+Result<std::string> environment_of_json(std::string_view text) {
+  return with_input(text, [](const TapeValue& in) -> Result<std::string> {
+    const std::optional<TapeValue> prefix = member(in, "prefix");
+    if (!prefix || !prefix->is_string()) return validation_error("prefix must be a string");
+    JsonWriter out(16);
+    out.value(environment_of(prefix->string()));
+    return out.take();
   });
 }
 
-Result<std::string> usage_by_key_json(std::string_view input) {
-  return guarded([&]() -> std::string {
-    const json in = parse_input(input);
-    return encode_usage_rows(usage_by_key(read_keys(in), read_usages(in)));
+Result<std::string> usage_by_key_json(std::string_view text) {
+  return with_input(text, [](const TapeValue& in) -> Result<std::string> {
+    KEYSCOPE_TRY(keys, read_keys(in));
+    KEYSCOPE_TRY(usages, read_usages(in));
+    return encode_usage_rows(usage_by_key(keys.value(), usages.value()));
   });
 }
 
-Result<std::string> detect_anomalies_json(std::string_view input) {
-  return guarded([&]() -> std::string {
-    const json in = parse_input(input);
-    const json* now = member(in, "now");
-    if (!now || !now->is_string()) fail_validation("now must be an ISO-8601 timestamp");
-    const auto now_unix = parse_iso8601(now->get<std::string>());
-    if (!now_unix) fail_validation("now must be an ISO-8601 timestamp");
-    const AnomalyOptions options = read_options(in);
-    return encode_findings(detect_anomalies(read_keys(in), read_usages(in), *now_unix, options));
+Result<std::string> detect_anomalies_json(std::string_view text) {
+  return with_input(text, [](const TapeValue& in) -> Result<std::string> {
+    const std::optional<TapeValue> now = member(in, "now");
+    const auto now_unix = now && now->is_string() ? parse_iso8601(now->string()) : std::nullopt;
+    if (!now_unix) return validation_error("now must be an ISO-8601 timestamp");
+    KEYSCOPE_TRY(options, read_options(in));
+    KEYSCOPE_TRY(keys, read_keys(in));
+    KEYSCOPE_TRY(usages, read_usages(in));
+    return encode_findings(detect_anomalies(keys.value(), usages.value(), *now_unix, options.value()));
   });
 }
 
-Result<std::string> chargeback_json(std::string_view input) {
-  return guarded([&]() -> std::string {
-    const json in = parse_input(input);
+Result<std::string> chargeback_json(std::string_view text) {
+  return with_input(text, [](const TapeValue& in) -> Result<std::string> {
     std::int64_t bill_cents = 0;
-    if (const json* bill = member(in, "bill")) {
-      if (!bill->is_string()) fail_validation("bill must be a string like \"1234.56\"");
-      if (auto error = detail::parse_bill(bill->get<std::string>(), bill_cents)) throw InputError{*error};
+    if (const auto bill = member(in, "bill")) {
+      if (!bill->is_string()) return validation_error("bill must be a string like \"1234.56\"");
+      if (auto error = detail::parse_bill(bill->string(), bill_cents)) return std::move(*error);
     } else if (member(in, "bill_cents")) {
-      bill_cents = read_integer(in, "bill_cents", 0);
-      if (bill_cents < 0) fail_validation("bill_cents must not be negative");
+      KEYSCOPE_TRY(cents, read_integer(in, "bill_cents", 0));
+      bill_cents = cents.value();
+      if (bill_cents < 0) return validation_error("bill_cents must not be negative");
     } else {
-      fail_validation("bill (a string) or bill_cents (an integer) is required");
+      return validation_error("bill (a string) or bill_cents (an integer) is required");
     }
-    return encode_chargeback(chargeback(read_rows(in), bill_cents, read_mapping(in)));
+    KEYSCOPE_TRY(rows, read_rows(in));
+    KEYSCOPE_TRY(mapping, read_mapping(in));
+    KEYSCOPE_TRY(charges, try_chargeback(rows.value(), bill_cents, mapping.value()));
+    return encode_chargeback(charges.value());
   });
 }
 
-Result<std::string> check_usage_json(std::string_view input) {
-  return guarded([&]() -> std::string {
-    const json in = parse_input(input);
-    const json* usage_json = member(in, "usage");
-    if (!usage_json) fail_validation("usage is required");
-    Reader reader;
+Result<std::string> check_usage_json(std::string_view text) {
+  return with_input(text, [](const TapeValue& in) -> Result<std::string> {
+    const std::optional<TapeValue> usage_json = member(in, "usage");
+    if (!usage_json) return validation_error("usage is required");
+    codec::Reader reader;
     KeyUsage usage;
     codec::read_key_usage(reader, *usage_json, codec::Path::root().member("usage"), usage);
-    rethrow_reader(reader);
+    if (std::optional<Error> error = reader.take_error()) return std::move(*error);
     std::optional<std::int64_t> end_day;
-    if (member(in, "end_date")) end_day = read_date(in, "end_date");
-    out_json out = out_json::array();
+    if (member(in, "end_date")) {
+      KEYSCOPE_TRY(day, read_date(in, "end_date"));
+      end_day = day.value();
+    }
+    JsonWriter out;
+    out.begin_array();
     for (const IntegrityCheck& c : check_usage(usage, end_day)) {
-      out.push_back({{"check", c.check},
-                     {"ok", c.ok},
-                     {"expected", c.expected},
-                     {"actual", c.actual},
-                     {"message", c.message}});
+      out.begin_object();
+      out.key("check").value(c.check);
+      out.key("ok").value(c.ok);
+      out.key("expected").value(c.expected);
+      out.key("actual").value(c.actual);
+      out.key("message").value(c.message);
+      out.end_object();
     }
-    return out.dump();
+    out.end_array();
+    return out.take();
   });
 }
 
-Result<std::string> gap_fill_json(std::string_view input) {
-  return guarded([&]() -> std::string {
-    const json in = parse_input(input);
-    Reader reader;
-    std::vector<DailyBucket> daily;
-    reader.for_each_element_of(in, codec::Path::root(), "daily", [&](const json& element, const codec::Path& path) {
-      DailyBucket bucket;
-      codec::read_daily_bucket(reader, element, path, bucket);
-      daily.push_back(std::move(bucket));
-    });
-    rethrow_reader(reader);
-    if (!member(in, "window_days")) fail_validation("window_days is required");
-    const std::int64_t window_days = read_integer(in, "window_days", 0);
-    if (window_days < 0 || window_days > 3660) fail_validation("window_days must be within [0, 3660]");
-    out_json out = out_json::array();
-    for (const DailyBucket& b : gap_fill(daily, window_days, read_date(in, "end_date"))) {
-      out.push_back({{"date", b.date.text}, {"requests", b.requests}, {"errors", b.errors}});
+Result<std::string> gap_fill_json(std::string_view text) {
+  return with_input(text, [](const TapeValue& in) -> Result<std::string> {
+    KEYSCOPE_TRY(daily, read_models<DailyBucket>(in, "daily", codec::read_daily_bucket<TapeValue>));
+    if (!member(in, "window_days")) return validation_error("window_days is required");
+    KEYSCOPE_TRY(window_days, read_integer(in, "window_days", 0));
+    if (window_days.value() < 0 || window_days.value() > 3660) {
+      return validation_error("window_days must be within [0, 3660]");
     }
-    return out.dump();
+    KEYSCOPE_TRY(end_day, read_date(in, "end_date"));
+    JsonWriter out;
+    out.begin_array();
+    for (const DailyBucket& b : gap_fill(daily.value(), window_days.value(), end_day.value())) {
+      out.begin_object();
+      out.key("date").value(b.date.text);
+      out.key("requests").value(b.requests);
+      out.key("errors").value(b.errors);
+      out.end_object();
+    }
+    out.end_array();
+    return out.take();
   });
 }
 
-Result<std::string> percentiles_json(std::string_view input) {
-  return guarded([&]() -> std::string {
-    const json in = parse_input(input);
-    std::vector<double> samples = read_numbers(in, "samples", true);
-    const std::vector<double> qs = read_numbers(in, "qs", true);
-    if (auto error = detail::check_samples(samples)) throw InputError{*error};
-    for (double q : qs) {
-      if (auto error = detail::check_quantile(q)) throw InputError{*error};
-    }
-    return out_json{{"values", percentiles(std::move(samples), qs)}}.dump();
+Result<std::string> percentiles_json(std::string_view text) {
+  return with_input(text, [](const TapeValue& in) -> Result<std::string> {
+    KEYSCOPE_TRY(samples, read_numbers(in, "samples"));
+    KEYSCOPE_TRY(qs, read_numbers(in, "qs"));
+    KEYSCOPE_TRY(values, try_percentiles(std::move(samples).value(), qs.value()));
+    JsonWriter out;
+    out.begin_object();
+    out.key("values").value(values.value());
+    out.end_object();
+    return out.take();
   });
 }
 
-Result<std::string> ddsketch_json(std::string_view input) {
-  return guarded([&]() -> std::string {
-    const json in = parse_input(input);
-    const std::vector<double> samples = read_numbers(in, "samples", true);
-    const std::vector<double> qs = read_numbers(in, "qs", true);
-    const double accuracy = read_number(in, "relative_accuracy", 0.01);
-    const std::int64_t max_buckets = read_integer(in, "max_buckets", 2048);
-    if (max_buckets < 1 || max_buckets > 1'000'000) fail_validation("max_buckets must be within [1, 1000000]");
-    if (auto error = detail::check_sketch_parameters(accuracy, static_cast<int>(max_buckets))) {
-      throw InputError{*error};
+Result<std::string> ddsketch_json(std::string_view text) {
+  return with_input(text, [](const TapeValue& in) -> Result<std::string> {
+    KEYSCOPE_TRY(samples, read_numbers(in, "samples"));
+    KEYSCOPE_TRY(qs, read_numbers(in, "qs"));
+    KEYSCOPE_TRY(accuracy, read_number(in, "relative_accuracy", 0.01));
+    KEYSCOPE_TRY(max_buckets, read_integer(in, "max_buckets", 2048));
+    if (max_buckets.value() < 1 || max_buckets.value() > 1'000'000) {
+      return validation_error("max_buckets must be within [1, 1000000]");
     }
-    if (auto error = detail::check_samples(samples)) throw InputError{*error};
-    for (double v : samples) {
-      if (!std::isfinite(v)) fail_validation("samples must be finite");
+    KEYSCOPE_TRY(created, DDSketch::create(accuracy.value(), static_cast<int>(max_buckets.value())));
+    if (auto error = detail::check_samples(samples.value())) return std::move(*error);
+    for (double q : qs.value()) {
+      if (auto error = detail::check_quantile(q)) return std::move(*error);
     }
-    for (double q : qs) {
-      if (auto error = detail::check_quantile(q)) throw InputError{*error};
+    DDSketch sketch = std::move(created).value();
+    for (double v : samples.value()) {
+      if (auto error = sketch.try_add(v)) return validation_error("samples must be finite");
     }
-    DDSketch sketch(accuracy, static_cast<int>(max_buckets));
-    for (double v : samples) sketch.add(v);
-    out_json values = out_json::array();
-    for (double q : qs) values.push_back(sketch.quantile(q));
-    return out_json{{"values", values},
-                    {"count", sketch.count()},
-                    {"min", sketch.min()},
-                    {"max", sketch.max()},
-                    {"sum", sketch.sum()},
-                    {"bucket_count", sketch.bucket_count()}}
-        .dump();
+    JsonWriter out;
+    out.begin_object();
+    out.key("values").begin_array();
+    for (double q : qs.value()) out.value(*sketch.try_quantile(q));  // checked above; not empty
+    out.end_array();
+    out.key("count").value(sketch.count());
+    out.key("min").value(sketch.min());
+    out.key("max").value(sketch.max());
+    out.key("sum").value(sketch.sum());
+    out.key("bucket_count").value(sketch.bucket_count());
+    out.end_object();
+    return out.take();
   });
 }
 
@@ -415,5 +446,7 @@ Result<std::string> run_helper_json(std::string_view helper, std::string_view in
   }
   return it->second(input);
 }
+
+#undef KEYSCOPE_TRY
 
 }  // namespace keyscope::analytics

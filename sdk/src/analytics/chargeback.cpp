@@ -12,9 +12,8 @@ namespace {
 
 class CostCenterResolver {
  public:
-  explicit CostCenterResolver(const CostCenterMap& map) : map_(map) {
-    if (map.name_pattern) pattern_ = std::make_unique<NamePattern>(*map.name_pattern);
-  }
+  CostCenterResolver(const CostCenterMap& map, std::unique_ptr<NamePattern> pattern)
+      : map_(map), pattern_(std::move(pattern)) {}
 
   std::string center_of(const UsageRow& row) const {
     for (const auto& [key, center] : map_.by_key) {
@@ -70,16 +69,22 @@ std::string format_cents(std::int64_t cents) {
   return (cents < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." + fraction;
 }
 
-std::int64_t parse_bill_cents(std::string_view text) {
+Result<std::int64_t> try_parse_bill_cents(std::string_view text) {
   std::int64_t cents = 0;
-  detail::throw_if(detail::parse_bill(text, cents));
+  if (auto error = detail::parse_bill(text, cents)) return std::move(*error);
   return cents;
 }
 
-std::vector<ChargebackRow> chargeback(const std::vector<UsageRow>& rows, std::int64_t bill_cents,
-                                      const CostCenterMap& map) {
-  if (bill_cents < 0) throw_error(validation_error("bill must not be negative"));
-  const CostCenterResolver resolver(map);
+Result<std::vector<ChargebackRow>> try_chargeback(const std::vector<UsageRow>& rows, std::int64_t bill_cents,
+                                                  const CostCenterMap& map) {
+  if (bill_cents < 0) return validation_error("bill must not be negative");
+  std::unique_ptr<NamePattern> pattern;
+  if (map.name_pattern) {
+    auto compiled = NamePattern::compile(*map.name_pattern);
+    if (!compiled.ok()) return compiled.error();
+    pattern = std::move(compiled).value();
+  }
+  const CostCenterResolver resolver(map, std::move(pattern));
   std::map<std::string, ChargebackRow> by_center;
   for (const UsageRow& row : rows) {
     const std::string center = resolver.center_of(row);
@@ -98,7 +103,7 @@ std::vector<ChargebackRow> chargeback(const std::vector<UsageRow>& rows, std::in
     everything.cost_center = kUnallocated;
     everything.share = 1;
     everything.cost_cents = bill_cents;
-    return {everything};
+    return std::vector<ChargebackRow>{everything};
   }
   std::int64_t total = 0;
   for (const ChargebackRow& row : result) total += row.requests;
@@ -117,9 +122,24 @@ std::vector<ChargebackRow> chargeback(const std::vector<UsageRow>& rows, std::in
   return result;
 }
 
+Result<std::vector<ChargebackRow>> try_chargeback(const std::vector<UsageRow>& rows, std::string_view bill,
+                                                  const CostCenterMap& map) {
+  const Result<std::int64_t> cents = try_parse_bill_cents(bill);
+  if (!cents.ok()) return cents.error();
+  return try_chargeback(rows, cents.value(), map);
+}
+
+// The throwing conveniences (analytics.hpp).
+std::int64_t parse_bill_cents(std::string_view text) { return try_parse_bill_cents(text).value(); }
+
+std::vector<ChargebackRow> chargeback(const std::vector<UsageRow>& rows, std::int64_t bill_cents,
+                                      const CostCenterMap& map) {
+  return try_chargeback(rows, bill_cents, map).value();
+}
+
 std::vector<ChargebackRow> chargeback(const std::vector<UsageRow>& rows, std::string_view bill,
                                       const CostCenterMap& map) {
-  return chargeback(rows, parse_bill_cents(bill), map);
+  return try_chargeback(rows, bill, map).value();
 }
 
 }  // namespace keyscope::analytics

@@ -90,18 +90,27 @@ bool Store::same_buckets(const Store& other) const noexcept {
   return true;
 }
 
-DDSketch::DDSketch(double relative_accuracy, int max_buckets)
+double DDSketch::gamma_of(double relative_accuracy) { return 1 + 2 * relative_accuracy / (1 - relative_accuracy); }
+
+DDSketch::DDSketch(double relative_accuracy, int max_buckets, double gamma)
     : relative_accuracy_(relative_accuracy),
       max_buckets_(max_buckets),
+      gamma_(gamma),
       min_(std::numeric_limits<double>::infinity()),
       max_(-std::numeric_limits<double>::infinity()) {
-  detail::throw_if(detail::check_sketch_parameters(relative_accuracy, max_buckets));
   // The same arithmetic as ddsketch.mapping.LogarithmicMapping, so keys agree exactly.
   const double gamma_mantissa = 2 * relative_accuracy / (1 - relative_accuracy);
-  gamma_ = 1 + gamma_mantissa;
   multiplier_ = (1 / std::log1p(gamma_mantissa)) * std::log(2.0);
   min_indexable_ = DBL_MIN * gamma_;
 }
+
+Result<DDSketch> DDSketch::create(double relative_accuracy, int max_buckets) {
+  if (auto error = detail::check_sketch_parameters(relative_accuracy, max_buckets)) return std::move(*error);
+  return DDSketch(relative_accuracy, max_buckets, gamma_of(relative_accuracy));
+}
+
+DDSketch::DDSketch(double relative_accuracy, int max_buckets)
+    : DDSketch(create(relative_accuracy, max_buckets).value()) {}
 
 std::int64_t DDSketch::key_of(double value) const {
   // Python's math.log(value, 2) is log(value) / log(2), not log2(value).
@@ -112,9 +121,9 @@ double DDSketch::value_of(std::int64_t key) const {
   return std::pow(2.0, static_cast<double>(key) / multiplier_) * (2.0 / (1 + gamma_));
 }
 
-void DDSketch::add(double value, double count) {
-  if (!std::isfinite(value)) throw_error(validation_error("DDSketch values must be finite"));
-  if (!(count > 0)) throw_error(validation_error("DDSketch counts must be positive"));
+std::optional<Error> DDSketch::try_add(double value, double count) {
+  if (!std::isfinite(value)) return validation_error("DDSketch values must be finite");
+  if (!(count > 0)) return validation_error("DDSketch counts must be positive");
   if (value > min_indexable_) {
     positive_.add(key_of(value), count, max_buckets_);
   } else if (value < -min_indexable_) {
@@ -126,14 +135,14 @@ void DDSketch::add(double value, double count) {
   sum_ += value * count;
   min_ = std::min(min_, value);
   max_ = std::max(max_, value);
+  return std::nullopt;
 }
 
-void DDSketch::merge(const DDSketch& other) {
+std::optional<Error> DDSketch::try_merge(const DDSketch& other) {
   if (other.relative_accuracy_ != relative_accuracy_ || other.max_buckets_ != max_buckets_) {
-    throw_error(validation_error(
-        "cannot merge DDSketches with different relative_accuracy or max_buckets"));
+    return validation_error("cannot merge DDSketches with different relative_accuracy or max_buckets");
   }
-  if (other.count_ == 0) return;
+  if (other.count_ == 0) return std::nullopt;
   const auto merge_store = [this](Store& into, const Store& from) {
     for (std::size_t i = 0; i < from.counts.size(); ++i) {
       if (from.counts[i] != 0) into.add(from.offset + static_cast<std::int64_t>(i), from.counts[i], max_buckets_);
@@ -147,19 +156,25 @@ void DDSketch::merge(const DDSketch& other) {
   sum_ += other.sum_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
+  return std::nullopt;
 }
 
-double DDSketch::quantile(double q) const {
-  detail::throw_if(detail::check_quantile(q));
-  if (count_ == 0) throw_error(validation_error("quantile of an empty DDSketch"));
+Result<double> DDSketch::try_quantile(double q) const {
+  if (auto error = detail::check_quantile(q)) return std::move(*error);
+  if (count_ == 0) return validation_error("quantile of an empty DDSketch");
   const double rank = q * (count_ - 1);
   if (rank < negative_.total) {
     const double reversed_rank = negative_.total - rank - 1;
     return -value_of(negative_.key_at_rank(reversed_rank, false));
   }
-  if (rank < zero_count_ + negative_.total) return 0;
+  if (rank < zero_count_ + negative_.total) return 0.0;
   return value_of(positive_.key_at_rank(rank - zero_count_ - negative_.total, true));
 }
+
+// The throwing conveniences (analytics.hpp).
+void DDSketch::add(double value, double count) { detail::throw_if(try_add(value, count)); }
+void DDSketch::merge(const DDSketch& other) { detail::throw_if(try_merge(other)); }
+double DDSketch::quantile(double q) const { return try_quantile(q).value(); }
 
 std::size_t DDSketch::bucket_count() const noexcept {
   return positive_.non_empty() + negative_.non_empty();

@@ -32,8 +32,8 @@ using detail::WireType;
 
 constexpr std::string_view kWhat = "DDSketch protobuf";
 
-[[noreturn]] void invalid(const std::string& path, const std::string& problem) {
-  throw_error(decode_error("invalid " + std::string(kWhat) + " at " + path + ": " + problem, path));
+Error invalid(const std::string& path, const std::string& problem) {
+  return decode_error("invalid " + std::string(kWhat) + " at " + path + ": " + problem, path);
 }
 
 // The fields as parsed. A field that appears twice follows protobuf's merge rules: the last
@@ -93,10 +93,10 @@ void read_store(ProtoReader in, StoreFields& store) {
   ProtoReader::Field field;
   while (in.next(field)) {
     if (field.number == 1 && field.type == WireType::len) {
-      read_bin_entry(ProtoReader(in.length_delimited(), kWhat, in.path() + ".binCounts"), store);
+      read_bin_entry(ProtoReader(in.length_delimited(), kWhat, in.path() + ".binCounts", in.error()), store);
     } else if (field.number == 2 && field.type == WireType::len) {  // packed
       const std::string_view bytes = in.length_delimited();
-      ProtoReader packed(bytes, kWhat, in.path() + ".contiguousBinCounts");
+      ProtoReader packed(bytes, kWhat, in.path() + ".contiguousBinCounts", in.error());
       if (bytes.size() % 8 != 0) packed.fail("packed doubles whose length is not a multiple of 8");
       store.contiguous.reserve(store.contiguous.size() + bytes.size() / 8);
       while (!packed.at_end()) store.contiguous.push_back(packed.fixed64_double());
@@ -110,17 +110,18 @@ void read_store(ProtoReader in, StoreFields& store) {
   }
 }
 
-SketchFields read_sketch(std::string_view bytes) {
+// The fields of the message; a malformation is recorded in `error`.
+SketchFields read_sketch(std::string_view bytes, std::optional<Error>& error) {
   SketchFields sketch;
-  ProtoReader in(bytes, kWhat, "$");
+  ProtoReader in(bytes, kWhat, "$", error);
   ProtoReader::Field field;
   while (in.next(field)) {
     if (field.number == 1 && field.type == WireType::len) {
-      read_mapping(ProtoReader(in.length_delimited(), kWhat, "mapping"), sketch.mapping);
+      read_mapping(ProtoReader(in.length_delimited(), kWhat, "mapping", error), sketch.mapping);
     } else if (field.number == 2 && field.type == WireType::len) {
-      read_store(ProtoReader(in.length_delimited(), kWhat, "positiveValues"), sketch.positive);
+      read_store(ProtoReader(in.length_delimited(), kWhat, "positiveValues", error), sketch.positive);
     } else if (field.number == 3 && field.type == WireType::len) {
-      read_store(ProtoReader(in.length_delimited(), kWhat, "negativeValues"), sketch.negative);
+      read_store(ProtoReader(in.length_delimited(), kWhat, "negativeValues", error), sketch.negative);
     } else if (field.number == 4 && field.type == WireType::i64) {
       sketch.zero_count = in.fixed64_double();
     } else {
@@ -140,7 +141,7 @@ SketchFields read_sketch(std::string_view bytes) {
 double relative_accuracy_for(double gamma) {
   const double guess = (gamma - 1) / (gamma + 1);
   if (!(guess > 0 && guess < 1)) return guess;
-  const auto distance = [gamma](double accuracy) { return std::fabs(DDSketch(accuracy, 1).gamma() - gamma); };
+  const auto distance = [gamma](double accuracy) { return std::fabs(DDSketch::create(accuracy, 1)->gamma() - gamma); };
   for (int digits = 1; digits <= 17; ++digits) {
     char text[40];
     std::snprintf(text, sizeof text, "%.*e", digits - 1, guess);
@@ -172,20 +173,22 @@ std::string interpolation_name(std::int64_t interpolation) {
   }
 }
 
-void check_count(double count, const std::string& path) {
+std::optional<Error> check_count(double count, const std::string& path) {
   if (!std::isfinite(count) || count < 0) {
-    invalid(path, "bin counts must be finite and non-negative, got " + std::to_string(count));
+    return invalid(path, "bin counts must be finite and non-negative, got " + std::to_string(count));
   }
+  return std::nullopt;
 }
 
 }  // namespace
 
-std::string DDSketch::to_proto() const {
+Result<std::string> DDSketch::try_to_proto() const {
   ProtoWriter mapping;
   mapping.double_field(1, gamma_);  // indexOffset 0 and interpolation NONE are proto3 defaults
   ProtoWriter out;
   out.bytes_field(1, mapping.bytes());
-  const auto write_store = [&out](std::uint32_t number, const Store& store) {
+  std::optional<Error> error;
+  const auto write_store = [&out, &error](std::uint32_t number, const Store& store) {
     std::size_t first = 0;
     std::size_t last = store.counts.size();
     while (first < last && store.counts[first] == 0) ++first;
@@ -194,8 +197,9 @@ std::string DDSketch::to_proto() const {
     const std::int64_t lowest = store.offset + static_cast<std::int64_t>(first);
     const std::int64_t highest = store.offset + static_cast<std::int64_t>(last) - 1;
     if (lowest < std::numeric_limits<std::int32_t>::min() || highest > std::numeric_limits<std::int32_t>::max()) {
-      throw_error(validation_error("this DDSketch has bin indexes beyond the protobuf message's sint32 "
-                                   "(its relative_accuracy is too small for the format)"));
+      error = validation_error("this DDSketch has bin indexes beyond the protobuf message's sint32 "
+                               "(its relative_accuracy is too small for the format)");
+      return;
     }
     ProtoWriter message;
     message.packed_doubles_field(2, store.counts.data() + first, last - first);
@@ -204,42 +208,52 @@ std::string DDSketch::to_proto() const {
   };
   write_store(2, positive_);
   write_store(3, negative_);
+  if (error) return std::move(*error);
   if (zero_count_ != 0) out.double_field(4, zero_count_);
   return out.take();
 }
 
-DDSketch DDSketch::from_proto(std::string_view bytes, int max_buckets) {
-  const SketchFields fields = read_sketch(bytes);
+std::string DDSketch::to_proto() const { return try_to_proto().value(); }
+
+DDSketch DDSketch::from_proto(std::string_view bytes, int max_buckets) { return try_from_proto(bytes, max_buckets).value(); }
+
+Result<DDSketch> DDSketch::try_from_proto(std::string_view bytes, int max_buckets) {
+  std::optional<Error> read_error;
+  const SketchFields fields = read_sketch(bytes, read_error);
+  if (read_error) return std::move(*read_error);
 
   const MappingFields& mapping = fields.mapping;
   if (mapping.interpolation != 0) {
-    invalid("mapping.interpolation",
+    return invalid("mapping.interpolation",
             interpolation_name(mapping.interpolation) +
                 " interpolation is not supported: keyscope's DDSketch uses the exact logarithmic mapping (NONE)");
   }
   if (!(mapping.gamma > 1) || !std::isfinite(mapping.gamma)) {
-    invalid("mapping.gamma", "gamma must be a finite number above 1 (is the mapping missing?), got " +
+    return invalid("mapping.gamma", "gamma must be a finite number above 1 (is the mapping missing?), got " +
                                  std::to_string(mapping.gamma));
   }
   constexpr double kMaxOffset = 9007199254740992.0;  // 2^53: every integer up to it is exact
   if (!(std::fabs(mapping.index_offset) <= kMaxOffset) || mapping.index_offset != std::floor(mapping.index_offset)) {
-    invalid("mapping.indexOffset", "only an integral indexOffset can be represented (bins are shifted by it), got " +
+    return invalid("mapping.indexOffset", "only an integral indexOffset can be represented (bins are shifted by it), got " +
                                        std::to_string(mapping.index_offset));
   }
   const auto index_offset = static_cast<std::int64_t>(mapping.index_offset);
   if (!(fields.zero_count >= 0) || !std::isfinite(fields.zero_count)) {
-    invalid("zeroCount", "must be finite and non-negative, got " + std::to_string(fields.zero_count));
+    return invalid("zeroCount", "must be finite and non-negative, got " + std::to_string(fields.zero_count));
   }
 
   const double accuracy = relative_accuracy_for(mapping.gamma);
   if (!(accuracy > 0 && accuracy < 1)) {
-    invalid("mapping.gamma", "gamma " + std::to_string(mapping.gamma) + " is too large for a relative accuracy below 1");
+    return invalid("mapping.gamma", "gamma " + std::to_string(mapping.gamma) + " is too large for a relative accuracy below 1");
   }
-  DDSketch sketch(accuracy, max_buckets);
+  auto created = create(accuracy, max_buckets);
+  if (!created.ok()) return created.error();
+  DDSketch sketch = std::move(created).value();
   // The keys add() can produce: those of the values from just above min_indexable to DBL_MAX.
   const std::int64_t lowest_key = sketch.key_of(sketch.min_indexable_);
   const std::int64_t highest_key = sketch.key_of(DBL_MAX);
 
+  std::optional<Error> problem;  // the first bin that cannot be kept
   const auto build_store = [&](const StoreFields& store, const std::string& path) {
     // binCounts: the last entry of each key counts (protobuf's map rule).
     std::vector<std::pair<std::int64_t, double>> sparse;
@@ -266,18 +280,20 @@ DDSketch DDSketch::from_proto(std::string_view bytes, int max_buckets) {
       }
     };
     visit([&](std::int64_t key, double count, const std::string& where) {
-      check_count(count, where);
-      if (count == 0) return;
+      if (problem) return;
+      problem = check_count(count, where);
+      if (problem || count == 0) return;
       if (key < lowest_key || key > highest_key) {
-        invalid(where, "bin index " + std::to_string(key + index_offset) +
-                           " is outside the range this mapping can index");
+        problem = invalid(where, "bin index " + std::to_string(key + index_offset) +
+                                     " is outside the range this mapping can index");
+        return;
       }
       min_key = std::min(min_key, key);
       max_key = std::max(max_key, key);
     });
 
     Store out;
-    if (min_key > max_key) return out;
+    if (problem || min_key > max_key) return out;
     // What add() leaves after these bins: at most max_buckets buckets ending at the highest key,
     // everything lower in the lowest kept bucket.
     out.offset = std::max(min_key, max_key - static_cast<std::int64_t>(max_buckets) + 1);
@@ -287,19 +303,20 @@ DDSketch DDSketch::from_proto(std::string_view bytes, int max_buckets) {
       if (count != 0) out.counts[static_cast<std::size_t>(std::max(key, out.offset) - out.offset)] += count;
     });
     for (double count : out.counts) out.total += count;  // in key order, as a re-decoding adds them
-    if (!std::isfinite(out.total)) invalid(path, "the bin counts add up beyond the range of a double");
+    if (!std::isfinite(out.total) && !problem) problem = invalid(path, "the bin counts add up beyond the range of a double");
     return out;
   };
   sketch.positive_ = build_store(fields.positive, "positiveValues");
   sketch.negative_ = build_store(fields.negative, "negativeValues");
+  if (problem) return std::move(*problem);
   sketch.zero_count_ = fields.zero_count;
   sketch.count_ = sketch.zero_count_ + sketch.positive_.total + sketch.negative_.total;
-  if (!std::isfinite(sketch.count_)) invalid("zeroCount", "the counts add up beyond the range of a double");
+  if (!std::isfinite(sketch.count_)) return invalid("zeroCount", "the counts add up beyond the range of a double");
   if (sketch.count_ == 0) return sketch;
 
-  // The message has no min, max or sum: estimate them from the buckets.
-  sketch.min_ = sketch.quantile(0);
-  sketch.max_ = sketch.quantile(1);
+  // The message has no min, max or sum: estimate them from the buckets (count > 0: both exist).
+  sketch.min_ = *sketch.try_quantile(0);
+  sketch.max_ = *sketch.try_quantile(1);
   double sum = 0;
   for (const auto& [store, sign] : {std::pair<const Store*, double>{&sketch.positive_, 1.0}, {&sketch.negative_, -1.0}}) {
     for (std::size_t i = 0; i < store->counts.size(); ++i) {

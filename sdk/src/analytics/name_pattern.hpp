@@ -13,14 +13,15 @@
 #include <string>
 
 #include "analytics/name_pattern_dialect.hpp"
+#include "keyscope/result.hpp"
 
 namespace keyscope::analytics {
 
 class NamePattern {
  public:
-  // Throws the ValidationError KeyscopeError when `pattern` is not in the dialect (naming the
-  // construct and its offset) or does not have exactly one capture group.
-  explicit NamePattern(const std::string& pattern);
+  // A ValidationError (code invalid_name_pattern) when `pattern` is not in the dialect (naming
+  // the construct and its offset) or does not have exactly one capture group.
+  static Result<std::unique_ptr<NamePattern>> compile(const std::string& pattern);
   ~NamePattern();
   NamePattern(const NamePattern&) = delete;
   NamePattern& operator=(const NamePattern&) = delete;
@@ -29,11 +30,10 @@ class NamePattern {
   std::optional<std::string> first_group(const std::string& text) const;
 
  private:
-  // Shared by both engines (name_pattern.cpp): the dialect check and one capture group, then
-  // the pattern written for the engines; and the error of an engine refusing such a pattern
-  // (a bug: the dialect accepts only what both compile).
-  static EngineSources checked(const std::string& pattern);
-  [[noreturn]] static void engine_refused(const std::string& why);
+  NamePattern();
+  // Each engine's (name_pattern/*.cpp): compiles the sources written for it, or says why it
+  // refused them (a bug: the dialect accepts only what both engines compile).
+  std::optional<std::string> start(const EngineSources& sources);
 
   struct Engine;
 

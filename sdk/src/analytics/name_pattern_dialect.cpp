@@ -1,8 +1,10 @@
 #include "analytics/name_pattern_dialect.hpp"
 
+#include <algorithm>
 #include <bitset>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 
 #include "keyscope/error.hpp"
 
@@ -16,18 +18,6 @@ constexpr unsigned kMaxRepeat = 1000;
 // One code point of valid UTF-8 as bytes, for std::regex (lead byte decides the length).
 constexpr const char* kMultiByteCodePoint =
     "[\\xC2-\\xDF][\\x80-\\xBF]|[\\xE0-\\xEF][\\x80-\\xBF]{2}|[\\xF0-\\xF4][\\x80-\\xBF]{3}";
-
-[[noreturn]] void refuse(const std::string& construct, std::size_t offset) {
-  throw_error(validation_error("name_pattern: " + construct + " at offset " + std::to_string(offset) +
-                                   " is not supported (see the pattern dialect in the README)",
-                               "invalid_name_pattern"));
-}
-
-[[noreturn]] void malformed(const std::string& why, std::size_t offset) {
-  throw_error(validation_error("name_pattern is not a valid regular expression: " + why + " at offset " +
-                                   std::to_string(offset),
-                               "invalid_name_pattern"));
-}
 
 std::string hex_escape(unsigned byte) {
   char buf[8];
@@ -146,25 +136,42 @@ Piece literal_piece(std::uint32_t code_point, std::string_view utf8) {
   return piece;
 }
 
+// Recursive descent over the pattern. The first construct outside the dialect is recorded in
+// error_ and ends the input (i_ = p_.size()), so every loop stops and each function returns at
+// once; what the functions return after that is never used.
 class Translator {
  public:
   explicit Translator(std::string_view pattern) : p_(pattern) {}
 
-  EngineSources run() {
+  Result<EngineSources> run() {
     if (p_.size() > kMaxPatternBytes) refuse("a pattern longer than 1000 bytes", kMaxPatternBytes);
     Piece whole = alternation(0);
-    if (i_ < p_.size()) malformed("an unmatched )", i_);
+    if (!error_ && i_ < p_.size()) malformed("an unmatched )", i_);
+    if (error_) return std::move(*error_);
     return EngineSources{whole.unicode, whole.bytes, groups_};
   }
 
  private:
   bool at(char c) const { return i_ < p_.size() && p_[i_] == c; }
-  bool at(std::string_view s) const { return p_.substr(i_, s.size()) == s; }
+  bool at(std::string_view s) const { return p_.substr(i_, s.size()) == s; }  // i_ <= p_.size() always
+  void skip(std::size_t n = 1) { i_ = std::min(i_ + n, p_.size()); }
+
+  void fail(std::string message) {
+    if (!error_) error_ = validation_error(std::move(message), "invalid_name_pattern");
+    i_ = p_.size();
+  }
+  void refuse(const std::string& construct, std::size_t offset) {
+    fail("name_pattern: " + construct + " at offset " + std::to_string(offset) +
+         " is not supported (see the pattern dialect in the README)");
+  }
+  void malformed(const std::string& why, std::size_t offset) {
+    fail("name_pattern is not a valid regular expression: " + why + " at offset " + std::to_string(offset));
+  }
 
   Piece alternation(int depth) {
     Piece out = sequence(depth);
     while (at('|')) {
-      ++i_;
+      skip();
       Piece next = sequence(depth);
       out.unicode += "|" + next.unicode;
       out.bytes += "|" + next.bytes;
@@ -179,8 +186,10 @@ class Translator {
       const std::size_t start = i_;
       Piece atom_piece = atom(depth);
       if (quantifier_ahead()) {
-        if (!atom_piece.repeatable) refuse("a quantifier after an anchor or \\b/\\B", i_);
-        if (atom_piece.has_capture) refuse("repeating the capture group (its value would differ by engine)", start);
+        if (!atom_piece.repeatable) return refuse("a quantifier after an anchor or \\b/\\B", i_), out;
+        if (atom_piece.has_capture) {
+          return refuse("repeating the capture group (its value would differ by engine)", start), out;
+        }
         const std::string q = quantifier();
         atom_piece.unicode += q;
         atom_piece.bytes += q;
@@ -199,26 +208,27 @@ class Translator {
     const std::size_t start = i_;
     std::string q;
     if (at('{')) {
-      ++i_;
+      skip();
       const unsigned low = number(start);
       q = "{" + std::to_string(low);
       if (at(',')) {
-        ++i_;
+        skip();
         q += ",";
-        if (!at('}')) {
+        if (!at('}') && !error_) {
           const unsigned high = number(start);
-          if (high < low) malformed("a repeat {m,n} with n < m", start);
+          if (high < low) return malformed("a repeat {m,n} with n < m", start), q;
           q += std::to_string(high);
         }
       }
-      if (!at('}')) refuse("a literal '{' (write \\{)", start);
-      ++i_;
+      if (!at('}')) return refuse("a literal '{' (write \\{)", start), q;
+      skip();
       q += "}";
     } else {
-      q = std::string(1, p_[i_++]);
+      q = std::string(1, p_[i_]);
+      skip();
     }
     if (at('?')) {
-      ++i_;
+      skip();
       q += "?";
     }
     if (quantifier_ahead()) refuse("a quantifier after a quantifier (possessive or nested)", i_);
@@ -229,11 +239,11 @@ class Translator {
     unsigned value = 0;
     std::size_t digits = 0;
     while (i_ < p_.size() && p_[i_] >= '0' && p_[i_] <= '9') {
-      if (++digits > 4) refuse("a repeat count above 1000", brace);
+      if (++digits > 4) return refuse("a repeat count above 1000", brace), 0u;
       value = value * 10 + static_cast<unsigned>(p_[i_++] - '0');
     }
-    if (digits == 0) refuse("a literal '{' (write \\{)", brace);
-    if (value > kMaxRepeat) refuse("a repeat count above 1000", brace);
+    if (digits == 0) return refuse("a literal '{' (write \\{)", brace), 0u;
+    if (value > kMaxRepeat) return refuse("a repeat count above 1000", brace), 0u;
     return value;
   }
 
@@ -244,57 +254,59 @@ class Translator {
       case '(': return group(depth);
       case '[': return set_piece(bracket_class());
       case '.': {
-        ++i_;
+        skip();
         CharSet dot;
         dot.add('\n', '\n');
         dot.add('\r', '\r');
         return set_piece(dot.complement());
       }
       case '^': case '$': {
-        ++i_;
+        skip();
         Piece anchor;
         anchor.unicode = anchor.bytes = std::string(1, c);
         anchor.repeatable = false;
         return anchor;
       }
       case '\\': return escape();
-      case '*': case '+': case '?': malformed("nothing to repeat", start);
-      case '{': refuse("a literal '{' (write \\{)", start);
-      case '}': refuse("a literal '}' (write \\})", start);
-      case ']': refuse("a literal ']' (write \\])", start);
+      case '*': case '+': case '?': return malformed("nothing to repeat", start), Piece{};
+      case '{': return refuse("a literal '{' (write \\{)", start), Piece{};
+      case '}': return refuse("a literal '}' (write \\})", start), Piece{};
+      case ']': return refuse("a literal ']' (write \\])", start), Piece{};
       default: break;
     }
     std::uint32_t code_point = 0;
     const std::string_view utf8 = next_code_point(code_point);
+    if (error_) return Piece{};
     return literal_piece(code_point, utf8);
   }
 
   Piece group(int depth) {
     const std::size_t start = i_;
-    if (depth >= kMaxDepth) refuse("nesting deeper than 32 groups", start);
-    ++i_;
+    if (depth >= kMaxDepth) return refuse("nesting deeper than 32 groups", start), Piece{};
+    skip();
     bool capturing = true;
     if (at('?')) {
       if (at("?:")) {
-        i_ += 2;
+        skip(2);
         capturing = false;
       } else if (at("?=")) {
-        refuse("a lookahead (?=", start);
+        return refuse("a lookahead (?=", start), Piece{};
       } else if (at("?!")) {
-        refuse("a negative lookahead (?!", start);
+        return refuse("a negative lookahead (?!", start), Piece{};
       } else if (at("?<=")) {
-        refuse("a lookbehind (?<=", start);
+        return refuse("a lookbehind (?<=", start), Piece{};
       } else if (at("?<!")) {
-        refuse("a negative lookbehind (?<!", start);
+        return refuse("a negative lookbehind (?<!", start), Piece{};
       } else if (at("?<") || at("?P")) {
-        refuse("a named group", start);
+        return refuse("a named group", start), Piece{};
       } else {
-        refuse("inline flags or a group modifier (?", start);
+        return refuse("inline flags or a group modifier (?", start), Piece{};
       }
     }
     Piece inner = alternation(depth + 1);
-    if (!at(')')) malformed("a missing )", start);
-    ++i_;
+    if (error_) return Piece{};
+    if (!at(')')) return malformed("a missing )", start), Piece{};
+    skip();
     Piece out;
     if (capturing) {
       ++groups_;
@@ -311,41 +323,45 @@ class Translator {
 
   // The escapes both contexts refuse, or a control / syntax character escape's character.
   unsigned escaped_char(std::size_t start, bool in_class) {
-    if (i_ + 1 >= p_.size()) malformed("a trailing backslash", start);
+    if (i_ + 1 >= p_.size()) return malformed("a trailing backslash", start), 0u;
     const char c = p_[i_ + 1];
-    if (c >= '0' && c <= '9') refuse("a backreference or octal escape \\" + std::string(1, c), start);
-    if (c == 'k') refuse("a named backreference \\k", start);
-    if (c == 'p' || c == 'P') refuse("a Unicode property escape \\" + std::string(1, c), start);
-    if (c == 'x' || c == 'u') refuse("the escape \\" + std::string(1, c) + " (write the character itself)", start);
-    if (c == 'c') refuse("a control escape \\c", start);
-    if (in_class && (c == 'b' || c == 'B')) refuse("\\" + std::string(1, c) + " inside a class", start);
+    if (c >= '0' && c <= '9') return refuse("a backreference or octal escape \\" + std::string(1, c), start), 0u;
+    if (c == 'k') return refuse("a named backreference \\k", start), 0u;
+    if (c == 'p' || c == 'P') return refuse("a Unicode property escape \\" + std::string(1, c), start), 0u;
+    if (c == 'x' || c == 'u') {
+      return refuse("the escape \\" + std::string(1, c) + " (write the character itself)", start), 0u;
+    }
+    if (c == 'c') return refuse("a control escape \\c", start), 0u;
+    if (in_class && (c == 'b' || c == 'B')) return refuse("\\" + std::string(1, c) + " inside a class", start), 0u;
     if (const unsigned control = control_escape(c)) {
-      i_ += 2;
+      skip(2);
       return control;
     }
     if (is_syntax_char(c)) {
-      i_ += 2;
+      skip(2);
       return static_cast<unsigned char>(c);
     }
-    if (static_cast<unsigned char>(c) >= 0x80) refuse("a backslash before a non-ASCII character", start);
-    refuse("the escape \\" + std::string(1, c), start);
+    if (static_cast<unsigned char>(c) >= 0x80) return refuse("a backslash before a non-ASCII character", start), 0u;
+    return refuse("the escape \\" + std::string(1, c), start), 0u;
   }
 
   Piece escape() {
     const std::size_t start = i_;
     const char c = i_ + 1 < p_.size() ? p_[i_ + 1] : '\0';
     if (is_class_escape(c)) {
-      i_ += 2;
+      skip(2);
       return set_piece(escape_class(c));
     }
     if (c == 'b' || c == 'B') {
-      i_ += 2;
+      skip(2);
       Piece assertion;
       assertion.unicode = assertion.bytes = std::string("\\") + c;
       assertion.repeatable = false;
       return assertion;
     }
-    return literal_piece(escaped_char(start, false), {});
+    const unsigned escaped = escaped_char(start, false);
+    if (error_) return Piece{};
+    return literal_piece(escaped, {});
   }
 
   // One member of a class: a character (as `single`) or a class escape's set.
@@ -355,51 +371,54 @@ class Translator {
     if (c == '\\') {
       const char next = i_ + 1 < p_.size() ? p_[i_ + 1] : '\0';
       if (is_class_escape(next)) {
-        i_ += 2;
+        skip(2);
         set = escape_class(next);
         return false;
       }
       single = escaped_char(start, true);
       return true;
     }
-    if (c == '[') refuse("an unescaped [ inside a class (write \\[)", start);
-    if (static_cast<unsigned char>(c) >= 0x80) refuse("a non-ASCII character inside a class", start);
-    ++i_;
+    if (c == '[') return refuse("an unescaped [ inside a class (write \\[)", start), true;
+    if (static_cast<unsigned char>(c) >= 0x80) return refuse("a non-ASCII character inside a class", start), true;
+    skip();
     single = static_cast<unsigned char>(c);
     return true;
   }
 
+  // The set of a class; meaningless once error_ is set.
   CharSet bracket_class() {
     const std::size_t start = i_;
-    ++i_;
+    skip();
     const bool negate = at('^');
-    if (negate) ++i_;
+    if (negate) skip();
     const std::size_t first = i_;
     CharSet set;
     for (;;) {
-      if (i_ >= p_.size()) malformed("a missing ]", start);
+      if (i_ >= p_.size()) return malformed("a missing ]", start), set;
       if (at(']')) {
-        if (i_ == first) refuse("an empty class [] or [^]", start);
-        ++i_;
+        if (i_ == first) return refuse("an empty class [] or [^]", start), set;
+        skip();
         break;
       }
       const std::size_t member_at = i_;
       unsigned low = 0;
       CharSet escape_set;
       if (!class_member(low, escape_set)) {
-        if (at('-') && i_ + 1 < p_.size() && p_[i_ + 1] != ']') refuse("a class escape as a range end", member_at);
+        if (at('-') && i_ + 1 < p_.size() && p_[i_ + 1] != ']') return refuse("a class escape as a range end", member_at), set;
         set.add(escape_set);
         continue;
       }
+      if (error_) return set;
       if (p_[member_at] == '-' && member_at != first && !at(']')) {
-        refuse("a '-' inside a class that is not a range (write \\-)", member_at);
+        return refuse("a '-' inside a class that is not a range (write \\-)", member_at), set;
       }
       if (at('-') && i_ + 1 < p_.size() && p_[i_ + 1] != ']') {
-        ++i_;
+        skip();
         unsigned high = 0;
         CharSet high_set;
-        if (!class_member(high, high_set)) refuse("a class escape as a range end", member_at);
-        if (high < low) malformed("a range out of order", member_at);
+        if (!class_member(high, high_set)) return refuse("a class escape as a range end", member_at), set;
+        if (error_) return set;
+        if (high < low) return malformed("a range out of order", member_at), set;
         set.add(low, high);
         continue;
       }
@@ -416,28 +435,29 @@ class Translator {
     const auto lead = static_cast<unsigned char>(p_[i_]);
     std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
                                                                  : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
-    if (length == 0 || start + length > p_.size()) malformed("invalid UTF-8", start);
+    if (length == 0 || start + length > p_.size()) return malformed("invalid UTF-8", start), std::string_view();
     code_point = length == 1 ? lead : lead & (0xFFu >> (length + 1));
     for (std::size_t k = 1; k < length; ++k) {
       const auto byte = static_cast<unsigned char>(p_[start + k]);
-      if ((byte & 0xC0u) != 0x80u) malformed("invalid UTF-8", start);
+      if ((byte & 0xC0u) != 0x80u) return malformed("invalid UTF-8", start), std::string_view();
       code_point = (code_point << 6) | (byte & 0x3Fu);
     }
     const std::uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
     if (code_point < minimum[length] || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      malformed("invalid UTF-8", start);
+      return malformed("invalid UTF-8", start), std::string_view();
     }
-    i_ += length;
+    skip(length);
     return p_.substr(start, length);
   }
 
   std::string_view p_;
   std::size_t i_ = 0;
   std::size_t groups_ = 0;
+  std::optional<Error> error_;
 };
 
 }  // namespace
 
-EngineSources translate_name_pattern(std::string_view pattern) { return Translator(pattern).run(); }
+Result<EngineSources> translate_name_pattern(std::string_view pattern) { return Translator(pattern).run(); }
 
 }  // namespace keyscope::analytics

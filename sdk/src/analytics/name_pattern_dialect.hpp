@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "keyscope/result.hpp"
+
 namespace keyscope::analytics {
 
 struct EngineSources {
@@ -25,8 +27,8 @@ struct EngineSources {
   std::size_t groups = 0;
 };
 
-// Throws the ValidationError KeyscopeError (code invalid_name_pattern) naming the first
-// construct outside the dialect and its byte offset in `pattern`.
-EngineSources translate_name_pattern(std::string_view pattern);
+// The sources, or a ValidationError (code invalid_name_pattern) naming the first construct
+// outside the dialect and its byte offset in `pattern`.
+Result<EngineSources> translate_name_pattern(std::string_view pattern);
 
 }  // namespace keyscope::analytics

@@ -28,15 +28,18 @@ Position position_of(std::size_t n, double q) {
   return {static_cast<std::size_t>(lower), virtual_index - lower};
 }
 
-void validate(const std::vector<double>& samples, const std::vector<double>& qs) {
-  detail::throw_if(detail::check_samples(samples));
-  for (double q : qs) detail::throw_if(detail::check_quantile(q));
+std::optional<Error> check(const std::vector<double>& samples, const std::vector<double>& qs) {
+  if (auto error = detail::check_samples(samples)) return error;
+  for (double q : qs) {
+    if (auto error = detail::check_quantile(q)) return error;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
 
-std::vector<double> percentiles(std::vector<double> samples, const std::vector<double>& qs) {
-  validate(samples, qs);
+Result<std::vector<double>> try_percentiles(std::vector<double> samples, const std::vector<double>& qs) {
+  if (auto error = check(samples, qs)) return std::move(*error);
   const std::size_t n = samples.size();
   std::vector<Position> positions;
   for (double q : qs) positions.push_back(position_of(n, q));
@@ -71,8 +74,16 @@ std::vector<double> percentiles(std::vector<double> samples, const std::vector<d
   return out;
 }
 
-double percentile(std::vector<double> samples, double q) {
-  return percentiles(std::move(samples), {q}).front();
+Result<double> try_percentile(std::vector<double> samples, double q) {
+  auto values = try_percentiles(std::move(samples), {q});
+  if (!values.ok()) return values.error();
+  return values.value().front();
 }
+
+std::vector<double> percentiles(std::vector<double> samples, const std::vector<double>& qs) {
+  return try_percentiles(std::move(samples), qs).value();
+}
+
+double percentile(std::vector<double> samples, double q) { return try_percentile(std::move(samples), q).value(); }
 
 }  // namespace keyscope::analytics

@@ -5,6 +5,7 @@
 // DDSketch of DataDog's sketches-proto (ddsketch_proto.cpp).
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,7 +26,9 @@ inline std::int32_t unzigzag32(std::uint64_t varint) {
 
 // Reads one message. Every malformation (a truncated varint or double, a length beyond the
 // buffer, field number 0, wire types 6 and 7, unbalanced groups) is a DecodeError
-// "invalid <what> at <path>: <problem>" with json_path <path>.
+// "invalid <what> at <path>: <problem>" with json_path <path>, kept in `error`, which every
+// reader of one message and of the messages inside it shares: the first one wins, and from then
+// on every reader is at its end (next() is false, reads return 0), so the parsing loops stop.
 class ProtoReader {
  public:
   struct Field {
@@ -33,33 +36,36 @@ class ProtoReader {
     WireType type = WireType::varint;
   };
 
-  ProtoReader(std::string_view bytes, std::string_view what, std::string path)
-      : at_(bytes.data()), end_(bytes.data() + bytes.size()), what_(what), path_(std::move(path)) {}
+  ProtoReader(std::string_view bytes, std::string_view what, std::string path, std::optional<Error>& error)
+      : at_(bytes.data()), end_(bytes.data() + bytes.size()), what_(what), path_(std::move(path)), error_(error) {
+    if (error_) at_ = end_;
+  }
 
   const std::string& path() const noexcept { return path_; }
   bool at_end() const noexcept { return at_ == end_; }
+  std::optional<Error>& error() const noexcept { return error_; }
 
-  // The next field's tag; false at the end of the message.
+  // The next field's tag; false at the end of the message (or after a failure).
   bool next(Field& field) {
     if (at_ == end_) return false;
     field = tag();
     if (field.type == WireType::end_group) fail("end-group tag without a start-group");
-    return true;
+    return !error_;
   }
 
   std::uint64_t varint() {
     std::uint64_t value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
-      if (at_ == end_) fail("truncated varint");
+      if (at_ == end_) return fail("truncated varint");
       const auto byte = static_cast<std::uint8_t>(*at_++);
       value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
       if (!(byte & 0x80)) return value;
     }
-    fail("varint longer than 10 bytes");
+    return fail("varint longer than 10 bytes");
   }
 
   double fixed64_double() {
-    if (end_ - at_ < 8) fail("truncated 64-bit value");
+    if (end_ - at_ < 8) return static_cast<double>(fail("truncated 64-bit value"));
     std::uint64_t bits = 0;
     for (int i = 7; i >= 0; --i) bits = (bits << 8) | static_cast<std::uint8_t>(at_[i]);
     at_ += 8;
@@ -70,7 +76,10 @@ class ProtoReader {
 
   std::string_view length_delimited() {
     const std::uint64_t length = varint();
-    if (length > static_cast<std::uint64_t>(end_ - at_)) fail("length beyond the end of the data");
+    if (length > static_cast<std::uint64_t>(end_ - at_)) {
+      fail("length beyond the end of the data");
+      return {};
+    }
     const std::string_view bytes(at_, static_cast<std::size_t>(length));
     at_ += length;
     return bytes;
@@ -85,9 +94,15 @@ class ProtoReader {
       case WireType::i32: advance(4); return;
       case WireType::len: length_delimited(); return;
       case WireType::start_group: {
-        if (depth >= kMaxGroupDepth) fail("groups nested too deeply");
-        for (;;) {
-          if (at_ == end_) fail("group without its end-group tag");
+        if (depth >= kMaxGroupDepth) {
+          fail("groups nested too deeply");
+          return;
+        }
+        while (!error_) {
+          if (at_ == end_) {
+            fail("group without its end-group tag");
+            return;
+          }
           const Field inner = tag();
           if (inner.type == WireType::end_group) {
             if (inner.number != field.number) fail("end-group tag of another group");
@@ -95,13 +110,20 @@ class ProtoReader {
           }
           skip(inner, depth + 1);
         }
+        return;
       }
-      case WireType::end_group: fail("end-group tag without a start-group");
+      case WireType::end_group: fail("end-group tag without a start-group"); return;
     }
   }
 
-  [[noreturn]] void fail(std::string_view problem) const {
-    throw_error(decode_error("invalid " + std::string(what_) + " at " + path_ + ": " + std::string(problem), path_));
+  // Records the problem (unless an earlier one was) and ends the reading; returns 0 for the
+  // value the caller could not read.
+  std::uint64_t fail(std::string_view problem) {
+    if (!error_) {
+      error_ = decode_error("invalid " + std::string(what_) + " at " + path_ + ": " + std::string(problem), path_);
+    }
+    at_ = end_;
+    return 0;
   }
 
  private:
@@ -111,13 +133,22 @@ class ProtoReader {
     const std::uint64_t key = varint();
     const auto type = static_cast<std::uint8_t>(key & 7);
     const std::uint64_t number = key >> 3;
-    if (type > 5) fail("wire type " + std::to_string(type) + " does not exist");
-    if (number == 0 || number > 0x1fffffff) fail("field number " + std::to_string(number) + " is out of range");
+    if (type > 5) {
+      fail("wire type " + std::to_string(type) + " does not exist");
+      return {};
+    }
+    if (number == 0 || number > 0x1fffffff) {
+      fail("field number " + std::to_string(number) + " is out of range");
+      return {};
+    }
     return {static_cast<std::uint32_t>(number), static_cast<WireType>(type)};
   }
 
   void advance(std::size_t count) {
-    if (static_cast<std::size_t>(end_ - at_) < count) fail("truncated fixed-size value");
+    if (static_cast<std::size_t>(end_ - at_) < count) {
+      fail("truncated fixed-size value");
+      return;
+    }
     at_ += count;
   }
 
@@ -125,6 +156,7 @@ class ProtoReader {
   const char* end_;
   std::string_view what_;
   std::string path_;
+  std::optional<Error>& error_;
 };
 
 // Appends fields in the order they are written (protobuf writes them by field number).

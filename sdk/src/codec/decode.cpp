@@ -7,7 +7,7 @@ namespace {
 
 using codec::Path;
 using codec::Tape;
-using codec::TapeReader;
+using codec::Reader;
 using codec::TapeValue;
 
 // Parses `body` onto a tape, finds its `data` member and hands the document and `data` to
@@ -19,7 +19,7 @@ Result<T> decode_envelope(std::string_view body, const DecodeOptions& options, R
   const TapeValue document(tape, 0);
   const auto data = document.find("data");
   if (!data || data->is_null()) return decode_error("missing required field at data", "data");
-  TapeReader reader(options.strict);
+  Reader reader(options.strict);
   T out{};
   read(reader, document, *data, out);
   if (auto error = reader.take_error()) return std::move(*error);
@@ -29,7 +29,7 @@ Result<T> decode_envelope(std::string_view body, const DecodeOptions& options, R
 }  // namespace
 
 Result<KeyList> decode_key_list(std::string_view body, const DecodeOptions& options) {
-  return decode_envelope<KeyList>(body, options, [](TapeReader& reader, const TapeValue& document,
+  return decode_envelope<KeyList>(body, options, [](Reader& reader, const TapeValue& document,
                                            const TapeValue& data, KeyList& out) {
     out.data.reserve(data.size());
     // "expected an array, got ... at data" when `data` is anything else.
@@ -39,14 +39,14 @@ Result<KeyList> decode_key_list(std::string_view body, const DecodeOptions& opti
 
 Result<APIKeyDetails> decode_key_details(std::string_view body, const DecodeOptions& options) {
   return decode_envelope<APIKeyDetails>(
-      body, options, [](TapeReader& reader, const TapeValue&, const TapeValue& data, APIKeyDetails& out) {
+      body, options, [](Reader& reader, const TapeValue&, const TapeValue& data, APIKeyDetails& out) {
         codec::read_key_details(reader, data, Path::root().member("data"), out);
       });
 }
 
 Result<KeyUsage> decode_key_usage(std::string_view body, const DecodeOptions& options) {
   return decode_envelope<KeyUsage>(
-      body, options, [](TapeReader& reader, const TapeValue&, const TapeValue& data, KeyUsage& out) {
+      body, options, [](Reader& reader, const TapeValue&, const TapeValue& data, KeyUsage& out) {
         codec::read_key_usage(reader, data, Path::root().member("data"), out);
       });
 }

@@ -3,27 +3,6 @@
 namespace keyscope::codec {
 namespace {
 
-// nlohmann's parser is iterative, but a hostile body of a million '[' still costs memory and
-// time for nothing.
-bool nesting_within_limit(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
-
 std::string describe_start(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
@@ -33,16 +12,6 @@ std::string describe_start(std::string_view text) {
 }
 
 }  // namespace
-
-std::optional<Error> parse_object(std::string_view text, json& out) {
-  if (!nesting_within_limit(text)) {
-    return decode_error("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels", "$");
-  }
-  out = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (out.is_discarded()) return decode_error(describe_start(text), "$");
-  if (!out.is_object()) return decode_error("expected a JSON object at the top level", "$");
-  return std::nullopt;
-}
 
 std::optional<Error> parse_object(std::string_view text, Tape& out) {
   if (const auto failure = Tape::parse(text, out, kMaxDepth)) {

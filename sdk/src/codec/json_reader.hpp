@@ -1,7 +1,7 @@
 #pragma once
 // Type-strict field access over a JSON value that records the first failure with its JSON path
 // instead of throwing, so the codec also works where C++ exceptions are off (WebAssembly).
-// Written once for both value types of json_value.hpp.
+// Written over the vocabulary of json_value.hpp.
 //
 // Tolerant by default: an integer field takes any integer that fits in 64 bits, negative too (the
 // contract says "integer"; an implausible value is a finding of analytics::check_usage, not a
@@ -30,7 +30,6 @@ constexpr std::int64_t kMaxSafeInteger = 9007199254740991;
 
 // Parses text into `out`; on failure returns a DecodeError (not JSON, truncated, nested too
 // deeply, or not an object at the top).
-std::optional<Error> parse_object(std::string_view text, json& out);
 std::optional<Error> parse_object(std::string_view text, Tape& out);
 
 std::string type_name(JsonKind kind);  // "a string", "an integer", ...
@@ -220,7 +219,6 @@ class BasicReader {
   bool strict_ = false;
 };
 
-using Reader = BasicReader<json>;
-using TapeReader = BasicReader<TapeValue>;
+using Reader = BasicReader<TapeValue>;
 
 }  // namespace keyscope::codec

@@ -62,6 +62,7 @@ class TapeValue {
   bool is_object() const { return kind() == JsonKind::object; }
 
   std::string string() const { return tape_->string(node()); }
+  bool boolean() const { return node().number.boolean; }
   std::int64_t integer() const { return node().number.integer; }
   std::uint64_t unsigned_integer() const { return node().number.unsigned_integer; }
   double floating() const { return node().number.floating; }

@@ -1,7 +1,7 @@
 #pragma once
 // Appends compact JSON text straight to a string: the codec's encoders build no DOM, since
-// building one cost more than the whole decode (bench/wasm). Strings and floating-point
-// numbers that need care go through nlohmann's serializer, so the text is what nlohmann writes.
+// building one cost more than the whole decode (bench/wasm). The text is what nlohmann's dump()
+// writes for the same values (escapes, invalid UTF-8 replaced, shortest round-trip doubles).
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -35,11 +35,16 @@ class JsonWriter {
   }
 
   void null() { value_text("null"); }
+  void value(bool b) { value_text(b ? "true" : "false"); }
+  // Text that is already one JSON value (an encoder's output), written as it is.
+  void raw(std::string_view json) { value_text(json); }
   void value(std::string_view text) {
     separate();
     append_string(text);
   }
   void value(const char* text) { value(std::string_view(text)); }
+  void value(int n) { value(static_cast<std::int64_t>(n)); }
+  void value(std::size_t n) { value(static_cast<std::int64_t>(n)); }
   void value(const std::string& text) { value(std::string_view(text)); }
   void value(std::int64_t n) {
     separate();
@@ -58,6 +63,11 @@ class JsonWriter {
     end_array();
   }
   void value(const std::vector<std::int64_t>& items) {
+    begin_array();
+    for (const auto& item : items) value(item);
+    end_array();
+  }
+  void value(const std::vector<double>& items) {
     begin_array();
     for (const auto& item : items) value(item);
     end_array();

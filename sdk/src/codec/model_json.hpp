@@ -8,7 +8,7 @@
 
 namespace keyscope::codec {
 
-// Defined in model_read.hpp; instantiated for both value types in model_read_{tape,json}.cpp.
+// Defined in model_read.hpp; instantiated for the JSON tape in model_read_tape.cpp.
 // Each reads one JSON object into `out`, recording the first failure in `reader`.
 template <class Value>
 void read_daily_bucket(BasicReader<Value>& reader, const Value& object, const Path& path, DailyBucket& out);

@@ -1,5 +1,6 @@
 #include "keyscope/error.hpp"
 
+#include <cstdlib>
 #include <utility>
 
 namespace keyscope {
@@ -48,6 +49,7 @@ std::string to_string(const Error& error) {
 KeyscopeError::KeyscopeError(Error error)
     : std::runtime_error(to_string(error)), error_(std::move(error)) {}
 
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
 void throw_error(const Error& error) {
   switch (error.kind) {
     case ErrorKind::validation: throw ValidationError(error);
@@ -65,6 +67,11 @@ void throw_error(const Error& error) {
   }
   throw KeyscopeError(error);
 }
+#else
+// Built without C++ exceptions (the npm package's WebAssembly): only the Result API is used
+// there, so reaching a throwing convenience is a bug in keyscope, and it stops the program.
+void throw_error(const Error&) { std::abort(); }
+#endif
 
 Error validation_error(std::string message, std::string code) {
   Error error;

@@ -23,11 +23,15 @@ std::int64_t add_saturating(std::int64_t a, std::int64_t b) {
 void KeyState::add_latency(double ms) {
   latency_sum_us = add_saturating(latency_sum_us, std::llround(ms * 1000));
   ++latency_count;
-  if (sketch) return sketch->add(ms);
+  // Latencies are finite (the readers ignore any other), so the sketch takes every one of them.
+  if (sketch) {
+    sketch->try_add(ms);
+    return;
+  }
   latencies.push_back(ms);
   if (latencies.size() > UsageAggregate::kExactLatencySamples) {
     sketch.emplace();
-    for (double sample : latencies) sketch->add(sample);
+    for (double sample : latencies) sketch->try_add(sample);
     latencies.clear();
     latencies.shrink_to_fit();
   }
@@ -59,11 +63,12 @@ void KeyState::merge(const KeyState& other) {
   } else {
     if (!sketch) {
       sketch.emplace();
-      for (double sample : latencies) sketch->add(sample);
+      for (double sample : latencies) sketch->try_add(sample);
       latencies.clear();
     }
-    if (other.sketch) sketch->merge(*other.sketch);
-    for (double sample : other.latencies) sketch->add(sample);
+    // Every aggregate's sketch has the default parameters (deserialize refuses others).
+    if (other.sketch) sketch->try_merge(*other.sketch);
+    for (double sample : other.latencies) sketch->try_add(sample);
   }
   latency_sum_us = sum;
   latency_count = count;
@@ -122,9 +127,12 @@ std::int64_t UsageAggregate::records() const noexcept {
 namespace {
 
 std::optional<double> quantile(const KeyState& key, double q) {
-  if (key.sketch) return key.sketch->quantile(q);
-  if (key.latencies.empty()) return std::nullopt;
-  return analytics::percentile(key.latencies, q);
+  const Result<double> value =
+      key.sketch ? key.sketch->try_quantile(q)
+                 : key.latencies.empty() ? Result<double>(validation_error("no latencies"))
+                                         : analytics::try_percentile(key.latencies, q);
+  if (!value.ok()) return std::nullopt;
+  return value.value();
 }
 
 KeyUsage usage_of(const std::string& key_id, const KeyState& key, std::int64_t window_days, std::int64_t end_day) {

@@ -13,18 +13,23 @@ namespace keyscope::analytics {
 namespace {
 
 std::string refusal(const std::string& pattern) {
-  try {
-    NamePattern compiled(pattern);
-  } catch (const ValidationError& e) {
-    EXPECT_EQ(e.code(), "invalid_name_pattern") << pattern;
-    return e.error().message;
+  const auto compiled = NamePattern::compile(pattern);
+  if (compiled.ok()) {
+    ADD_FAILURE() << "accepted: " << pattern;
+    return {};
   }
-  ADD_FAILURE() << "accepted: " << pattern;
-  return {};
+  EXPECT_EQ(compiled.error().kind, ErrorKind::validation) << pattern;
+  EXPECT_EQ(compiled.error().code, "invalid_name_pattern") << pattern;
+  return compiled.error().message;
 }
 
 std::optional<std::string> group(const std::string& pattern, const std::string& name) {
-  return NamePattern(pattern).first_group(name);
+  const auto compiled = NamePattern::compile(pattern);
+  if (!compiled.ok()) {
+    ADD_FAILURE() << pattern << ": " << compiled.error().message;
+    return std::nullopt;
+  }
+  return compiled.value()->first_group(name);
 }
 
 TEST(NamePatternDialect, RefusesWhatTheEnginesTreatDifferentlyNamingConstructAndOffset) {

@@ -55,15 +55,15 @@ struct NamePattern::Engine {
   }
 };
 
-NamePattern::NamePattern(const std::string& pattern) : engine_(std::make_unique<Engine>()) {
-  const EngineSources sources = checked(pattern);
+NamePattern::NamePattern() : engine_(std::make_unique<Engine>()) {}
+
+std::optional<std::string> NamePattern::start(const EngineSources& sources) {
   char* error = nullptr;
   engine_->id = ks_regexp_compile(sources.unicode.c_str(), &error);
-  if (!engine_->id) {
-    std::string why = error ? error : "unknown error";
-    std::free(error);
-    engine_refused(why);
-  }
+  if (engine_->id) return std::nullopt;
+  std::string why = error ? error : "unknown error";
+  std::free(error);
+  return why;
 }
 
 NamePattern::~NamePattern() = default;

@@ -11,14 +11,16 @@ struct NamePattern::Engine {
   std::regex regex;
 };
 
-NamePattern::NamePattern(const std::string& pattern) : engine_(std::make_unique<Engine>()) {
-  const EngineSources sources = checked(pattern);
-  try {
+NamePattern::NamePattern() : engine_(std::make_unique<Engine>()) {}
+
+std::optional<std::string> NamePattern::start(const EngineSources& sources) {
+  try {  // std::regex reports a refusal only by throwing
     engine_->regex.imbue(std::locale::classic());  // \b must not depend on the program's locale
     engine_->regex.assign(sources.bytes, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    engine_refused(e.what());
+    return std::string(e.what());
   }
+  return std::nullopt;
 }
 
 NamePattern::~NamePattern() = default;
