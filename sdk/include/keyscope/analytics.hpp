@@ -230,11 +230,16 @@ std::vector<Finding> detect_anomalies(const Fleet& fleet, std::int64_t now_unix,
 /// first capture group of name_pattern (an ECMAScript regular expression searched in the key
 /// name, with exactly one capture group: std::regex natively, the JS RegExp in the npm package;
 /// the dialect is README.md's "Chargeback name patterns", checked before either sees it).
-/// Keys that map nowhere, or to "", go to "unallocated".
+/// Keys that map nowhere, or to "", go to "unallocated". A key name longer than
+/// kMaxPatternNameBytes is not searched by name_pattern (a regular expression's backtracking
+/// costs up to the square of the text's length): such a key maps by its id or name only.
 struct CostCenterMap {
   std::vector<std::pair<std::string, std::string>> by_key;  ///< key id or key name -> center
   std::optional<std::string> name_pattern;
 };
+
+/// Key names longer than this (bytes) are not searched by CostCenterMap::name_pattern.
+inline constexpr std::size_t kMaxPatternNameBytes = 1024;
 
 /// The cost center of keys that map nowhere.
 inline constexpr const char* kUnallocated = "unallocated";

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
+#include <string>
+#include <vector>
 
 #include "keyscope/analytics.hpp"
 #include "keyscope/error.hpp"
@@ -43,6 +46,24 @@ TEST(Chargeback, OneCentOverThreeCentersGoesToTheLargest) {
   EXPECT_EQ(rows[0].cost_cents, 1);
   EXPECT_EQ(rows[1].cost_cents, 0);
   EXPECT_EQ(total_cost(rows), 1);
+}
+
+// A server's hostile key name must not make the pattern search take seconds (fuzzing found a
+// 9 KB name and \S(\w+)\] taking 30 s): names past kMaxPatternNameBytes are not searched.
+TEST(Chargeback, AnOverlongNameIsNotSearchedByThePattern) {
+  CostCenterMap map;
+  map.name_pattern = R"(\S(\w+)\])";
+  const std::string at_limit = std::string(kMaxPatternNameBytes - 5, 'a') + "[ops]";
+  const std::string hostile = std::string(20000, 'X') + " [ops]";
+  map.by_key = {{"3", "secops"}};
+  const auto rows = chargeback({row("1", at_limit, 10), row("2", hostile, 10), row("3", hostile, 10)},
+                               std::string_view("30.00"), map);
+  ASSERT_EQ(rows.size(), 3u);
+  for (const auto& r : rows) EXPECT_EQ(r.cost_cents, 1000) << r.cost_center;
+  std::vector<std::string> centers;
+  for (const auto& r : rows) centers.push_back(r.cost_center);
+  std::sort(centers.begin(), centers.end());
+  EXPECT_EQ(centers, (std::vector<std::string>{"ops", "secops", "unallocated"}));
 }
 
 TEST(Chargeback, HamiltonSumsExactlyWithDeterministicTies) {
