@@ -131,6 +131,36 @@ def test_edge_cases_read_fast_and_equal_the_core(kind: str, doc: Any) -> None:
     assert check_agrees(kind, spaced) is not None
 
 
+def test_integers_of_every_length_read_exactly() -> None:
+    """The reader takes integers 8 digits at a time where 8 bytes remain: every length from 1
+    to 19 digits, as the last bytes of the body and followed by more, reads as Python's int."""
+    for digits in range(1, 20):
+        for lead in "19":
+            n = int(lead + "0" * (digits - 1)) + (digits * 7919) % (10 ** (digits - 1) if digits > 1 else 1)
+            for value in (n, -n):
+                usage = dump({"data": {**USAGE, "total_requests": value}})
+                assert check_agrees("usage", usage).total_requests == value
+                # The number is the last thing before the closing braces: fewer than 8 bytes left.
+                tail = b'{"data":{"key_id":"k","total_requests":' + str(value).encode() + b"}}"
+                assert check_agrees("usage", tail).total_requests == value
+    daily = [{"date": "2026-05-17", "requests": r, "errors": r % 97} for r in (0, 7, 12345678, 123456789)]
+    assert [d.requests for d in check_agrees("usage", dump({"data": {**USAGE, "daily": daily}})).daily] == \
+        [0, 7, 12345678, 123456789]
+    # 20 digits overflow 64 bits: the core decides.
+    assert _core.read_key_usage(b'{"data":{"key_id":"k","total_requests":12345678901234567890}}') is None
+
+
+@pytest.mark.parametrize("day,valid", [("2024-02-29", True), ("2026-02-29", False), ("2000-02-29", True),
+                                       ("1900-02-29", False), ("2026-04-31", False), ("2026-12-31", True),
+                                       ("2026-13-01", False), ("2026-00-10", False), ("0001-01-01", True)])
+def test_calendar_dates_are_the_cores(day: str, valid: bool) -> None:
+    body = dump({"data": {**USAGE, "daily": [{"date": day, "requests": 1}]}})
+    fast = check_agrees("usage", body)
+    assert (fast is not None) == valid
+    if valid:
+        assert fast.daily[0].date.isoformat() == day
+
+
 def test_escaped_string_values_read_fast_and_equal_the_core() -> None:
     """Every non-ASCII character as a \\u escape (surrogate pairs for 😀), in values."""
     name = "Ünïcødé \"quoted\" \\ / tab\t nul\u0000 😀 \u2028 \b\f\n\r"

@@ -25,6 +25,8 @@ struct CivilDate {
 };
 /// Days since 1970-01-01 -> proleptic Gregorian date (the inverse of days_from_civil).
 CivilDate civil_from_days(std::int64_t days_since_epoch);
+/// "2026-05-17" -> its fields: the dates parse_iso_date accepts, without the day count.
+std::optional<CivilDate> parse_iso_date_fields(std::string_view text);
 
 /// An HTTP-date in the IMF-fixdate form servers send (RFC 9110 section 5.6.7),
 /// "Sun, 06 Nov 1994 08:49:37 GMT", surrounding blanks allowed -> unix seconds.

@@ -46,17 +46,29 @@ int days_in_month(int y, int m) {
   return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
-// Parses "YYYY-MM-DD" at the start of text.
-std::optional<std::int64_t> parse_date_prefix(std::string_view text) {
+// Parses "YYYY-MM-DD" at the start of text into its fields.
+std::optional<CivilDate> parse_date_fields(std::string_view text) {
   int y = 0, m = 0, d = 0;
   if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, m) || !read_digits(text, 8, 2, d))
     return std::nullopt;
   if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  return CivilDate{y, static_cast<unsigned>(m), static_cast<unsigned>(d)};
+}
+
+// Parses "YYYY-MM-DD" at the start of text.
+std::optional<std::int64_t> parse_date_prefix(std::string_view text) {
+  const auto date = parse_date_fields(text);
+  if (!date) return std::nullopt;
+  return days_from_civil(date->year, date->month, date->day);
 }
 
 }  // namespace
+
+std::optional<CivilDate> parse_iso_date_fields(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  return parse_date_fields(text);
+}
 
 std::optional<std::int64_t> parse_iso_date(std::string_view text) {
   if (text.size() != 10) return std::nullopt;

@@ -126,8 +126,26 @@ const Compiled& compiled(const ModelSpec& spec) {
   return *out;
 }
 
-bool same(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+std::uint32_t load4(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+std::uint64_t load8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// Member names are short: two overlapping loads compare 4 to 16 bytes without a call to memcmp.
+KEYSCOPE_ALWAYS_INLINE bool same(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 4 && n <= 8) return load4(x) == load4(y) && load4(x + n - 4) == load4(y + n - 4);
+  if (n > 8 && n <= 16) return load8(x) == load8(y) && load8(x + n - 8) == load8(y + n - 8);
+  return std::memcmp(x, y, n) == 0;
 }
 
 // The fields read so far of one model: new references (or nullptr), released unless taken.
@@ -389,11 +407,13 @@ class Reader {
   Owned date_value() {
     RawString s;
     if (!string(s) || s.escaped) return {};
-    const auto days = keyscope::parse_iso_date(s.raw);  // the core says what is a date
-    if (!days) return {};
-    const int year = digits_at(s.raw, 0, 4);
-    if (year >= 1) return Owned(date_of(year, digits_at(s.raw, 5, 2), digits_at(s.raw, 8, 2)));
-    return checked([&] { return date_from_days(*days); });  // year 0: clamped
+    const auto date = keyscope::parse_iso_date_fields(s.raw);  // the core says what is a date
+    if (!date) return {};
+    if (date->year >= 1) {
+      return Owned(date_of(static_cast<int>(date->year), static_cast<int>(date->month), static_cast<int>(date->day)));
+    }
+    const std::int64_t days = keyscope::days_from_civil(date->year, date->month, date->day);
+    return checked([&] { return date_from_days(days); });  // year 0: clamped
   }
 
   // The number written with `count` digits at `at` (checked by the core's parser).
@@ -699,6 +719,7 @@ class Reader {
       ++p_;
     } else {
       const char* begin = p_;
+      magnitude = leading_digits();
       // 18 digits cannot overflow: check only past them.
       while (p_ != end_ && is_digit(*p_) && p_ - begin < 18) magnitude = magnitude * 10 + static_cast<std::uint64_t>(*p_++ - '0');
       while (p_ != end_ && is_digit(*p_)) {
@@ -719,6 +740,32 @@ class Reader {
     if (magnitude > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
     out = static_cast<std::int64_t>(magnitude);
     return true;
+  }
+
+  // The value of the up to 8 digits at p_ (at least one), read 8 bytes at a time where 8 bytes
+  // remain (byte-parallel, as fast JSON parsers do), p_ moved past them; 0 and p_ unmoved where
+  // they do not (the caller's loop reads them).
+  std::uint64_t leading_digits() {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end_ - p_ < 8) return 0;
+    const std::uint64_t bytes = load8(p_);
+    // Per byte: zero when it is '0'..'9' (its high nibble is 3 before and after adding 6). A
+    // carry out of a byte of 0xFA or more reaches only later bytes, past the first non-digit.
+    const std::uint64_t high = bytes & 0xF0F0F0F0F0F0F0F0u;
+    const std::uint64_t shifted = (bytes + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u;
+    const std::uint64_t other = (high ^ 0x3030303030303030u) | (shifted ^ 0x3030303030303030u);
+    const std::uint64_t non_digit = (other | ((other & 0x7F7F7F7F7F7F7F7Fu) + 0x7F7F7F7F7F7F7F7Fu)) & 0x8080808080808080u;
+    const int count = non_digit == 0 ? 8 : __builtin_ctzll(non_digit) / 8;
+    // The digits moved to the high bytes (zeros before them), then combined pairwise.
+    std::uint64_t v = count == 0 ? 0 : (bytes & 0x0F0F0F0F0F0F0F0Fu) << (8 * (8 - count));
+    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFu;
+    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFu;
+    v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFu;
+    p_ += count;
+    return v;
+#else
+    return 0;
+#endif
   }
 
   static bool magnitude_of(const Number& n, std::uint64_t& out) {
