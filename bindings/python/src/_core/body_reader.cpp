@@ -241,11 +241,15 @@ class Reader {
       if (first && consume('}')) return true;
       first = false;
       RawString key;
-      if (!member_name(key)) return false;
-      skip_space();
       std::size_t field = spec.count;
       bool as_alias = false;
-      for (std::size_t k = 0; k < spec.count; ++k) {
+      if (guess < spec.count && c.context[guess] == context && next_name_is(c.keys[guess])) {
+        field = guess;  // the member the schema's order expects, matched in place
+      } else if (!member_name(key)) {
+        return false;
+      }
+      skip_space();
+      for (std::size_t k = 0; k < spec.count && field == spec.count; ++k) {
         std::size_t i = guess + k;
         if (i >= spec.count) i -= spec.count;
         if (c.context[i] != context) continue;
@@ -553,6 +557,22 @@ class Reader {
       return false;
     }
     p_ += word.size();
+    return true;
+  }
+
+  // Whether the string at p_ is exactly `name` (which has no quote, backslash or control
+  // byte, so its bytes followed by '"' are the whole string); if so, p_ moves past it and the ':'.
+  bool next_name_is(std::string_view name) {
+    const std::size_t n = name.size();
+    if (static_cast<std::size_t>(end_ - p_) < n + 2 || p_[0] != '"' || p_[n + 1] != '"' ||
+        !same(name, std::string_view(p_ + 1, n))) {
+      return false;
+    }
+    const char* after = p_ + n + 2;
+    const char* colon = after;
+    while (colon != end_ && is_space(*colon)) ++colon;
+    if (colon == end_ || *colon != ':') return false;  // the general path says what is wrong
+    p_ = colon + 1;
     return true;
   }
 
