@@ -11,9 +11,9 @@ namespace keyscope::curl {
 
 class CurlEasyPool {
  public:
-  // Options: whether a released handle is reset to libcurl's defaults (Reset::each_use), or
+  // `reset`: whether a released handle goes back to libcurl's defaults (Reset::each_use), or
   // keeps the options it was given, for an owner that sets every per-request option itself
-  // (Reset::never: CurlBlocking, which saves a reset and ~20 options a request).
+  // (Reset::never: CurlBlocking, which saves a reset and ~15 options a request).
   enum class Reset { each_use, never };
   explicit CurlEasyPool(std::size_t max_idle_handles, Reset reset = Reset::each_use)
       : max_idle_handles_(max_idle_handles), reset_(reset) {}
