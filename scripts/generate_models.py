@@ -194,10 +194,8 @@ def cpp_read_field(f: Field, index: Dict[str, Model], obj: str, path: str, inden
     if f.type.is_model_list():
         item = index[f.type.item]
         return [
-            f"{indent}reader.for_each_element_of({obj}, {path}, \"{key}\", [&](const Value& element, const Path& element_path) {{",
-            f"{indent}  {item.name} item;",
+            f"{indent}reader.for_each_element_of({obj}, {path}, \"{key}\", {target}, [&](const Value& element, const Path& element_path, {item.name}& item) {{",
             f"{indent}  read_{item.id}(reader, element, element_path, item);",
-            f"{indent}  {target}.push_back(std::move(item));",
             f"{indent}}});"]
     if f.type.kind == "map":
         return [

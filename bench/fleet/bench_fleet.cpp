@@ -9,6 +9,10 @@
 //   sdk_sequential  list_keys() then get_usage() per active key, one at a time
 //   curl_easy       the same URLs with one reused libcurl easy handle, sequential, no decoding
 //   curl_easy_parse the same, plus nlohmann::json::parse of every body
+//   paired          (only with --only paired) per active key, one SDK get_usage() and one bare
+//                   libcurl GET of the same URL, in alternating order, each timed: the overhead
+//                   is the median of the per-pair differences, which a shared machine's load
+//                   drift hits on both sides alike (R passes over the keys)
 // For each: wall seconds, requests, connections the client opened (CurlTransport's counter or
 // CURLINFO_NUM_CONNECTS) and the sandbox's connection delta (GET /__sandbox/stats).
 // The URLs the SDK fetched are written to FILE for the Python and curl contenders.
@@ -100,6 +104,62 @@ void measure(const Args& a, const std::string& name, const std::function<Outcome
                         {"requests", last.requests},
                         {"client_connections", last.client_connections},
                         {"server_connections", server_delta / a.repeat}};
+  std::cout << out.dump() << std::endl;
+}
+
+// The paired contender (see the top of this file): prints medians of the per-request times.
+void measure_paired(const Args& a, keyscope::Client& client, const keyscope::Fleet& fleet,
+                    const std::vector<std::string>& urls) {
+  CURL* h = curl_easy_init();
+  const std::string cookie = "sb-access-token=" + a.token;
+  std::string body;
+  curl_easy_setopt(h, CURLOPT_COOKIE, cookie.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+  const auto bare_get = [&](const std::string& url) {
+    body.clear();
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    long code = 0;
+    if (curl_easy_perform(h) != CURLE_OK || curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK ||
+        code != 200) {
+      std::cerr << "paired: bare request failed\n";
+      std::exit(1);
+    }
+  };
+  const auto micros = [](Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double, std::micro>(to - from).count();
+  };
+  std::vector<double> sdk, bare, difference;
+  std::size_t pair = 0;
+  for (int pass = 0; pass < a.repeat; ++pass) {
+    std::size_t url = 1;  // urls[0] is the key list
+    for (const auto& k : fleet.keys) {
+      if (k.revoked()) continue;
+      const bool sdk_first = pair++ % 2 == 0;
+      double sdk_us = 0, bare_us = 0;
+      for (int half = 0; half < 2; ++half) {
+        const auto t0 = Clock::now();
+        if ((half == 0) == sdk_first) {
+          client.get_usage(k.id, a.days).value();
+          sdk_us = micros(t0, Clock::now());
+        } else {
+          bare_get(urls[url]);
+          bare_us = micros(t0, Clock::now());
+        }
+      }
+      sdk.push_back(sdk_us);
+      bare.push_back(bare_us);
+      difference.push_back(sdk_us - bare_us);
+      ++url;
+    }
+  }
+  curl_easy_cleanup(h);
+  nlohmann::json out = {{"contender", "paired"},
+                        {"pairs", difference.size()},
+                        {"sdk_median_us", median(sdk)},
+                        {"bare_median_us", median(bare)},
+                        {"overhead_median_us", median(difference)}};
   std::cout << out.dump() << std::endl;
 }
 
@@ -213,6 +273,11 @@ int main(int argc, char** argv) {
     }
     return Outcome{n, static_cast<long long>(t->connections_opened())};
   });
+  if (a.only == "paired") {
+    auto t = std::make_shared<keyscope::CurlTransport>();
+    auto client = make_client(t);
+    measure_paired(a, client, fleet, urls);
+  }
   measure(a, "curl_easy", [&] { return curl_easy_loop(a, urls, false); });
   measure(a, "curl_easy_parse", [&] { return curl_easy_loop(a, urls, true); });
   curl_global_cleanup();

@@ -1,7 +1,9 @@
 #include "keyscope/client.hpp"
 
 #include <chrono>
-#include <future>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <utility>
 
 #include "client/client_impl.hpp"
@@ -62,12 +64,26 @@ void get_and_decode(const std::shared_ptr<Client::Impl>& impl, std::string path,
                 blocking);
 }
 
+// Starts a call and waits for its result. A blocking call over a transport with a blocking path
+// has its result before start() returns; otherwise it arrives from the transport's thread. Not a
+// std::promise: its set_value makes a futex system call every time (glibc's pthread_once wakes
+// waiters unconditionally), and a sequential caller would pay it once a request.
 template <class T>
 Result<T> wait_for(const std::function<void(Callback<T>)>& start) {
-  auto promise = std::make_shared<std::promise<Result<T>>>();
-  auto future = promise->get_future();
-  start([promise](Result<T> result) { promise->set_value(std::move(result)); });
-  return future.get();
+  struct Handoff {
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::optional<Result<T>> result;
+  };
+  auto handoff = std::make_shared<Handoff>();
+  start([handoff](Result<T> result) {
+    std::lock_guard<std::mutex> lock(handoff->mutex);
+    handoff->result.emplace(std::move(result));
+    handoff->arrived.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(handoff->mutex);
+  handoff->arrived.wait(lock, [&] { return handoff->result.has_value(); });
+  return std::move(*handoff->result);
 }
 
 std::string trim_trailing_slashes(std::string url) {

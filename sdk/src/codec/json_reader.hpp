@@ -177,6 +177,25 @@ class BasicReader {
     return found;
   }
 
+  // Reads every element of an optional array member into `out` (appended, room reserved first),
+  // with read_item(element, element_path, item).
+  template <class Item, class ReadItem>
+  void for_each_element_of(const Value& object, const Path& path, const char* key, std::vector<Item>& out,
+                           ReadItem read_item) {
+    auto array = present(object, path, key);
+    if (!array || !ok()) return;
+    const Path array_path = path.member(key);
+    if (!(*array).is_array()) return fail(array_path, "expected an array, got " + type_of(*array));
+    out.reserve(out.size() + size_of(*array));
+    std::size_t index = 0;
+    for_each_element(*array, [&](const Value& element) {
+      if (!ok()) return;
+      Item item;
+      read_item(element, array_path.element(index++), item);
+      out.push_back(std::move(item));
+    });
+  }
+
   // Calls each(element, element_path) for every element of an optional array member.
   template <class Each>
   void for_each_element_of(const Value& object, const Path& path, const char* key, Each each) {

@@ -8,6 +8,9 @@
 #include <cstring>
 #include <cstdlib>
 #include <limits>
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+#endif
 
 #include "core/c_number.hpp"
 #include "keyscope/utf8.hpp"
@@ -27,13 +30,36 @@ constexpr auto kPlainStringBytes = [] {
 }();
 bool is_plain_string_byte(char c) { return kPlainStringBytes[static_cast<unsigned char>(c)]; }
 
-// Whether any of the 8 bytes in `word` ends a plain run: a quote, a backslash, a control byte
-// or a non-ASCII byte (the classic "has a zero byte" bit trick, eight bytes per step).
-bool ends_plain_run(std::uint64_t word) {
+// The bytes of `word` (eight bytes of text, the first in the lowest bits) that end a plain run:
+// a quote, a backslash, a control byte or a non-ASCII byte, each marked by its high bit (the
+// classic "has a zero byte" bit trick, eight bytes per step). A borrow can mark a byte after a
+// real one too, never before it: the lowest mark is exact.
+std::uint64_t plain_run_ends(std::uint64_t word) {
   constexpr std::uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
   const auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
   const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
-  return (below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\')) | (word & kHighs)) != 0;
+  return below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\')) | (word & kHighs);
+}
+
+// The index of the first byte that plain_run_ends marked (`ends` is not 0).
+std::size_t first_marked_byte(std::uint64_t ends) {
+#if defined(_MSC_VER) && !defined(__clang__)
+  unsigned long bit = 0;
+  _BitScanForward64(&bit, ends);
+  return bit / 8;
+#else
+  return static_cast<std::size_t>(__builtin_ctzll(ends)) / 8;
+#endif
+}
+
+// Loads eight bytes as a little-endian word (the first byte lowest), whatever the host's order.
+std::uint64_t load_little_endian(const char* bytes) {
+  std::uint64_t word;
+  std::memcpy(&word, bytes, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  word = __builtin_bswap64(word);
+#endif
+  return word;
 }
 
 int hex_value(char c) {
@@ -203,9 +229,12 @@ class TapeParser {
     const std::size_t begin = ++pos_;
     bool escaped = false;
     for (;;) {
-      for (std::uint64_t word; pos_ + 8 <= text_.size(); pos_ += 8) {
-        std::memcpy(&word, text_.data() + pos_, 8);
-        if (ends_plain_run(word)) break;
+      for (; pos_ + 8 <= text_.size(); pos_ += 8) {
+        const std::uint64_t ends = plain_run_ends(load_little_endian(text_.data() + pos_));
+        if (ends != 0) {
+          pos_ += first_marked_byte(ends);
+          break;
+        }
       }
       while (pos_ < text_.size() && is_plain_string_byte(text_[pos_])) ++pos_;
       if (pos_ >= text_.size()) return fail();  // no closing quote
@@ -284,10 +313,23 @@ class TapeParser {
     const std::size_t begin = pos_;
     const bool negative = at('-');
     if (negative) ++pos_;
+    // The integer part, its value gathered on the way: at most 19 digits cannot overflow.
+    std::uint64_t magnitude = 0;
+    const std::size_t integer_begin = pos_;
     if (at('0')) {
       ++pos_;
-    } else if (!digits()) {  // a first digit of 1-9: '0' was taken above
-      return fail();
+    } else {  // a first digit of 1-9: '0' was taken above
+      for (; pos_ < text_.size() && is_digit(text_[pos_]); ++pos_) {
+        magnitude = magnitude * 10 + static_cast<std::uint64_t>(text_[pos_] - '0');
+      }
+      if (pos_ == integer_begin) return fail();
+    }
+    const bool plain_integer = !at('.') && !at('e') && !at('E') && pos_ - integer_begin <= 19;
+    if (plain_integer && (!negative || magnitude <= kMinMagnitude)) {
+      auto& node = tape_.nodes_[push(JsonKind::floating)];
+      set_integer(magnitude, negative, node);
+      node.end = static_cast<std::uint32_t>(tape_.nodes_.size());
+      return true;
     }
     bool integral = true;
     if (at('.')) {
@@ -320,6 +362,8 @@ class TapeParser {
     return pos_ > begin;
   }
 
+  static constexpr std::uint64_t kMinMagnitude = std::uint64_t{1} << 63;  // -INT64_MIN
+
   // By hand: libc's strtoull is generic and slow where it matters most (WebAssembly).
   static bool read_integer(std::string_view digits, bool negative, Tape::Node& node) {
     std::uint64_t magnitude = 0;
@@ -328,17 +372,21 @@ class TapeParser {
       if (magnitude > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return false;
       magnitude = magnitude * 10 + digit;
     }
+    if (negative && magnitude > kMinMagnitude) return false;
+    set_integer(magnitude, negative, node);
+    return true;
+  }
+
+  // A negative magnitude is at most kMinMagnitude.
+  static void set_integer(std::uint64_t magnitude, bool negative, Tape::Node& node) {
     if (!negative) {
       node.kind = JsonKind::unsigned_integer;
       node.number.unsigned_integer = magnitude;
-      return true;
+      return;
     }
-    constexpr std::uint64_t kMinMagnitude = std::uint64_t{1} << 63;  // -INT64_MIN
-    if (magnitude > kMinMagnitude) return false;
     node.kind = JsonKind::integer;
     node.number.integer = magnitude == kMinMagnitude ? std::numeric_limits<std::int64_t>::min()
                                                      : -static_cast<std::int64_t>(magnitude);
-    return true;
   }
 
   // Clinger's fast path: a decimal whose significant digits fit in 53 bits, scaled by at most

@@ -52,20 +52,16 @@ void read_key_details(BasicReader<Value>& reader, const Value& object, const Pat
   reader.optional(object, path, "allowed_ips", out.allowed_ips);
   if (const auto usage = reader.object_member(object, path, "usage")) {
     const Path usage_path = path.member("usage");
-    reader.for_each_element_of(*usage, usage_path, "daily", [&](const Value& element, const Path& element_path) {
-      DailyBucket item;
+    reader.for_each_element_of(*usage, usage_path, "daily", out.usage_daily, [&](const Value& element, const Path& element_path, DailyBucket& item) {
       read_daily_bucket(reader, element, element_path, item);
-      out.usage_daily.push_back(std::move(item));
     });
   }
 }
 
 template <class Value>
 void read_key_list(BasicReader<Value>& reader, const Value& object, const Path& path, KeyList& out) {
-  reader.for_each_element_of(object, path, "data", [&](const Value& element, const Path& element_path) {
-    APIKeyInfo item;
+  reader.for_each_element_of(object, path, "data", out.data, [&](const Value& element, const Path& element_path, APIKeyInfo& item) {
     read_key_info(reader, element, element_path, item);
-    out.data.push_back(std::move(item));
   });
   if (const auto meta = reader.object_member(object, path, "meta")) {
     const Path meta_path = path.member("meta");
@@ -88,10 +84,8 @@ void read_key_usage(BasicReader<Value>& reader, const Value& object, const Path&
   reader.optional(object, path, "latency_p99_ms", out.latency_p99_ms);
   reader.optional(object, path, "rate_limit_peak_per_minute", out.rate_limit_peak_per_minute);
   reader.optional(object, path, "rate_limit_peak_per_day", out.rate_limit_peak_per_day);
-  reader.for_each_element_of(object, path, "top_endpoints", [&](const Value& element, const Path& element_path) {
-    EndpointCount item;
+  reader.for_each_element_of(object, path, "top_endpoints", out.top_endpoints, [&](const Value& element, const Path& element_path, EndpointCount& item) {
     read_endpoint_count(reader, element, element_path, item);
-    out.top_endpoints.push_back(std::move(item));
   });
   if (const auto members = reader.object_member(object, path, "by_status")) {
     const Path members_path = path.member("by_status");
@@ -102,15 +96,11 @@ void read_key_usage(BasicReader<Value>& reader, const Value& object, const Path&
       if (reader.ok()) out.by_status[name] = parsed;
     });
   }
-  reader.for_each_element_of(object, path, "daily", [&](const Value& element, const Path& element_path) {
-    DailyBucket item;
+  reader.for_each_element_of(object, path, "daily", out.daily, [&](const Value& element, const Path& element_path, DailyBucket& item) {
     read_daily_bucket(reader, element, element_path, item);
-    out.daily.push_back(std::move(item));
   });
-  reader.for_each_element_of(object, path, "rate_limit_hits_by_hour", [&](const Value& element, const Path& element_path) {
-    HourBucket item;
+  reader.for_each_element_of(object, path, "rate_limit_hits_by_hour", out.rate_limit_hits_by_hour, [&](const Value& element, const Path& element_path, HourBucket& item) {
     read_hour_bucket(reader, element, element_path, item);
-    out.rate_limit_hits_by_hour.push_back(std::move(item));
   });
 }
 
@@ -123,18 +113,14 @@ void read_bad_lines(BasicReader<Value>& reader, const Value& object, const Path&
 
 template <class Value>
 void read_log_summary(BasicReader<Value>& reader, const Value& object, const Path& path, LogSummary& out) {
-  reader.for_each_element_of(object, path, "usages", [&](const Value& element, const Path& element_path) {
-    KeyUsage item;
+  reader.for_each_element_of(object, path, "usages", out.usages, [&](const Value& element, const Path& element_path, KeyUsage& item) {
     read_key_usage(reader, element, element_path, item);
-    out.usages.push_back(std::move(item));
   });
   reader.optional(object, path, "window_days", out.window_days);
   reader.optional(object, path, "lines", out.lines);
   reader.optional(object, path, "records", out.records);
-  reader.for_each_element_of(object, path, "bad_lines", [&](const Value& element, const Path& element_path) {
-    BadLines item;
+  reader.for_each_element_of(object, path, "bad_lines", out.bad_lines, [&](const Value& element, const Path& element_path, BadLines& item) {
     read_bad_lines(reader, element, element_path, item);
-    out.bad_lines.push_back(std::move(item));
   });
   reader.optional(object, path, "full_keys_seen", out.full_keys_seen);
 }
@@ -172,15 +158,11 @@ void read_reconciliation(BasicReader<Value>& reader, const Value& object, const 
   reader.optional(object, path, "window_days", out.window_days);
   reader.optional(object, path, "tolerance", out.tolerance);
   reader.optional(object, path, "min_diff", out.min_diff);
-  reader.for_each_element_of(object, path, "findings", [&](const Value& element, const Path& element_path) {
-    ReconcileFinding item;
+  reader.for_each_element_of(object, path, "findings", out.findings, [&](const Value& element, const Path& element_path, ReconcileFinding& item) {
     read_reconcile_finding(reader, element, element_path, item);
-    out.findings.push_back(std::move(item));
   });
-  reader.for_each_element_of(object, path, "keys", [&](const Value& element, const Path& element_path) {
-    KeyReconciliation item;
+  reader.for_each_element_of(object, path, "keys", out.keys, [&](const Value& element, const Path& element_path, KeyReconciliation& item) {
     read_key_reconciliation(reader, element, element_path, item);
-    out.keys.push_back(std::move(item));
   });
   reader.optional(object, path, "api_requests", out.api_requests);
   reader.optional(object, path, "log_requests", out.log_requests);

@@ -277,6 +277,54 @@ TEST(CurlTransportTest, SendsMethodAndBody) {
   }
 }
 
+// The blocking path keeps one easy handle configured between requests and sets only what
+// differs: nothing of a request (method, body, headers) may reach the next one on that handle.
+TEST(CurlTransportTest, BlockingRequestsOnOneHandleInheritNothingFromTheLastOne) {
+  LocalServer server;
+  // What the server saw, in response headers (a HEAD response has no body).
+  const auto echo = [](const httplib::Request& request, httplib::Response& response) {
+    response.set_header("X-Seen-Method", request.method);
+    response.set_header("X-Seen-Body", request.body.empty() ? "-" : request.body);
+    response.set_header("X-Seen-Tag", request.has_header("X-Tag") ? request.get_header_value("X-Tag") : "-");
+    response.set_header("X-Seen-Type", request.has_header("Content-Type") ? request.get_header_value("Content-Type") : "-");
+    response.set_content("body of " + request.method, "text/plain");
+  };
+  server.routes().Post("/echo", echo);
+  server.routes().Put("/echo", echo);
+  server.routes().Patch("/echo", echo);
+  server.routes().Delete("/echo", echo);
+  server.routes().Get("/echo", echo);  // httplib answers HEAD with its GET handler
+  server.start();
+  CurlTransport transport;
+
+  struct Step {
+    std::string method, body, tag;
+  };
+  const std::vector<Step> steps = {
+      {"POST", "first", "one"}, {"GET", "", ""},        {"PUT", "third", "three"}, {"HEAD", "", ""},
+      {"GET", "", ""},          {"PATCH", "sixth", ""}, {"DELETE", "", "seven"},   {"GET", "", ""},
+      {"POST", "ninth", ""},    {"GET", "", ""}};
+  for (const Step& step : steps) {
+    HttpRequest request = get(server.url("/echo"));
+    request.method = step.method;
+    request.body = step.body;
+    if (!step.tag.empty()) request.headers.add("X-Tag", step.tag);
+    if (!step.body.empty()) request.headers.add("Content-Type", "application/json");
+    auto sent = transport.send_blocking(request);
+    ASSERT_TRUE(sent.has_value());
+    const Result<HttpResponse>& result = *sent;
+    const std::string label = step.method + " " + step.body;
+    ASSERT_TRUE(result.ok()) << label << ": " << describe(result);
+    EXPECT_EQ(result->status, 200) << label;
+    EXPECT_EQ(result->headers.get("X-Seen-Method"), step.method) << label;
+    EXPECT_EQ(result->headers.get("X-Seen-Body"), step.body.empty() ? "-" : step.body) << label;
+    EXPECT_EQ(result->headers.get("X-Seen-Tag"), step.tag.empty() ? "-" : step.tag) << label;
+    EXPECT_EQ(result->headers.get("X-Seen-Type"), step.body.empty() ? "-" : "application/json") << label;
+    EXPECT_EQ(result->body, step.method == "HEAD" ? "" : "body of " + step.method) << label;
+  }
+  EXPECT_EQ(transport.connections_opened(), 1u);  // one handle, kept alive throughout
+}
+
 TEST(CurlTransportTest, ErrorStatusesAreResponsesNotErrors) {
   LocalServer server;
   server.routes().Get("/missing", [](const httplib::Request&, httplib::Response& response) {

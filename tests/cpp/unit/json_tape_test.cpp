@@ -76,6 +76,56 @@ TEST(Tape, ReadsTheSameValuesAsNlohmann) {
   EXPECT_EQ(firsts, (std::vector<std::uint64_t>{1, 4}));
 }
 
+// The string scan reads eight bytes a step and jumps to the first byte that ends a plain run:
+// a quote, an escape, a control byte or a non-ASCII byte at any offset within or across the
+// eight must be found, and read, as nlohmann does.
+TEST(Tape, FindsTheEndOfAPlainRunAtEveryOffset) {
+  const std::vector<std::string> stops = {"", "\\n", "\\u00e9", "\xC3\xA9", "\xF0\x9F\x98\x80", "\t", "\x7F", "\xC3"};
+  for (std::size_t length = 0; length <= 20; ++length) {
+    for (const std::string& stop : stops) {
+      std::string plain;
+      for (std::size_t i = 0; i < length; ++i) plain += static_cast<char>('a' + i % 26);
+      const std::string text = "{\"k" + plain + "\":\"" + plain + stop + plain + "\",\"n\":1}";
+      Tape tape;
+      const bool accepted = !Tape::parse(text, tape, kMaxDepth).has_value();
+      const auto expected = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+      ASSERT_EQ(accepted, !expected.is_discarded()) << text;
+      if (!accepted) continue;
+      const TapeValue root(tape, 0);
+      EXPECT_EQ(root.find("k" + plain)->string(), expected["k" + plain].get<std::string>()) << text;
+      EXPECT_EQ(root.find("n")->unsigned_integer(), 1u) << text;
+    }
+  }
+}
+
+// Integers of up to 19 digits are read while they are scanned; longer ones, and the edges of
+// 64 bits, take the checked path. Kinds and values are nlohmann's.
+TEST(Tape, ReadsIntegersAtTheEdgesOfSixtyFourBits) {
+  for (const std::string number :
+       {"0", "-0", "7", "-7", "1000000000000000000", "9999999999999999999", "-9999999999999999999",
+        "10000000000000000000", "18446744073709551615", "18446744073709551616", "-9223372036854775807",
+        "-9223372036854775808", "-9223372036854775809", "00000000000000000001", "12345678901234567890123"}) {
+    const std::string text = "[" + number + "]";
+    Tape tape;
+    const bool accepted = !Tape::parse(text, tape, kMaxDepth).has_value();
+    const auto expected = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    ASSERT_EQ(accepted, !expected.is_discarded()) << number;
+    if (!accepted) continue;
+    const TapeValue value(tape, 1);
+    const auto& want = expected[0];
+    if (want.is_number_unsigned()) {
+      ASSERT_EQ(value.kind(), JsonKind::unsigned_integer) << number;
+      EXPECT_EQ(value.unsigned_integer(), want.get<std::uint64_t>()) << number;
+    } else if (want.is_number_integer()) {
+      ASSERT_EQ(value.kind(), JsonKind::integer) << number;
+      EXPECT_EQ(value.integer(), want.get<std::int64_t>()) << number;
+    } else {
+      ASSERT_EQ(value.kind(), JsonKind::floating) << number;
+      EXPECT_EQ(value.floating(), want.get<double>()) << number;
+    }
+  }
+}
+
 // Decimals take an exact fast path where one IEEE operation rounds correctly; everything else
 // goes to strtod. Either way the double must be strtod's, bit for bit.
 // The in-order lookup stops at its first match only where names are distinct; a repeated name,

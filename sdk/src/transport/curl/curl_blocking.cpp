@@ -12,11 +12,12 @@ namespace keyscope::curl {
 // Idle handles kept: one per thread that makes blocking calls at the same time, as the worker
 // keeps one per concurrent transfer.
 CurlBlocking::CurlBlocking(CurlTransportOptions options)
-    : options_(std::move(options)), pool_(std::max<std::size_t>(options_.max_concurrent_requests, 1)) {}
+    : options_(std::move(options)),
+      pool_(std::max<std::size_t>(options_.max_concurrent_requests, 1), CurlEasyPool::Reset::never) {}
 
-CURL* CurlBlocking::acquire() {
+CURL* CurlBlocking::acquire(bool* fresh) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return pool_.acquire();
+  return pool_.acquire(fresh);
 }
 
 void CurlBlocking::release(CURL* easy) {
@@ -29,15 +30,24 @@ Result<HttpResponse> CurlBlocking::perform(const HttpRequest& request) {
   if (request.cancellation && request.cancellation->cancelled()) {
     return cancelled_error(request, "request cancelled");
   }
-  CURL* easy = acquire();
+  bool fresh = false;
+  CURL* easy = acquire(&fresh);
   if (easy == nullptr) {
     return transport_error(ErrorKind::connection,
                            "could not allocate a libcurl handle" + describe_request(request),
                            "connection_failed");
   }
   CurlTransfer transfer(request, nullptr);
-  CURLcode code = transfer.configure(easy, options_);
-  if (code == CURLE_OK) code = curl_easy_perform(easy);
+  // The pool keeps each handle's transport-wide options: only a new one needs them.
+  CURLcode code = fresh ? configure_handle(easy, options_) : CURLE_OK;
+  if (code == CURLE_OK) code = transfer.configure_request(easy, options_);
+  if (code != CURLE_OK) {
+    // Half configured: not worth keeping.
+    transfer.easy = nullptr;
+    curl_easy_cleanup(easy);
+    return error_for_failed_transfer(code, transfer);
+  }
+  code = curl_easy_perform(easy);
   long new_connections = 0;
   if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK && new_connections > 0) {
     connections_opened_ += static_cast<std::size_t>(new_connections);
@@ -45,7 +55,7 @@ Result<HttpResponse> CurlBlocking::perform(const HttpRequest& request) {
   long response_code = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response_code);
   curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &transfer.proxy_connect_status);
-  transfer.easy = nullptr;
+  transfer.detach();
   release(easy);
   if (code != CURLE_OK) return error_for_failed_transfer(code, transfer);
   return transfer.take_response(static_cast<int>(response_code));

@@ -23,7 +23,7 @@ class CurlBlocking {
   std::size_t connections_opened() const noexcept { return connections_opened_.load(); }
 
  private:
-  CURL* acquire();
+  CURL* acquire(bool* fresh);
   void release(CURL* easy);
 
   const CurlTransportOptions options_;

@@ -6,7 +6,8 @@ CurlEasyPool::~CurlEasyPool() {
   for (CURL* easy : idle_) curl_easy_cleanup(easy);
 }
 
-CURL* CurlEasyPool::acquire() {
+CURL* CurlEasyPool::acquire(bool* fresh) {
+  if (fresh != nullptr) *fresh = idle_.empty();
   if (idle_.empty()) return curl_easy_init();
   CURL* easy = idle_.back();
   idle_.pop_back();
@@ -19,7 +20,8 @@ void CurlEasyPool::release(CURL* easy) {
     curl_easy_cleanup(easy);
     return;
   }
-  curl_easy_reset(easy);  // forgets the previous request's options, keeps the caches
+  // Forgets the previous request's options, keeps the caches.
+  if (reset_ == Reset::each_use) curl_easy_reset(easy);
   idle_.push_back(easy);
 }
 

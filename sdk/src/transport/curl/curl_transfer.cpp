@@ -52,8 +52,9 @@ std::size_t on_header_line(char* data, std::size_t size, std::size_t count, void
 
 // Called by libcurl while the transfer runs; a non-zero return aborts it with
 // CURLE_ABORTED_BY_CALLBACK.
+// `user` is null on a pooled handle between requests (see CurlTransfer::detach).
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<CurlTransfer*>(user)->cancel_requested() ? 1 : 0;
+  return user != nullptr && static_cast<CurlTransfer*>(user)->cancel_requested() ? 1 : 0;
 }
 
 bool has_header(const Headers& headers, std::string_view name) {
@@ -61,7 +62,7 @@ bool has_header(const Headers& headers, std::string_view name) {
                      [&](const Headers::Entry& entry) { return iequals(entry.first, name); });
 }
 
-curl_slist* build_header_list(const Headers& headers) {
+curl_slist* build_header_list(const Headers& headers, bool has_body) {
   curl_slist* list = nullptr;
   for (const auto& [name, value] : headers.entries()) {
     // "Name:" would make libcurl drop the header; "Name;" sends it with an empty value.
@@ -74,8 +75,8 @@ curl_slist* build_header_list(const Headers& headers) {
     list = extended;
   }
   // libcurl would send "Expect: 100-continue" for large bodies and wait for the server's
-  // interim reply; the API never needs it.
-  if (!has_header(headers, "Expect")) {
+  // interim reply; the API never needs it. (Without a body there is nothing to expect.)
+  if (has_body && !has_header(headers, "Expect")) {
     curl_slist* extended = curl_slist_append(list, "Expect:");
     if (extended == nullptr) {
       curl_slist_free_all(list);
@@ -86,12 +87,20 @@ curl_slist* build_header_list(const Headers& headers) {
   return list;
 }
 
+// Every method option is set or cleared, so that a pooled handle configured for an earlier
+// request (a POST's body, a HEAD's NOBODY, a custom method) carries none of it over.
 CURLcode set_method_and_body(CURL* easy, const HttpRequest& request) {
   const std::string& method = request.method;
-  if (method == "GET" && request.body.empty()) return curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  // CURLOPT_POSTFIELDS switches the handle to POST, so it is cleared before HTTPGET, which
+  // switches back to GET and clears NOBODY and UPLOAD.
+  CURLcode code = curl_easy_setopt(easy, CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
+  if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t{-1});
+  if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, static_cast<const char*>(nullptr));
+  if (code != CURLE_OK) return code;
+  if (method == "GET" && request.body.empty()) return CURLE_OK;
   if (method == "HEAD") return curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
 
-  CURLcode code = CURLE_OK;
   const bool sends_body = !request.body.empty() || method == "POST" || method == "PUT" ||
                           method == "PATCH";
   if (sends_body) {
@@ -108,7 +117,8 @@ CURLcode set_method_and_body(CURL* easy, const HttpRequest& request) {
 }  // namespace
 
 bool has_line_break_or_nul(std::string_view text) {
-  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  // A plain loop: libstdc++'s find_first_of calls memchr over the set for every byte.
+  return std::any_of(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
 long total_timeout_ms(const HttpRequest& request) {
@@ -131,6 +141,17 @@ const std::string* unsafe_header_name(const Headers& headers) {
 
 CurlTransfer::~CurlTransfer() { curl_slist_free_all(header_list_); }
 
+void CurlTransfer::detach() {
+  if (easy == nullptr) return;
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, static_cast<void*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, static_cast<void*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_XFERINFODATA, static_cast<void*>(nullptr));
+  easy = nullptr;
+}
+
 HttpResponse CurlTransfer::take_response(int status) {
   HttpResponse response;
   response.status = status;
@@ -141,26 +162,15 @@ HttpResponse CurlTransfer::take_response(int status) {
   return response;
 }
 
-CURLcode CurlTransfer::configure(CURL* handle, const CurlTransportOptions& options) {
-  easy = handle;
-  ca_bundle_path = options.ca_bundle_path;
-  max_response_bytes = options.max_response_bytes;
-  header_list_ = build_header_list(request.headers);
-  if (header_list_ == nullptr) return CURLE_OUT_OF_MEMORY;
-
+CURLcode configure_handle(CURL* easy, const CurlTransportOptions& options) {
   CURLcode code = CURLE_OK;
   const auto set = [&](CURLoption option, auto value) {
     if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
   };
-  set(CURLOPT_ERRORBUFFER, error_buffer);
-  set(CURLOPT_URL, request.url.c_str());
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_FOLLOWLOCATION, 0L);  // the client decides what a redirect means
   set(CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode, decoded transparently
-  set(CURLOPT_HTTPHEADER, header_list_);
-  set(CURLOPT_TIMEOUT_MS, total_timeout_ms(request));
-  set(CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms(request));
   set(CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
   set(CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
   set(CURLOPT_PROXY_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
@@ -180,11 +190,36 @@ CURLcode CurlTransfer::configure(CURL* handle, const CurlTransportOptions& optio
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
   }
   set(CURLOPT_WRITEFUNCTION, on_body_data);
-  set(CURLOPT_WRITEDATA, static_cast<void*>(this));
   set(CURLOPT_HEADERFUNCTION, on_header_line);
-  set(CURLOPT_HEADERDATA, static_cast<void*>(this));
   set(CURLOPT_NOPROGRESS, 0L);
   set(CURLOPT_XFERINFOFUNCTION, on_progress);
+  return code;
+}
+
+CURLcode CurlTransfer::configure(CURL* handle, const CurlTransportOptions& options) {
+  const CURLcode code = configure_handle(handle, options);
+  if (code != CURLE_OK) return code;
+  return configure_request(handle, options);
+}
+
+CURLcode CurlTransfer::configure_request(CURL* handle, const CurlTransportOptions& options) {
+  easy = handle;
+  ca_bundle_path = options.ca_bundle_path;
+  max_response_bytes = options.max_response_bytes;
+  header_list_ = build_header_list(request.headers, !request.body.empty());
+  if (header_list_ == nullptr && !request.headers.empty()) return CURLE_OUT_OF_MEMORY;
+
+  CURLcode code = CURLE_OK;
+  const auto set = [&](CURLoption option, auto value) {
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
+  };
+  set(CURLOPT_ERRORBUFFER, error_buffer);
+  set(CURLOPT_URL, request.url.c_str());
+  set(CURLOPT_HTTPHEADER, header_list_);
+  set(CURLOPT_TIMEOUT_MS, total_timeout_ms(request));
+  set(CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms(request));
+  set(CURLOPT_WRITEDATA, static_cast<void*>(this));
+  set(CURLOPT_HEADERDATA, static_cast<void*>(this));
   set(CURLOPT_XFERINFODATA, static_cast<void*>(this));
   if (code != CURLE_OK) return code;
   return set_method_and_body(easy, request);

@@ -23,6 +23,10 @@ bool has_line_break_or_nul(std::string_view text);
 // The name of the first header whose name or value has one, or nullptr.
 const std::string* unsafe_header_name(const Headers& headers);
 
+// The options that are the same for every request of a transport (protocols, TLS, proxy, size
+// limit, callbacks): set once on a handle that keeps them between requests.
+CURLcode configure_handle(CURL* easy, const CurlTransportOptions& options);
+
 struct CurlTransfer {
   CurlTransfer(HttpRequest request, Transport::Completion done)
       : request(std::move(request)), done(std::move(done)) {}
@@ -37,6 +41,14 @@ struct CurlTransfer {
   // Sets every option of this request on `easy` (a fresh or reset handle). The handle keeps
   // pointers into this object, so the transfer must stay alive while the handle works on it.
   CURLcode configure(CURL* easy, const CurlTransportOptions& options);
+  // Only the options that differ between requests (URL, headers, method and body, timeouts, the
+  // callbacks' data), on a handle already given configure_handle: each is set or cleared, so
+  // nothing of an earlier request on the same handle carries over.
+  CURLcode configure_request(CURL* easy, const CurlTransportOptions& options);
+
+  // Takes this transfer's pointers (error buffer, header list, body, callbacks' data) off the
+  // handle it was configured on, which outlives it in a pool that keeps options.
+  void detach();
 
   // The response received so far, moved out once the transfer has finished.
   HttpResponse take_response(int status);
