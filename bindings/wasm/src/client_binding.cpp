@@ -123,10 +123,9 @@ void settle_fleet(int call, int op, bool collect_errors, const Result<Fleet>& fl
                       ",\"errors\":" + key_errors_json(fleet.value().errors) + "}",
                   kFleet);
   }
-  auto rows = analytics::usage_by_key_json(answered_fleet_json(fleet.value()));
-  if (!rows.ok()) return settle_error(call, rows);
-  if (!collect_errors) return settle(call, true, rows.value());
-  settle(call, true, "{\"rows\":" + rows.value() + ",\"errors\":" + key_errors_json(fleet.value().errors) + "}");
+  const std::string rows = usage_rows_json(fleet.value());
+  if (!collect_errors) return settle(call, true, rows);
+  settle(call, true, "{\"rows\":" + rows + ",\"errors\":" + key_errors_json(fleet.value().errors) + "}");
 }
 
 // op: an Op (codes.hpp). timeout_ms / max_retries < 0: the client's defaults. collect_errors
