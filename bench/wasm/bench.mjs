@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../tests/js/support/sandbox.js';
-import { compareCalls, compareDecode, compareOverhead, median } from './contest.js';
+import { compareCalls, compareDecode, compareFleetOverhead, compareOverhead, median } from './contest.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = resolve(root, 'bindings/wasm/dist');
@@ -71,12 +71,16 @@ function reportDecode({ parse, decode }) {
 function reportOverhead([handMs, ksMs]) {
   console.log(`  CPU per getUsage, fetch answered from memory: hand-written ${fmt(handMs)}   keyscope ${fmt(ksMs)}   keyscope adds ${fmt(ksMs - handMs)} a call`);
 }
+function reportFleetOverhead([handMs, ksMs]) {
+  console.log(`  CPU per fetchFleet (13 keys), fetch answered from memory: hand-written ${fmt(handMs)}   keyscope ${fmt(ksMs)}   ${ratio(ksMs, handMs)}`);
+}
 
 try {
   const client = await ks.createClient({ baseUrl: sb.url, sessionToken: sb.token });
   const keyId = (await client.listKeys())[0].id;
   const init = { headers: { cookie: `sb-access-token=${sb.token}`, accept: 'application/json' } };
   const bytes = new Uint8Array(await (await fetch(`${sb.url}/api/v1/keys/${keyId}/usage?days=90`, init)).arrayBuffer());
+  const listBytes = new Uint8Array(await (await fetch(`${sb.url}/api/v1/keys`, init)).arrayBuffer());
   const a = await hand.getUsage(sb.url, init, keyId, 90);
   const b = await client.getUsage(keyId, { days: 90 });
   if (JSON.stringify(Object.keys(a).sort()) !== JSON.stringify(Object.keys(b).sort()) || a.daily.length !== b.daily.length) {
@@ -88,6 +92,7 @@ try {
   report(await compareCalls({ ...calls, usageRounds: ROUNDS, fleetRounds: 40, warm: 30 }));
   reportDecode(compareDecode(ks.__internal.decode, bytes));
   reportOverhead(await compareOverhead(ks, bytes, keyId));
+  reportFleetOverhead(await compareFleetOverhead(ks, hand, listBytes, bytes));
   await serverAway(20);
   console.log('  with the server 20 ms away:');
   report(await compareCalls({ ...calls, usageRounds: 40, fleetRounds: 10, warm: 3 }), '    ');
@@ -132,6 +137,8 @@ try {
           const bytes = new Uint8Array(await (await fetch(`/api/v1/keys/${keyId}/usage?days=90`, init)).arrayBuffer());
           out.decode = contest.compareDecode(ks.__internal.decode, bytes);
           out.overhead = await contest.compareOverhead(ks, bytes, keyId);
+          const listBytes = new Uint8Array(await (await fetch('/api/v1/keys', init)).arrayBuffer());
+          out.fleetOverhead = await contest.compareFleetOverhead(ks, hand, listBytes, bytes);
         }
         return out;
       }, { keyId, rounds, withDecode });
@@ -139,6 +146,7 @@ try {
       report(local);
       reportDecode(local.decode);
       reportOverhead(local.overhead);
+      reportFleetOverhead(local.fleetOverhead);
       await serverAway(20);
       console.log('  with the server 20 ms away:');
       report(await inPage({ usageRounds: 40, fleetRounds: 10, warm: 3 }, false), '    ');

@@ -68,3 +68,24 @@ export async function compareOverhead(ks, bytes, keyId, rounds = 3000) {
     client.close();
   }
 }
+
+/**
+ * The package's own CPU cost per fetchFleet, network taken out: the key list (`listBytes`) and
+ * every active key's usage (`usageBytes`, its key_id left as it is) from a fetch that answers from
+ * memory, 8 in flight. Returns [hand ms, keyscope ms].
+ */
+export async function compareFleetOverhead(ks, hand, listBytes, usageBytes, rounds = 300) {
+  const headers = { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef' };
+  const memoryFetch = async (url) => new Response(/\/usage\?/.test(String(url)) ? usageBytes : listBytes,
+    { status: 200, headers });
+  const base = 'https://api.example.test';
+  const client = await ks.createClient({ baseUrl: base, fetch: memoryFetch, credentials: 'omit' });
+  try {
+    return await sideBySide([
+      () => hand.fetchFleet(base, {}, 90, 8, memoryFetch),
+      () => client.fetchFleet({ days: 90, concurrency: 8 }),
+    ], rounds, 30);
+  } finally {
+    client.close();
+  }
+}

@@ -100,6 +100,17 @@ describe('endpoints', () => {
     assert.deepEqual(rows, ks.usageByKey({ keys: fleet.keys, usages: fleet.usages }));
   });
 
+  test('fetchFleet returns what listKeys and getUsage return, key by key, in the keys\' order', async () => {
+    const fleet = await client.fetchFleet({ days: 7, concurrency: 3 });
+    assert.deepEqual(Object.keys(fleet), ['keys', 'usages', 'window_days', 'errors']);
+    assert.equal(JSON.stringify(fleet.keys), JSON.stringify(keys));
+    const active = keys.filter((k) => k.revoked_at === null);
+    assert.ok(active.length >= 2 && active.length < keys.length, 'some keys are revoked');
+    const one = await Promise.all(active.map((k) => client.getUsage(k.id, { days: 7 })));
+    assert.equal(JSON.stringify(fleet.usages), JSON.stringify(one));
+    assert.deepEqual(fleet.errors, []);
+  });
+
   test('rateLimit exposes the last response headers', async () => {
     await client.listKeys();
     const rl = client.rateLimit;

@@ -35,9 +35,8 @@ std::string guarded(Fn fn) {
 // convert.cpp: results the core computed, as JSON text for JS.
 std::string json_string(const std::string& text);  // a JSON string literal
 std::string key_errors_json(const std::vector<keyscope::KeyFetchError>& errors);
-std::string fleet_to_json(const keyscope::Fleet& fleet);
-// The fleet without its failed keys (FleetErrors::collect): the analytics input of usage_by_key.
-std::string answered_fleet_json(const keyscope::Fleet& fleet);
+// usage_by_key's rows of the keys that answered (FleetErrors::collect leaves the failed ones out).
+std::string usage_rows_json(const keyscope::Fleet& fleet);
 std::string number_json(double value);  // a finite number, or null
 // {"event", "method", "url", "attempt", "status", "elapsed_ms", "wait_ms", "request_id", "error",
 // "message", "line"}: one step of a call for src/logger.js (its strings are already redacted).

@@ -49,13 +49,42 @@ function bodyKind(shape) {
   }
 }
 
+// A fleet's pieces (src/client_binding.cpp hand_over): each kept usage body as it arrives, parsed
+// at once (while other requests are in flight), then the key list's body (keyIndex -1).
+host.part = (call, keyIndex, text) => {
+  const pending = calls.get(call);
+  if (!pending) return;
+  const parts = pending.parts ?? (pending.parts = { keys: null, usages: [] });
+  try {
+    if (keyIndex < 0) parts.keys = fromCheckedBody('keys', text).data;
+    else parts.usages.push([keyIndex, fromCheckedBody('usage', text)]);
+  } catch (error) {
+    parts.error = error;
+  }
+};
+
+// {keys, usages, window_days, errors} from a fleet's parts and its settled text; usages in the
+// keys' order.
+function assembleFleet(parts, text) {
+  if (!parts || parts.error || !parts.keys) throw parts?.error ?? new Error('a fleet without its key list');
+  const { window_days, errors } = JSON.parse(text);
+  const usages = parts.usages.sort((a, b) => a[0] - b[0]).map(([, usage]) => usage);
+  return { keys: parts.keys, usages, window_days, errors };
+}
+
+function parseSettled(shape, text, parts) {
+  if (shape === codes.SHAPE_RESULT_JSON) return JSON.parse(text);
+  if (shape === codes.SHAPE_FLEET) return assembleFleet(parts, text);
+  return fromCheckedBody(bodyKind(shape), text);
+}
+
 host.settle = (call, ok, shape, text) => {
   const pending = calls.get(call);
   if (!pending) return; // already rejected (cancelled by its AbortSignal)
   calls.delete(call);
   let parsed;
   try {
-    parsed = shape === codes.SHAPE_RESULT_JSON ? JSON.parse(text) : fromCheckedBody(bodyKind(shape), text);
+    parsed = parseSettled(shape, text, pending.parts);
   } catch (error) {
     pending.reject(new KeyscopeError('internal error: unreadable result', { code: 'internal', cause: error }));
     return;

@@ -16,9 +16,18 @@
 EM_JS_DEPS(keyscope_client, "$UTF8ToString");
 #endif
 
-// shape: a Shape (codes.hpp), what `text` is.
-EM_JS(void, ks_host_settle, (int call, int ok, int shape, const char* text, int length),
-      { Module['ksHost']['settle'](call, ok, shape, UTF8ToString(text, length)); });
+// shape: a Shape (codes.hpp), what `text` is. `length` bytes are decoded as they are, without
+// UTF8ToString's byte-by-byte search for a NUL (a body with one never decodes without error).
+EM_JS(void, ks_host_settle, (int call, int ok, int shape, const char* text, int length), {
+  const utf8 = Module['ksUtf8'] || (Module['ksUtf8'] = new TextDecoder());
+  Module['ksHost']['settle'](call, ok, shape, utf8.decode(HEAPU8.subarray(text, text + length)));
+});
+// One piece of a fleet, before its settle (kFleet): the usage body of the key at `key_index` in
+// the key list, or the key list's body (key_index -1).
+EM_JS(void, ks_host_part, (int call, int key_index, const char* text, int length), {
+  const utf8 = Module['ksUtf8'] || (Module['ksUtf8'] = new TextDecoder());
+  Module['ksHost']['part'](call, key_index, utf8.decode(HEAPU8.subarray(text, text + length)));
+});
 // One step of a call (a LogEvent as JSON) for the client's logger (src/logger.js).
 EM_JS(void, ks_host_log, (int client, const char* text, int length),
       { Module['ksHost']['log'](client, UTF8ToString(text, length)); });
@@ -99,13 +108,24 @@ std::string client_rate_limit(int client) {
   return encode_rate_limit_object(it->second->rate_limit());
 }
 
+void hand_over(int call, int key_index, const std::string& body) {
+  ks_host_part(call, key_index, body.data(), static_cast<int>(body.size()));
+}
+
+// fetchFleet: the usage bodies went to JS as they arrived (hand_over); the key list's body
+// follows, then the rest. JS parses the bodies as getUsage does: no re-encoding of the models.
 void settle_fleet(int call, int op, bool collect_errors, const Result<Fleet>& fleet) {
   if (!fleet.ok()) return settle_error(call, fleet);
-  if (op == kFetchFleet) return settle(call, true, fleet_to_json(fleet.value()));
-  auto rows = analytics::usage_by_key_json(answered_fleet_json(fleet.value()));
-  if (!rows.ok()) return settle_error(call, rows);
-  if (!collect_errors) return settle(call, true, rows.value());
-  settle(call, true, "{\"rows\":" + rows.value() + ",\"errors\":" + key_errors_json(fleet.value().errors) + "}");
+  if (op == kFetchFleet) {
+    hand_over(call, -1, fleet.raw().body);
+    return settle(call, true,
+                  "{\"window_days\":" + std::to_string(fleet.value().window_days) +
+                      ",\"errors\":" + key_errors_json(fleet.value().errors) + "}",
+                  kFleet);
+  }
+  const std::string rows = usage_rows_json(fleet.value());
+  if (!collect_errors) return settle(call, true, rows);
+  settle(call, true, "{\"rows\":" + rows + ",\"errors\":" + key_errors_json(fleet.value().errors) + "}");
 }
 
 // op: an Op (codes.hpp). timeout_ms / max_retries < 0: the client's defaults. collect_errors
@@ -144,10 +164,17 @@ void client_call(int client, int op, std::string key_id, int days, int concurren
           ks_host_progress(call, static_cast<double>(s.done), static_cast<double>(s.total), static_cast<double>(s.failed));
         };
       }
+      FleetUsageBody usage_body;
+      if (op == kFetchFleet) {
+        usage_body = [call](std::size_t key_index, const std::string& body) {
+          hand_over(call, static_cast<int>(key_index), body);
+        };
+      }
       return c.fetch_fleet_async(
           days, concurrency,
           [call, op, collect_errors](Result<Fleet> r) { settle_fleet(call, op, collect_errors, r); },
-          options, std::move(progress), collect_errors ? FleetErrors::collect : FleetErrors::cancel_on_first);
+          options, std::move(progress), collect_errors ? FleetErrors::collect : FleetErrors::cancel_on_first,
+          std::move(usage_body));
     }
     default:
       return settle(call, false, encode_error_object(validation_error("unknown operation", "invalid_argument")));

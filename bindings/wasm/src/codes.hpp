@@ -18,6 +18,7 @@ enum Shape : int {
   kKeyListBody = 1,
   kKeyDetailsBody = 2,
   kUsageBody = 3,
+  kFleet = 4,  // a fleet's {window_days, errors}: its key list and usages came before, as host.part() calls
 };
 
 // How a fetch ended (ks_complete's kind, sent by src/transport.js).

@@ -14,6 +14,7 @@ export const SHAPE_RESULT_JSON = 0;
 export const SHAPE_KEY_LIST_BODY = 1;
 export const SHAPE_KEY_DETAILS_BODY = 2;
 export const SHAPE_USAGE_BODY = 3;
+export const SHAPE_FLEET = 4;  // a fleet's {window_days, errors}: its key list and usages came before, as host.part() calls
 
 // How a fetch ended (ks_complete's kind, sent by src/transport.js).
 export const COMPLETION_RESPONSE = 0;  // a response, any status

@@ -1,5 +1,5 @@
-// Results the core computed (fleets, per-key failures, numbers) as JSON text for src/client.js
-// and src/sketch.js. Models the API sent come back as their own checked body instead (see
+// Results the core computed (usage rows, per-key failures, numbers) as JSON text for
+// src/client.js and src/sketch.js. Models the API sent come back as their own checked body instead (see
 // src/results.js).
 #include <cmath>
 #include <cstdio>
@@ -37,34 +37,17 @@ std::string key_errors_json(const std::vector<KeyFetchError>& errors) {
   return out + "]";
 }
 
-std::string fleet_to_json(const Fleet& fleet) {
-  std::string out = "{\"keys\":[";
-  for (std::size_t i = 0; i < fleet.keys.size(); ++i) {
-    if (i) out += ",";
-    out += encode_key_info_object(fleet.keys[i]);
-  }
-  out += "],\"usages\":[";
-  for (std::size_t i = 0; i < fleet.usages.size(); ++i) {
-    if (i) out += ",";
-    out += encode_key_usage_object(fleet.usages[i]);
-  }
-  out += "],\"window_days\":" + std::to_string(fleet.window_days) + ",\"errors\":" + key_errors_json(fleet.errors) + "}";
-  return out;
-}
-
-// The keys that failed are left out, so usage_by_key reports only the keys that answered (as
-// `keyscope report` does).
-std::string answered_fleet_json(const Fleet& fleet) {
-  if (fleet.errors.empty()) return fleet_to_json(fleet);
-  Fleet answered = fleet;
-  answered.keys.clear();
+// usage_by_key over the keys that answered: a failed key is left out (as `keyscope report`
+// does), not reported with zeros.
+std::string usage_rows_json(const Fleet& fleet) {
+  if (fleet.errors.empty()) return analytics::encode_usage_rows(analytics::usage_by_key(fleet.keys, fleet.usages));
+  std::vector<APIKeyInfo> answered;
   for (const auto& key : fleet.keys) {
     bool failed = false;
     for (const auto& e : fleet.errors) failed = failed || e.key_id == key.id;
-    if (!failed) answered.keys.push_back(key);
+    if (!failed) answered.push_back(key);
   }
-  answered.errors.clear();
-  return fleet_to_json(answered);
+  return analytics::encode_usage_rows(analytics::usage_by_key(answered, fleet.usages));
 }
 
 namespace {

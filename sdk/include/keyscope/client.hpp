@@ -28,6 +28,11 @@ struct FleetProgressInfo {
 /// counts that never go back (on the transport's thread).
 using FleetProgress = std::function<void(const FleetProgressInfo& progress)>;
 
+/// Called with each usage a fleet fetch keeps, as it arrives: the key's index in Fleet::keys and
+/// the response body it was decoded from (on the transport's thread, before `done`). A fetch that
+/// ends in an error may have called it for keys that answered before (or while) it failed.
+using FleetUsageBody = std::function<void(std::size_t key_index, const std::string& body)>;
+
 /// The keyscope client: auth, retries, rate-limit tracking and error mapping over a Transport.
 /// No I/O of its own. Cheap to copy (a shared handle); safe to use from several threads.
 class Client {
@@ -50,10 +55,12 @@ class Client {
   /// cancelled unless the caller gave its own cancellation). FleetErrors::collect: every key is
   /// fetched and the failures are listed in Fleet::errors (a failed key list is still an error,
   /// and so are authentication, permission and rate-limit errors, which every key would meet).
-  /// On success raw() is the key-list response.
+  /// On success raw() is the key-list response. `usage_body`: see FleetUsageBody (the npm package
+  /// hands those bodies to JS instead of re-encoding Fleet::usages).
   void fetch_fleet_async(int days, int concurrency, Callback<Fleet> done, CallOptions call = {},
                          FleetProgress progress = {},
-                         FleetErrors errors = FleetErrors::cancel_on_first) const;
+                         FleetErrors errors = FleetErrors::cancel_on_first,
+                         FleetUsageBody usage_body = {}) const;
 
   ///@{
   /// Blocking calls (native builds), as the asynchronous ones above. Do not call them from inside

@@ -20,6 +20,7 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
   CallOptions call;
   Callback<Fleet> done;
   FleetProgress progress;
+  FleetUsageBody usage_body;
   bool cancel_on_error = false;  // only a cancellation of our own: never the caller's
   bool collect = false;          // FleetErrors::collect
   std::vector<std::optional<Error>> failed;  // collect: by slot
@@ -60,6 +61,7 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
     if (!result.ok()) ++failed_count;
     if (progress) progress({completed, active.size(), failed_count});  // under the lock: counts never go back
     if (result.ok()) {
+      if (usage_body) usage_body(active[slot], result.raw().body);
       fleet.usages[slot] = std::move(result).value();
     } else if (collect && !ends_the_fleet(result.error())) {
       failed[slot] = result.error();
@@ -95,7 +97,8 @@ struct FleetFetch : std::enable_shared_from_this<FleetFetch> {
 }  // namespace
 
 void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
-                               CallOptions call, FleetProgress progress, FleetErrors errors) const {
+                               CallOptions call, FleetProgress progress, FleetErrors errors,
+                               FleetUsageBody usage_body) const {
   if (auto error = validate_days(days)) return done(std::move(*error));
   if (auto error = validate_concurrency(concurrency)) {
     return done(std::move(*error));
@@ -105,6 +108,7 @@ void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
   fetch->call = call;
   fetch->done = std::move(done);
   fetch->progress = std::move(progress);
+  fetch->usage_body = std::move(usage_body);
   fetch->collect = errors == FleetErrors::collect;
   if (!fetch->call.cancellation) {
     fetch->call.cancellation = std::make_shared<Cancellation>();

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "fake_transport.hpp"
@@ -481,6 +483,41 @@ TEST_F(ClientFixture, FetchFleetProgressCountsTheKeysThatFailed) {
   EXPECT_EQ(seen[3].failed, 1u);  // key 2 (the third request) failed
   EXPECT_EQ(seen.back().failed, 2u);
   EXPECT_EQ(fleet->errors.size(), 2u);
+}
+
+TEST_F(ClientFixture, FetchFleetHandsOverTheBodyOfEveryUsageItKeeps) {
+  std::string list_body = R"({"data":[)";
+  for (int i = 0; i < 5; ++i) {
+    list_body += std::string(i ? "," : "") + R"({"id":"00000000-0000-4000-8000-00000000000)" + std::to_string(i) +
+                 R"(","key_prefix":"sk_live_ab","name":"k)" + std::to_string(i) + "\"" +
+                 (i == 1 ? R"(,"revoked_at":"2026-01-01T00:00:00Z")" : "") + "}";
+  }
+  list_body += "]}";
+  auto usage_body = [](const std::string& id) {
+    return R"({"data":{"key_id":")" + id + R"(","window_days":7,"total_requests":5}})";
+  };
+  transport->router = [&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (request.url.find("/usage") == std::string::npos) return response(200, list_body);
+    const std::string id = request.url.substr(request.url.find("/keys/") + 6, 36);
+    if (id.back() == '3') return response(404, "{}");
+    return response(200, usage_body(id));
+  };
+  std::map<std::size_t, std::string> bodies;
+  std::optional<Result<Fleet>> fleet;
+  make().fetch_fleet_async(
+      7, 1, [&](Result<Fleet> r) { fleet = std::move(r); }, {}, {}, FleetErrors::collect,
+      [&](std::size_t key_index, const std::string& body) { EXPECT_TRUE(bodies.emplace(key_index, body).second); });
+  ASSERT_TRUE(fleet.has_value());
+  ASSERT_TRUE(fleet->ok()) << to_string(fleet->error());
+  // Key 1 is revoked (never fetched), key 3 failed: the bodies are those of Fleet::usages.
+  ASSERT_EQ(bodies.size(), 3u);
+  ASSERT_EQ((*fleet)->usages.size(), 3u);
+  std::size_t u = 0;
+  for (const auto& [key_index, body] : bodies) {
+    const std::string& id = (*fleet)->keys.at(key_index).id;
+    EXPECT_EQ(body, usage_body(id));
+    EXPECT_EQ((*fleet)->usages[u++].key_id, id);
+  }
 }
 
 TEST_F(ClientFixture, FetchFleetFailsWithTheFirstError) {
