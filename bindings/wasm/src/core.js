@@ -1,5 +1,6 @@
-// Loading the WebAssembly core, once, and what every other module needs of it: the instance and
-// the host object its EM_JS imports call (Module.ksHost, filled in by transport.js and client.js).
+// Loading the WebAssembly client core, once, and what every other module needs of it: the
+// instance and the host object its EM_JS imports call (Module.ksHost, filled in by transport.js
+// and client.js). loadWasm() is how both modules load (src/analytics_core.js has the other one).
 import KeyscopeCore from './keyscope-core.js';
 import { KeyscopeError, errorFromObject } from './errors.js';
 
@@ -12,19 +13,21 @@ export const host = {};
 let corePromise = null;
 let core = null;
 
-function loadFailed(error) {
-  return new KeyscopeError(`could not load the keyscope WebAssembly core: ${error?.message ?? error}`,
+function loadFailed(what, error) {
+  return new KeyscopeError(`could not load the keyscope WebAssembly ${what}: ${error?.message ?? error}`,
     { code: 'wasm_load_failed', cause: error });
 }
 
 /**
- * Loads and instantiates the WebAssembly core once. createClient() calls it; call it yourself
- * before using the synchronous analytics helpers. Options: wasmUrl (where keyscope-core.wasm
- * lives, default next to this file), wasmBinary (bytes you already have).
+ * Loads and instantiates the WebAssembly client core once. createClient() calls it. Options:
+ * wasmUrl (where keyscope-core.wasm lives, default next to this file), wasmBinary (bytes you
+ * already have). The main entry's init() (src/index.js) also loads the analytics module.
  */
 export function init(options = {}) {
   if (!corePromise) {
-    corePromise = instantiate(options).then((instance) => {
+    const url = options.wasmUrl ?? new URL('./keyscope-core.wasm', import.meta.url);
+    corePromise = loadWasm(KeyscopeCore, 'core', url, options.wasmBinary).then((instance) => {
+      instance.ksHost = host;
       core = instance;
       return instance;
     }, (error) => {
@@ -35,8 +38,12 @@ export function init(options = {}) {
   return corePromise.then(() => undefined);
 }
 
-async function instantiate({ wasmUrl, wasmBinary } = {}) {
-  const url = wasmUrl ?? new URL('./keyscope-core.wasm', import.meta.url);
+/**
+ * Instantiates an Emscripten module (factory) from `wasmBinary`, or from `url`: read from disk in
+ * Node for a file: URL, else fetched (streaming compilation where the engine has it). `what`
+ * names the module in the KeyscopeError wasm_load_failed any failure becomes.
+ */
+export async function loadWasm(factory, what, url, wasmBinary) {
   const moduleArg = {
     print: () => {},
     printErr: () => {},
@@ -52,7 +59,7 @@ async function instantiate({ wasmUrl, wasmBinary } = {}) {
     try {
       moduleArg.wasmBinary = await readFile(url);
     } catch (error) {  // a missing file fails like a broken one: KeyscopeError wasm_load_failed
-      throw loadFailed(error);
+      throw loadFailed(what, error);
     }
   } else {
     moduleArg.instantiateWasm = (imports, receive) => {
@@ -72,14 +79,11 @@ async function instantiate({ wasmUrl, wasmBinary } = {}) {
       return {};
     };
   }
-  let instance;
   try {
-    instance = await Promise.race([KeyscopeCore(moduleArg), failed]);
+    return await Promise.race([factory(moduleArg), failed]);
   } catch (error) {
-    throw loadFailed(error);
+    throw loadFailed(what, error);
   }
-  instance.ksHost = host;
-  return instance;
 }
 
 /** The loaded core; a KeyscopeError not_initialized before init() has finished. */

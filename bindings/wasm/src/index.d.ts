@@ -5,6 +5,10 @@ export interface InitOptions {
   wasmUrl?: string | URL;
   /** The module bytes, if you already have them. */
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where keyscope-analytics.wasm is served from (default: next to index.js; main entry only). */
+  analyticsWasmUrl?: string | URL;
+  /** The analytics module's bytes, if you already have them (main entry only). */
+  analyticsWasmBinary?: ArrayBuffer | Uint8Array;
 }
 export function init(options?: InitOptions): Promise<void>;
 

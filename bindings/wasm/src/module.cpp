@@ -1,6 +1,7 @@
-// The keyscope WebAssembly core: registers every concern's functions with embind, plus the
-// module-level helpers (version, argument checks, body decoding for tests and benchmarks, heap
-// accounting).
+// The keyscope WebAssembly client core (keyscope-core.wasm): registers the client with embind,
+// plus the module-level helpers (version, argument checks, body decoding for tests and
+// benchmarks, heap accounting). The offline helpers are the other module's
+// (src/analytics_module.cpp).
 #include <malloc.h>
 #include <emscripten.h>
 #include <emscripten/bind.h>
@@ -57,9 +58,6 @@ EMSCRIPTEN_KEEPALIVE int ks_heap_in_use() { return static_cast<int>(mallinfo().u
 EMSCRIPTEN_BINDINGS(keyscope) {
   using namespace keyscope_wasm;
   bind_client();
-  bind_analytics();
-  bind_sketch();
-  bind_logs();
   emscripten::function("decodeBody", &decode_body);
   emscripten::function("validate", &validate);
   emscripten::function("version", &version);
