@@ -45,6 +45,27 @@ describe('loading options', () => {
       (e) => e instanceof missing.KeyscopeError && e.code === 'wasm_load_failed');
   });
 
+  test('analyticsWasmBinary / analyticsWasmUrl: the analytics module from the bytes or the URL given', async () => {
+    const analyticsFile = new URL('keyscope-analytics.wasm', dist);
+    const ks = await freshModule();
+    await ks.init({ analyticsWasmBinary: readFileSync(analyticsFile),
+      analyticsWasmUrl: pathToFileURL(join(work, 'nowhere.wasm')) });
+    assert.equal(ks.environmentOf('sk_live_abcd'), 'live');
+    const moved = join(work, 'analytics-elsewhere.wasm');
+    copyFileSync(analyticsFile, moved);
+    const other = await freshModule();
+    await other.init({ analyticsWasmUrl: pathToFileURL(moved) });
+    assert.equal(other.environmentOf('sk_test_abcd'), 'test');
+    // Its failure fails init() and createClient() alike, with a typed error naming the module.
+    const missing = await freshModule();
+    for (const load of [() => missing.init({ analyticsWasmUrl: pathToFileURL(join(work, 'missing.wasm')) }),
+      () => missing.createClient({ sessionToken: 'sess-x', analyticsWasmUrl: pathToFileURL(join(work, 'missing.wasm')) })]) {
+      await assert.rejects(load(), (e) => e instanceof missing.KeyscopeError && e.code === 'wasm_load_failed' &&
+        /analytics module/.test(e.message));
+    }
+    assert.throws(() => missing.environmentOf('sk_live_abcd'), (e) => e.code === 'not_initialized');
+  });
+
   // The timeout is about a hang: a failed fetch/instantiation once left init() pending forever.
   test('wasmUrl (http:): the core is fetched from the URL given, through createClient too', { timeout: 30000 }, async () => {
     const served = join(work, 'served');

@@ -15,8 +15,9 @@ let analytics = null;
  */
 export function initAnalytics(options = {}) {
   if (!analyticsPromise) {
-    const url = options.analyticsWasmUrl ?? new URL('./keyscope-analytics.wasm', import.meta.url);
-    analyticsPromise = loadWasm(KeyscopeAnalytics, 'analytics module', url, options.analyticsWasmBinary)
+    const { analyticsWasmUrl, analyticsWasmBinary } = options ?? {};
+    const url = analyticsWasmUrl ?? new URL('./keyscope-analytics.wasm', import.meta.url);
+    analyticsPromise = loadWasm(KeyscopeAnalytics, 'analytics module', url, analyticsWasmBinary)
       .then((instance) => {
         analytics = instance;
       }, (error) => {

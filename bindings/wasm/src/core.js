@@ -25,8 +25,9 @@ function loadFailed(what, error) {
  */
 export function init(options = {}) {
   if (!corePromise) {
-    const url = options.wasmUrl ?? new URL('./keyscope-core.wasm', import.meta.url);
-    corePromise = loadWasm(KeyscopeCore, 'core', url, options.wasmBinary).then((instance) => {
+    const { wasmUrl, wasmBinary } = options ?? {};
+    const url = wasmUrl ?? new URL('./keyscope-core.wasm', import.meta.url);
+    corePromise = loadWasm(KeyscopeCore, 'core', url, wasmBinary).then((instance) => {
       instance.ksHost = host;
       core = instance;
       return instance;

@@ -33,7 +33,7 @@ const analyticsOptions = (options) => ({
  * synchronous helpers (analytics, DDSketch, LogReader); createClient() calls it.
  */
 export async function init(options = {}) {
-  await Promise.all([initCore(options ?? {}), initAnalytics(analyticsOptions(options))]);
+  await Promise.all([initCore(options), initAnalytics(analyticsOptions(options))]);
 }
 
 /** A client (src/client.js), with both modules loaded, in parallel, as init() does. */
