@@ -6,7 +6,6 @@
 #include <emscripten.h>
 #include <emscripten/bind.h>
 
-#include <optional>
 #include <string>
 
 #include "binding.hpp"
@@ -27,14 +26,6 @@ std::string decode_body(std::string kind, std::string body, bool reencode) {
   if (kind == "usage") return answer(decode_key_usage(body), encode_key_usage_object);
   if (kind == "keys") return answer(decode_key_list(body), encode_key_list);
   return answer(decode_key_details(body), encode_key_details);
-}
-
-std::string validate(std::string what, std::string value) {
-  std::optional<Error> error;
-  if (what == "key_id") error = validate_key_id(value);
-  else if (what == "base_url") error = validate_base_url(value);
-  else if (what == "session_token") error = validate_session_token(value);
-  return error ? encode_error_object(*error) : std::string("null");
 }
 
 std::string version() { return kVersion; }
@@ -59,6 +50,5 @@ EMSCRIPTEN_BINDINGS(keyscope) {
   using namespace keyscope_wasm;
   bind_client();
   emscripten::function("decodeBody", &decode_body);
-  emscripten::function("validate", &validate);
   emscripten::function("version", &version);
 }
