@@ -2,9 +2,10 @@
 // installs the tarball (offline: the package has no runtime dependencies) -> `vite build` (Vite
 // from the repo's devDependencies) -> the built dist served same-origin by keyscope-sandbox
 // --static -> headless Chromium signs in and the page lists the sandbox's keys.
-// Vite must emit keyscope-core.wasm and keyscope-analytics.wasm as assets (core.js and
-// analytics_core.js load them via new URL(..., import.meta.url)). A second page imports the
-// client-only entry (keyscope/client): it downloads keyscope-core.wasm and nothing else.
+// Vite must emit the package's two wasm modules as assets (full_module.js and client-only.js load
+// them via new URL(..., import.meta.url)). The main page downloads one of them, keyscope-core.wasm;
+// a second page imports the client-only entry (keyscope/client): it downloads
+// keyscope-client.wasm and nothing else.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -96,12 +97,12 @@ after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-test('vite build emits the two wasm modules as assets next to the bundle', () => {
+test('vite build emits the two wasm modules (one per entry) as assets next to the bundle', () => {
   const assets = readdirSync(join(app, 'dist', 'assets'));
   const wasm = assets.filter((f) => f.endsWith('.wasm')).sort();
   const js = assets.filter((f) => f.endsWith('.js'));
   assert.equal(wasm.length, 2, `assets: ${assets.join(', ')}`);
-  assert.match(wasm[0], /^keyscope-analytics-.*\.wasm$/);
+  assert.match(wasm[0], /^keyscope-client-.*\.wasm$/);
   assert.match(wasm[1], /^keyscope-core-.*\.wasm$/);
   // The bundle refers to the emitted (hashed) assets, not to node_modules.
   const bundle = js.map((f) => readFileSync(join(app, 'dist', 'assets', f), 'utf8')).join('\n');
@@ -122,12 +123,12 @@ test('the bundled page signs in through the session cookie and lists the 13 sand
     `page failed: ${await page.textContent('#error')}`);
   assert.equal(await page.textContent('#count'), '13');
   assert.equal(await page.getAttribute('body', 'data-version'), packageVersion);
-  assert.deepEqual(wasmResponses.sort(), ['keyscope-analytics 200', 'keyscope-core 200']);
+  assert.deepEqual(wasmResponses, ['keyscope-core 200']);  // one module, one fetch
   assert.deepEqual(errors, []);
   await context.close();
 });
 
-test('the client-only page lists the keys and fetches only keyscope-core.wasm', async () => {
+test('the client-only page lists the keys and fetches only keyscope-client.wasm', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
@@ -140,7 +141,7 @@ test('the client-only page lists the keys and fetches only keyscope-core.wasm', 
     `page failed: ${await page.textContent('#error')}`);
   assert.equal(await page.textContent('#count'), '13');
   assert.equal(await page.getAttribute('body', 'data-version'), packageVersion);
-  assert.deepEqual(requested.filter((p) => p.endsWith('.wasm')).map(wasmName), ['keyscope-core']);
+  assert.deepEqual(requested.filter((p) => p.endsWith('.wasm')).map(wasmName), ['keyscope-client']);
   assert.ok(requested.some((p) => p === '/api/v1/keys'), `requests: ${requested.join(', ')}`);
   assert.deepEqual(errors, []);
   await context.close();

@@ -45,25 +45,16 @@ describe('loading options', () => {
       (e) => e instanceof missing.KeyscopeError && e.code === 'wasm_load_failed');
   });
 
-  test('analyticsWasmBinary / analyticsWasmUrl: the analytics module from the bytes or the URL given', async () => {
-    const analyticsFile = new URL('keyscope-analytics.wasm', dist);
-    const ks = await freshModule();
-    await ks.init({ analyticsWasmBinary: readFileSync(analyticsFile),
-      analyticsWasmUrl: pathToFileURL(join(work, 'nowhere.wasm')) });
+  test('one module: wasmBinary / wasmUrl place the helpers too (there is no other module to place)', async () => {
+    // A copy holding no wasm file at all: the bytes given are all the main entry needs.
+    const copy = join(work, `package-${++fresh}`);
+    cpSync(dist, copy, { recursive: true });
+    for (const file of ['keyscope-core.wasm', 'keyscope-client.wasm']) rmSync(join(copy, file));
+    const ks = await import(pathToFileURL(join(copy, 'index.js')).href);
+    await ks.init({ wasmBinary: readFileSync(wasmFile) });
     assert.equal(ks.environmentOf('sk_live_abcd'), 'live');
-    const moved = join(work, 'analytics-elsewhere.wasm');
-    copyFileSync(analyticsFile, moved);
-    const other = await freshModule();
-    await other.init({ analyticsWasmUrl: pathToFileURL(moved) });
-    assert.equal(other.environmentOf('sk_test_abcd'), 'test');
-    // Its failure fails init() and createClient() alike, with a typed error naming the module.
-    const missing = await freshModule();
-    for (const load of [() => missing.init({ analyticsWasmUrl: pathToFileURL(join(work, 'missing.wasm')) }),
-      () => missing.createClient({ sessionToken: 'sess-x', analyticsWasmUrl: pathToFileURL(join(work, 'missing.wasm')) })]) {
-      await assert.rejects(load(), (e) => e instanceof missing.KeyscopeError && e.code === 'wasm_load_failed' &&
-        /analytics module/.test(e.message));
-    }
-    assert.throws(() => missing.environmentOf('sk_live_abcd'), (e) => e.code === 'not_initialized');
+    assert.equal(new ks.DDSketch().count, 0);
+    new ks.LogReader({ format: 'jsonl', days: 7 }).dispose();  // throws not_initialized without the module
   });
 
   // The timeout is about a hang: a failed fetch/instantiation once left init() pending forever.

@@ -1,7 +1,6 @@
-// The keyscope analytics WebAssembly module (keyscope-analytics.wasm, loaded by
-// src/analytics_core.js): the offline helpers -- analytics, DDSketch, log readers and
-// reconciliation -- apart from the client (src/module.cpp), so a page that only calls the API
-// never downloads them.
+// The offline helpers' part of keyscope-core.wasm -- analytics, DDSketch, log readers and
+// reconciliation -- next to the client (src/module.cpp). keyscope-client.wasm leaves them out, so
+// a page that only calls the API never downloads them.
 #include <emscripten/bind.h>
 
 #include "binding.hpp"

@@ -1,7 +1,8 @@
-// Loading the WebAssembly client core, once, and what every other module needs of it: the
-// instance and the host object its EM_JS imports call (Module.ksHost, filled in by transport.js
-// and client.js). loadWasm() is how both modules load (src/analytics_core.js has the other one).
-import KeyscopeCore from './keyscope-core.js';
+// Loading the WebAssembly module the client runs on, once, and what every other module needs of
+// it: the instance and the host object its EM_JS imports call (Module.ksHost, filled in by
+// transport.js and client.js). Which module that is, the entry says (provideModule): the main
+// entry keyscope-core.wasm (everything, src/full_module.js), keyscope/client keyscope-client.wasm
+// (the client alone, src/client-only.js). loadWasm() is how every module loads.
 import { KeyscopeError, errorFromObject } from './errors.js';
 
 const isNode = typeof process === 'object' && process !== null && !!process.versions?.node &&
@@ -12,6 +13,21 @@ export const host = {};
 
 let corePromise = null;
 let core = null;
+let provided = null;
+
+/**
+ * The module init() loads: {factory (the Emscripten glue's), url (its .wasm), name, full (it also
+ * holds the offline helpers)}. Each entry's init() and createClient() provide theirs first (not
+ * at evaluation: the package is "sideEffects": false); the first load wins.
+ */
+export function provideModule(module) {
+  if (!corePromise) provided = module;
+}
+
+/** Whether the module the client runs on also holds the offline helpers (src/analytics_core.js). */
+export function coreIsFull() {
+  return !!provided?.full;
+}
 
 function loadFailed(what, error) {
   return new KeyscopeError(`could not load the keyscope WebAssembly ${what}: ${error?.message ?? error}`,
@@ -19,15 +35,19 @@ function loadFailed(what, error) {
 }
 
 /**
- * Loads and instantiates the WebAssembly client core once. createClient() calls it. Options:
- * wasmUrl (where keyscope-core.wasm lives, default next to this file), wasmBinary (bytes you
- * already have). The main entry's init() (src/index.js) also loads the analytics module.
+ * Loads and instantiates the entry's WebAssembly module once. createClient() calls it. Options:
+ * wasmUrl (where the module lives, default next to this file: keyscope-core.wasm, or
+ * keyscope-client.wasm through keyscope/client), wasmBinary (bytes you already have).
  */
 export function init(options = {}) {
   if (!corePromise) {
+    if (!provided) {
+      return Promise.reject(new KeyscopeError("no keyscope WebAssembly module: import 'keyscope' or 'keyscope/client'",
+        { code: 'not_initialized' }));
+    }
     const { wasmUrl, wasmBinary } = options ?? {};
-    const url = wasmUrl ?? new URL('./keyscope-core.wasm', import.meta.url);
-    corePromise = loadWasm(KeyscopeCore, 'core', url, wasmBinary).then((instance) => {
+    const { factory, url, name } = provided;
+    corePromise = loadWasm(factory, name, wasmUrl ?? url, wasmBinary).then((instance) => {
       instance.ksHost = host;
       core = instance;
       return instance;

@@ -5,13 +5,15 @@
 // Results are plain objects: JSON text crosses the wasm boundary once and is JSON.parse'd
 // (a response body the core has checked comes back as it arrived: src/results.js).
 //
-// One module per concern, as the core's bindings (src/binding.hpp): core.js loads the client
-// core, analytics_core.js the analytics module, transport.js is the fetch() host, client.js the
-// client, analytics.js, sketch.js and logs_reader.js the offline helpers, errors.js the error
-// classes, results.js and models.js the result objects. This entry loads both wasm modules;
-// src/client-only.js (`keyscope/client`) loads only the client's.
-import { init as initCore, requireCore, unwrap } from './core.js';
+// One module per concern, as the core's bindings (src/binding.hpp): core.js loads the wasm module,
+// analytics_core.js hands it to the offline helpers, transport.js is the fetch() host, client.js
+// the client, analytics.js, sketch.js and logs_reader.js the offline helpers, errors.js the error
+// classes, results.js and models.js the result objects. This entry loads keyscope-core.wasm, one
+// module for all of them (src/full_module.js); src/client-only.js (`keyscope/client`) loads the
+// client alone.
+import { init as initCore, provideModule, requireCore, unwrap } from './core.js';
 import { initAnalytics, loadedAnalytics } from './analytics_core.js';
+import { fullModule } from './full_module.js';
 import { createClient as createClientOnly, pendingCallCount } from './client.js';
 import { fromCheckedBody } from './results.js';
 import { inflightCount } from './transport.js';
@@ -23,22 +25,21 @@ export {
 export { DDSketch } from './sketch.js';
 export { summarizeLogs, reconcile, LogReader } from './logs_reader.js';
 
-const analyticsOptions = (options) => ({
-  analyticsWasmUrl: options?.analyticsWasmUrl, analyticsWasmBinary: options?.analyticsWasmBinary,
-});
-
 /**
- * Loads both WebAssembly modules, in parallel, once: the client core (options wasmUrl,
- * wasmBinary) and the analytics module (analyticsWasmUrl, analyticsWasmBinary). Needed before the
- * synchronous helpers (analytics, DDSketch, LogReader); createClient() calls it.
+ * Loads keyscope-core.wasm once (options wasmUrl, wasmBinary: where it is, or its bytes). Needed
+ * before the synchronous helpers (analytics, DDSketch, LogReader); createClient() calls it.
  */
 export async function init(options = {}) {
-  await Promise.all([initCore(options), initAnalytics(analyticsOptions(options))]);
+  provideModule(fullModule);
+  await initCore(options);
+  await initAnalytics();
 }
 
-/** A client (src/client.js), with both modules loaded, in parallel, as init() does. */
+/** A client (src/client.js), the module loaded as init() does. */
 export async function createClient(options = {}) {
-  const [client] = await Promise.all([createClientOnly(options), initAnalytics(analyticsOptions(options))]);
+  provideModule(fullModule);
+  const client = await createClientOnly(options);
+  await initAnalytics();
   return client;
 }
 

@@ -1,7 +1,7 @@
-// The keyscope WebAssembly client core (keyscope-core.wasm): registers the client with embind,
-// plus the module-level helpers (version, argument checks, body decoding for tests and
-// benchmarks, heap accounting). The offline helpers are the other module's
-// (src/analytics_module.cpp).
+// The client part of both WebAssembly modules (keyscope-core.wasm, keyscope-client.wasm): registers
+// the client with embind, plus the module-level helpers (version, body decoding for tests and
+// benchmarks, heap accounting). keyscope-core.wasm adds the offline helpers
+// (src/analytics_module.cpp); keyscope-client.wasm is this alone.
 #include <malloc.h>
 #include <emscripten.h>
 #include <emscripten/bind.h>

@@ -6,15 +6,16 @@ import {
   RateLimitError, BadRequestError, ServerError, TimeoutError, ConnectionError, DecodeError,
   CancelledError, AbortError, RedirectError,
 } from 'keyscope/client';
-import type { APIKeyInfo, Client, ClientOptions, KeyUsage, InitOptions } from 'keyscope/client';
+import type { APIKeyInfo, Client, ClientOptions, KeyUsage, InitOptions, ReconcileModuleOptions } from 'keyscope/client';
 
 const errorClasses = [KeyscopeError, ValidationError, AuthenticationError, PermissionDeniedError, NotFoundError,
   RateLimitError, BadRequestError, ServerError, TimeoutError, ConnectionError, DecodeError, CancelledError,
   AbortError, RedirectError];
 
 export async function dashboard(options: ClientOptions, load: InitOptions): Promise<[APIKeyInfo[], KeyUsage[]]> {
-  await init(load);
-  const client: Client = await createClient(options);
+  const reconcileAt: ReconcileModuleOptions = { reconcileWasmUrl: '/static/keyscope-core.wasm' };
+  await init({ ...load, ...reconcileAt });
+  const client: Client = await createClient({ ...options, reconcileWasmBinary: new Uint8Array(0) });
   const keys = await client.listKeys();
   try {
     const usages = await Promise.all(keys.map((key) => client.getUsage(key.id, { days: 30 })));
