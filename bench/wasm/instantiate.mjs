@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Loading time of the package's entries, side by side in one run, alternating (measured, never
-// asserted): the main entry (both wasm modules, compiled in parallel) and the client-only entry
-// (keyscope-core.wasm alone), optionally against another build's dist (e.g. before a change).
+// asserted): the main entry (keyscope-core.wasm, client and helpers in one module) and the
+// client-only entry (keyscope-client.wasm), optionally against another build's dist (e.g. before
+// a change).
 //   node bench/wasm/instantiate.mjs [other dist dir]     (needs KEYSCOPE_SANDBOX, /usr/bin/chromium)
 // Node: a cold process per load (import + read files + init). Chromium: a fresh page per load
 // (import + fetch + instantiateStreaming + init), the files served by keyscope-sandbox --static.
@@ -26,12 +27,21 @@ for (const [, dir, entry] of variants) {
   if (!existsSync(join(dir, entry))) throw new Error(`${join(dir, entry)} is missing: npm run build:wasm`);
 }
 
+// Every variant loads from a copy in one temp dir, with the package.json an installed package has
+// ("type": "module"): without one, Node first tries each file as CommonJS (the other build, outside
+// the repo, would pay that and this one not).
+const staged = mkdtempSync(join(tmpdir(), 'keyscope-instantiate-'));
+variants.forEach(([, dir], i) => {
+  cpSync(dir, join(staged, `v${i}`), { recursive: true });
+  writeFileSync(join(staged, `v${i}`, 'package.json'), '{"type": "module"}\n');
+});
+
 const node = variants.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
-  variants.forEach(([, dir, entry], i) => {
+  variants.forEach(([, , entry], i) => {
     node[i].push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', `
       const t = performance.now();
-      const ks = await import(${JSON.stringify(join(dir, entry))});
+      const ks = await import(${JSON.stringify(join(staged, `v${i}`, entry))});
       await ks.init();
       console.log(performance.now() - t);`], { encoding: 'utf8' })));
   });
@@ -39,8 +49,6 @@ for (let round = 0; round < ROUNDS; round++) {
 console.log(`== Node ${process.version}: cold process, import + init (median of ${ROUNDS}, alternating)`);
 variants.forEach(([name], i) => console.log(`  ${name.padEnd(40)} ${fmt(median(node[i]))}`));
 
-const staged = mkdtempSync(join(tmpdir(), 'keyscope-instantiate-'));
-variants.forEach(([, dir], i) => cpSync(dir, join(staged, `v${i}`), { recursive: true }));
 writeFileSync(join(staged, 'blank.html'), '<!doctype html><meta charset="utf-8"><title>instantiate</title>');
 const sb = await startSandbox(['--static', staged]);
 try {
