@@ -16,7 +16,7 @@ if ((${#need_apt[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}"
 fi
-if [[ ! -d node_modules/playwright-core || ! -d node_modules/uplot || ! -d node_modules/vite || ! -d node_modules/typescript ]]; then
+if [[ ! -d node_modules/playwright-core || ! -d node_modules/uplot || ! -d node_modules/vite || ! -d node_modules/typescript || ! -d node_modules/esbuild ]]; then
   # The lock lists rollup's optional platform packages (npm ci failed on a lock without them);
   # npm install stays as the fallback for an npm that resolves them differently.
   npm ci --no-audit --no-fund || npm install --no-audit --no-fund

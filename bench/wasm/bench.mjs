@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Budgets of the npm package, measured (never asserted): size of the .wasm + JS glue (raw,
-// gzip, brotli), instantiate time in Node and in headless Chromium, and -- side by side, in one
+// Budgets of the npm package, measured (never asserted): size of every file (raw, gzip, brotli),
+// of the full package and of what each entry downloads, instantiate time in Node and in headless Chromium, and -- side by side, in one
 // run, against hand-written fetch + JSON.parse (hand_written.js) -- one getUsage call, a
 // dashboard's load (key list + every usage), and the decode alone.
 //   npm run bench:wasm            (needs KEYSCOPE_SANDBOX, a built dist/, /usr/bin/chromium)
@@ -20,16 +20,44 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 
 // ---- 1. size -------------------------------------------------------------------------------
+// Every file a page can load (not the .d.ts, not the source maps), and what each entry downloads:
+// the files its static imports reach (a dynamic import() is left out: it loads on first use)
+// and the .wasm those files name.
 console.log('== size (what a page downloads)');
-let totals = { raw: 0, gz: 0, br: 0 };
-for (const f of readdirSync(dist).filter((name) => !name.endsWith('.d.ts'))) {  // everything a page can load
+const sizes = new Map();
+for (const f of readdirSync(dist).filter((name) => !name.endsWith('.d.ts') && !name.endsWith('.map'))) {
   const bytes = readFileSync(join(dist, f));
-  const gz = gzipSync(bytes, { level: 9 }).length;
-  const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  totals = { raw: totals.raw + bytes.length, gz: totals.gz + gz, br: totals.br + br };
-  console.log(`  ${f.padEnd(20)} raw ${kb(bytes.length).padStart(9)}   gzip ${kb(gz).padStart(8)}   brotli ${kb(br).padStart(8)}`);
+  sizes.set(f, {
+    raw: bytes.length,
+    gz: gzipSync(bytes, { level: 9 }).length,
+    br: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  });
 }
-console.log(`  ${'total'.padEnd(20)} raw ${kb(totals.raw).padStart(9)}   gzip ${kb(totals.gz).padStart(8)}   brotli ${kb(totals.br).padStart(8)}   (budget: < 200 KB gzip)`);
+function downloadOf(entry) {
+  const reached = new Set();
+  const visit = (file) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    if (!file.endsWith('.js')) return;
+    const text = readFileSync(join(dist, file), 'utf8');
+    for (const [, name] of text.matchAll(/(?:\bfrom|\bimport)\s*["']\.\/([^"']+)["']/g)) visit(name);
+    for (const [, name] of text.matchAll(/new URL\(\s*["']\.\/([^"']+\.wasm)["']/g)) visit(name);
+  };
+  visit(entry);
+  return [...reached];
+}
+const sum = (files) => files.reduce((t, f) => ({ raw: t.raw + sizes.get(f).raw, gz: t.gz + sizes.get(f).gz,
+  br: t.br + sizes.get(f).br }), { raw: 0, gz: 0, br: 0 });
+const line = (name, { raw, gz, br }, note = '') =>
+  console.log(`  ${name.padEnd(34)} raw ${kb(raw).padStart(9)}   gzip ${kb(gz).padStart(8)}   brotli ${kb(br).padStart(8)}${note}`);
+for (const [f, size] of sizes) line(f, size);
+line('full package (every file above)', sum([...sizes.keys()]), '   (budget: < 200 KB gzip)');
+for (const [name, entry] of [['main entry (keyscope)', 'index.js'], ['client-only entry (keyscope/client)', 'client-only.js']]) {
+  if (!sizes.has(entry)) continue;
+  const files = downloadOf(entry);
+  line(name, sum(files), name.startsWith('client') ? '   (target: <= 120 KB gzip)' : '');
+  console.log(`    ${files.length} files: ${files.filter((f) => !f.endsWith('.js') || f.startsWith('keyscope-')).join(', ')} + ${files.filter((f) => f.endsWith('.js') && !f.startsWith('keyscope-')).length} ES modules`);
+}
 
 // ---- 2. instantiate in Node ---------------------------------------------------------------
 console.log('\n== instantiate in Node (compile + instantiate + runtime init, fresh each time)');

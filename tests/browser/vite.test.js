@@ -2,7 +2,10 @@
 // installs the tarball (offline: the package has no runtime dependencies) -> `vite build` (Vite
 // from the repo's devDependencies) -> the built dist served same-origin by keyscope-sandbox
 // --static -> headless Chromium signs in and the page lists the sandbox's keys.
-// Vite must emit keyscope-core.wasm as an asset (index.js loads it via new URL(..., import.meta.url)).
+// Vite must emit the package's two wasm modules as assets (full_module.js and client-only.js load
+// them via new URL(..., import.meta.url)). The main page downloads one of them, keyscope-core.wasm;
+// a second page imports the client-only entry (keyscope/client): it downloads
+// keyscope-client.wasm and nothing else.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -37,8 +40,30 @@ createClient({ baseUrl: location.origin })
   });
 `;
 
-// No imports: the scratch project does not depend on vite itself.
-const VITE_CONFIG = `export default { logLevel: 'warn', build: { outDir: 'dist', emptyOutDir: true } };\n`;
+const CLIENT_HTML = `<!doctype html><meta charset="utf-8"><title>keyscope/client via vite</title>
+<body><p id="count"></p><p id="error"></p>
+<script type="module" src="./client.js"></script></body>`;
+
+const CLIENT_JS = `import { createClient, version } from 'keyscope/client';
+createClient({ baseUrl: location.origin })
+  .then((client) => client.listKeys())
+  .then((keys) => {
+    document.getElementById('count').textContent = String(keys.length);
+    document.body.dataset.version = version();
+    document.body.dataset.ready = 'true';
+  }, (error) => {
+    document.getElementById('error').textContent = String(error && error.message);
+    document.body.dataset.ready = 'error';
+  });
+`;
+
+// No imports: the scratch project does not depend on vite itself. Two pages: the main entry's
+// and the client-only entry's.
+const VITE_CONFIG = `export default { logLevel: 'warn', build: { outDir: 'dist', emptyOutDir: true,
+  rollupOptions: { input: { main: 'index.html', client: 'client.html' } } } };\n`;
+
+// .../keyscope-core-<hash>.wasm (a URL or a path) -> keyscope-core
+const wasmName = (url) => String(url).split('/').pop().replace(/-[^-]+\.wasm$/, '');
 
 let scratch;
 let app;
@@ -56,6 +81,8 @@ before(async () => {
     { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
   writeFileSync(join(app, 'index.html'), INDEX_HTML);
   writeFileSync(join(app, 'main.js'), MAIN_JS);
+  writeFileSync(join(app, 'client.html'), CLIENT_HTML);
+  writeFileSync(join(app, 'client.js'), CLIENT_JS);
   writeFileSync(join(app, 'vite.config.mjs'), VITE_CONFIG);
   execFileSync(process.execPath, [vite, 'build', '--config', join(app, 'vite.config.mjs')],
     { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,15 +97,16 @@ after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-test('vite build emits the wasm core as an asset next to the bundle', () => {
+test('vite build emits the two wasm modules (one per entry) as assets next to the bundle', () => {
   const assets = readdirSync(join(app, 'dist', 'assets'));
-  const wasm = assets.filter((f) => f.endsWith('.wasm'));
+  const wasm = assets.filter((f) => f.endsWith('.wasm')).sort();
   const js = assets.filter((f) => f.endsWith('.js'));
-  assert.equal(wasm.length, 1, `assets: ${assets.join(', ')}`);
-  assert.match(wasm[0], /^keyscope-core-.*\.wasm$/);
-  // The bundle refers to the emitted (hashed) asset, not to node_modules.
+  assert.equal(wasm.length, 2, `assets: ${assets.join(', ')}`);
+  assert.match(wasm[0], /^keyscope-client-.*\.wasm$/);
+  assert.match(wasm[1], /^keyscope-core-.*\.wasm$/);
+  // The bundle refers to the emitted (hashed) assets, not to node_modules.
   const bundle = js.map((f) => readFileSync(join(app, 'dist', 'assets', f), 'utf8')).join('\n');
-  assert.ok(bundle.includes(wasm[0]), 'bundle references the emitted wasm asset');
+  for (const file of wasm) assert.ok(bundle.includes(file), `bundle references the emitted ${file}`);
   assert.ok(!bundle.includes('node_modules'), 'bundle does not point into node_modules');
 });
 
@@ -88,14 +116,33 @@ test('the bundled page signs in through the session cookie and lists the 13 sand
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
   const wasmResponses = [];
-  page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmResponses.push(r.status()); });
+  page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmResponses.push(`${wasmName(r.url())} ${r.status()}`); });
   await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}&next=/`);
   await page.waitForSelector('body[data-ready]', { timeout: 20000 });
   assert.equal(await page.getAttribute('body', 'data-ready'), 'true',
     `page failed: ${await page.textContent('#error')}`);
   assert.equal(await page.textContent('#count'), '13');
   assert.equal(await page.getAttribute('body', 'data-version'), packageVersion);
-  assert.deepEqual(wasmResponses, [200]);
+  assert.deepEqual(wasmResponses, ['keyscope-core 200']);  // one module, one fetch
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the client-only page lists the keys and fetches only keyscope-client.wasm', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto(`${sb.origin}/__sandbox/login?token=${encodeURIComponent(sb.token)}&next=/client.html`);
+  await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+  assert.equal(await page.getAttribute('body', 'data-ready'), 'true',
+    `page failed: ${await page.textContent('#error')}`);
+  assert.equal(await page.textContent('#count'), '13');
+  assert.equal(await page.getAttribute('body', 'data-version'), packageVersion);
+  assert.deepEqual(requested.filter((p) => p.endsWith('.wasm')).map(wasmName), ['keyscope-client']);
+  assert.ok(requested.some((p) => p === '/api/v1/keys'), `requests: ${requested.join(', ')}`);
   assert.deepEqual(errors, []);
   await context.close();
 });

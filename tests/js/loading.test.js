@@ -45,6 +45,18 @@ describe('loading options', () => {
       (e) => e instanceof missing.KeyscopeError && e.code === 'wasm_load_failed');
   });
 
+  test('one module: wasmBinary / wasmUrl place the helpers too (there is no other module to place)', async () => {
+    // A copy holding no wasm file at all: the bytes given are all the main entry needs.
+    const copy = join(work, `package-${++fresh}`);
+    cpSync(dist, copy, { recursive: true });
+    for (const file of ['keyscope-core.wasm', 'keyscope-client.wasm']) rmSync(join(copy, file));
+    const ks = await import(pathToFileURL(join(copy, 'index.js')).href);
+    await ks.init({ wasmBinary: readFileSync(wasmFile) });
+    assert.equal(ks.environmentOf('sk_live_abcd'), 'live');
+    assert.equal(new ks.DDSketch().count, 0);
+    new ks.LogReader({ format: 'jsonl', days: 7 }).dispose();  // throws not_initialized without the module
+  });
+
   // The timeout is about a hang: a failed fetch/instantiation once left init() pending forever.
   test('wasmUrl (http:): the core is fetched from the URL given, through createClient too', { timeout: 30000 }, async () => {
     const served = join(work, 'served');

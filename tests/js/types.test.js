@@ -37,6 +37,15 @@ test('tsc --noEmit --strict accepts tests/js/types/usage.ts (every public export
   }
 });
 
+test('client-only.ts imports every runtime export of keyscope/client, and its .d.ts is built', async () => {
+  const clientOnly = await import('../../bindings/wasm/dist/client-only.js');
+  const usage = readFileSync(resolve(root, 'tests/js/types/client-only.ts'), 'utf8');
+  const missing = Object.keys(clientOnly).filter((name) => !new RegExp(`\\b${name}\\b`).test(usage));
+  assert.deepEqual(missing, []);
+  assert.equal(readFileSync(resolve(root, 'bindings/wasm/dist/client-only.d.ts'), 'utf8'),
+    readFileSync(resolve(root, 'bindings/wasm/src/client-only.d.ts'), 'utf8'), 'dist is stale: run npm run build:wasm');
+});
+
 test('usage.ts imports every runtime export of the package', () => {
   const usage = readFileSync(resolve(root, 'tests/js/types/usage.ts'), 'utf8');
   const exported = Object.keys(ks).filter((name) => name !== '__internal');

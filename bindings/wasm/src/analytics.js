@@ -1,7 +1,8 @@
 // The analytics helpers: synchronous, over API-shaped input objects, through the core's JSON
 // entry points (src/analytics_binding.cpp), the ones the shared vectors run. The core must be
 // loaded first: await init() or createClient().
-import { requireCore, unwrap } from './core.js';
+import { unwrap } from './core.js';
+import { requireAnalytics } from './analytics_core.js';
 import { ValidationError } from './errors.js';
 
 // A fleet fetched with onError 'collect' ({keys, usages, errors: [{key_id, error}]}): the keys
@@ -16,7 +17,7 @@ function answeredOnly(input) {
 }
 
 function helper(name, input) {
-  const instance = requireCore();
+  const instance = requireAnalytics();
   input = answeredOnly(input);
   let text;
   try {

@@ -1,9 +1,9 @@
 #pragma once
 // Shared declarations of the keyscope WebAssembly core (the npm package's C++ half). One file per
-// concern, as bindings/python/src/_core: module.cpp registers everything, fetch_transport.cpp is
-// the transport host, client_binding.cpp the client, analytics_binding.cpp, sketch_binding.cpp
-// and logs_binding.cpp the offline helpers, convert.cpp the results as JSON, errors.cpp the
-// failures as JSON.
+// concern, as bindings/python/src/_core, in two modules (CMakeLists.txt): module.cpp registers
+// the client core (fetch_transport.cpp the transport host, client_binding.cpp the client);
+// analytics_module.cpp the offline helpers (analytics_binding.cpp, sketch_binding.cpp,
+// logs_binding.cpp); both have convert.cpp (the results as JSON) and errors.cpp (failures as JSON).
 //
 // Data crosses the boundary as JSON text (results, errors, analytics) or raw bytes (response
 // bodies, copied once into the heap). No embind object graphs: nothing on the JS side ever needs
@@ -51,7 +51,8 @@ std::size_t transport_pending_count();  // requests in flight + timers waiting
 // client_binding.cpp
 std::size_t calls_pending_count();
 
-// The embind registrations of each concern, called from module.cpp.
+// The embind registrations of each concern: bind_client from module.cpp, the others from
+// analytics_module.cpp.
 void bind_client();
 void bind_analytics();
 void bind_sketch();

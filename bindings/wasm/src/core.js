@@ -1,6 +1,8 @@
-// Loading the WebAssembly core, once, and what every other module needs of it: the instance and
-// the host object its EM_JS imports call (Module.ksHost, filled in by transport.js and client.js).
-import KeyscopeCore from './keyscope-core.js';
+// Loading the WebAssembly module the client runs on, once, and what every other module needs of
+// it: the instance and the host object its EM_JS imports call (Module.ksHost, filled in by
+// transport.js and client.js). Which module that is, the entry says (provideModule): the main
+// entry keyscope-core.wasm (everything, src/full_module.js), keyscope/client keyscope-client.wasm
+// (the client alone, src/client-only.js). loadWasm() is how every module loads.
 import { KeyscopeError, errorFromObject } from './errors.js';
 
 const isNode = typeof process === 'object' && process !== null && !!process.versions?.node &&
@@ -11,20 +13,42 @@ export const host = {};
 
 let corePromise = null;
 let core = null;
+let provided = null;
 
-function loadFailed(error) {
-  return new KeyscopeError(`could not load the keyscope WebAssembly core: ${error?.message ?? error}`,
+/**
+ * The module init() loads: {factory (the Emscripten glue's), url (its .wasm), name, full (it also
+ * holds the offline helpers)}. Each entry's init() and createClient() provide theirs first (not
+ * at evaluation: the package is "sideEffects": false); the first load wins.
+ */
+export function provideModule(module) {
+  if (!corePromise) provided = module;
+}
+
+/** Whether the module the client runs on also holds the offline helpers (src/analytics_core.js). */
+export function coreIsFull() {
+  return !!provided?.full;
+}
+
+function loadFailed(what, error) {
+  return new KeyscopeError(`could not load the keyscope WebAssembly ${what}: ${error?.message ?? error}`,
     { code: 'wasm_load_failed', cause: error });
 }
 
 /**
- * Loads and instantiates the WebAssembly core once. createClient() calls it; call it yourself
- * before using the synchronous analytics helpers. Options: wasmUrl (where keyscope-core.wasm
- * lives, default next to this file), wasmBinary (bytes you already have).
+ * Loads and instantiates the entry's WebAssembly module once. createClient() calls it. Options:
+ * wasmUrl (where the module lives, default next to this file: keyscope-core.wasm, or
+ * keyscope-client.wasm through keyscope/client), wasmBinary (bytes you already have).
  */
 export function init(options = {}) {
   if (!corePromise) {
-    corePromise = instantiate(options).then((instance) => {
+    if (!provided) {
+      return Promise.reject(new KeyscopeError("no keyscope WebAssembly module: import 'keyscope' or 'keyscope/client'",
+        { code: 'not_initialized' }));
+    }
+    const { wasmUrl, wasmBinary } = options ?? {};
+    const { factory, url, name } = provided;
+    corePromise = loadWasm(factory, name, wasmUrl ?? url, wasmBinary).then((instance) => {
+      instance.ksHost = host;
       core = instance;
       return instance;
     }, (error) => {
@@ -35,8 +59,12 @@ export function init(options = {}) {
   return corePromise.then(() => undefined);
 }
 
-async function instantiate({ wasmUrl, wasmBinary } = {}) {
-  const url = wasmUrl ?? new URL('./keyscope-core.wasm', import.meta.url);
+/**
+ * Instantiates an Emscripten module (factory) from `wasmBinary`, or from `url`: read from disk in
+ * Node for a file: URL, else fetched (streaming compilation where the engine has it). `what`
+ * names the module in the KeyscopeError wasm_load_failed any failure becomes.
+ */
+export async function loadWasm(factory, what, url, wasmBinary) {
   const moduleArg = {
     print: () => {},
     printErr: () => {},
@@ -52,7 +80,7 @@ async function instantiate({ wasmUrl, wasmBinary } = {}) {
     try {
       moduleArg.wasmBinary = await readFile(url);
     } catch (error) {  // a missing file fails like a broken one: KeyscopeError wasm_load_failed
-      throw loadFailed(error);
+      throw loadFailed(what, error);
     }
   } else {
     moduleArg.instantiateWasm = (imports, receive) => {
@@ -72,14 +100,11 @@ async function instantiate({ wasmUrl, wasmBinary } = {}) {
       return {};
     };
   }
-  let instance;
   try {
-    instance = await Promise.race([KeyscopeCore(moduleArg), failed]);
+    return await Promise.race([factory(moduleArg), failed]);
   } catch (error) {
-    throw loadFailed(error);
+    throw loadFailed(what, error);
   }
-  instance.ksHost = host;
-  return instance;
 }
 
 /** The loaded core; a KeyscopeError not_initialized before init() has finished. */

@@ -1,7 +1,10 @@
 // Types of the keyscope npm package. Result fields are snake_case, exactly as the API sends them.
 
 export interface InitOptions {
-  /** Where keyscope-core.wasm is served from (default: next to index.js). */
+  /**
+   * Where the entry's module is served from (default: next to index.js): keyscope-core.wasm, or
+   * keyscope-client.wasm through keyscope/client.
+   */
   wasmUrl?: string | URL;
   /** The module bytes, if you already have them. */
   wasmBinary?: ArrayBuffer | Uint8Array;

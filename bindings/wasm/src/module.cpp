@@ -1,11 +1,11 @@
-// The keyscope WebAssembly core: registers every concern's functions with embind, plus the
-// module-level helpers (version, argument checks, body decoding for tests and benchmarks, heap
-// accounting).
+// The client part of both WebAssembly modules (keyscope-core.wasm, keyscope-client.wasm): registers
+// the client with embind, plus the module-level helpers (version, body decoding for tests and
+// benchmarks, heap accounting). keyscope-core.wasm adds the offline helpers
+// (src/analytics_module.cpp); keyscope-client.wasm is this alone.
 #include <malloc.h>
 #include <emscripten.h>
 #include <emscripten/bind.h>
 
-#include <optional>
 #include <string>
 
 #include "binding.hpp"
@@ -26,14 +26,6 @@ std::string decode_body(std::string kind, std::string body, bool reencode) {
   if (kind == "usage") return answer(decode_key_usage(body), encode_key_usage_object);
   if (kind == "keys") return answer(decode_key_list(body), encode_key_list);
   return answer(decode_key_details(body), encode_key_details);
-}
-
-std::string validate(std::string what, std::string value) {
-  std::optional<Error> error;
-  if (what == "key_id") error = validate_key_id(value);
-  else if (what == "base_url") error = validate_base_url(value);
-  else if (what == "session_token") error = validate_session_token(value);
-  return error ? encode_error_object(*error) : std::string("null");
 }
 
 std::string version() { return kVersion; }
@@ -57,10 +49,6 @@ EMSCRIPTEN_KEEPALIVE int ks_heap_in_use() { return static_cast<int>(mallinfo().u
 EMSCRIPTEN_BINDINGS(keyscope) {
   using namespace keyscope_wasm;
   bind_client();
-  bind_analytics();
-  bind_sketch();
-  bind_logs();
   emscripten::function("decodeBody", &decode_body);
-  emscripten::function("validate", &validate);
   emscripten::function("version", &version);
 }

@@ -1,10 +1,11 @@
 // DDSketch: the core's mergeable quantile sketch (src/sketch_binding.cpp), its buckets in wasm
 // memory behind an integer id.
-import { loadedCore, requireCore, unwrap } from './core.js';
+import { unwrap } from './core.js';
+import { loadedAnalytics, requireAnalytics } from './analytics_core.js';
 import { ValidationError } from './errors.js';
 
 const sketchRegistry = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry((id) => { loadedCore()?.sketchFree(id); })
+  ? new FinalizationRegistry((id) => { loadedAnalytics()?.sketchFree(id); })
   : null;
 
 function withDoubles(instance, values, fn) {
@@ -32,13 +33,13 @@ export class DDSketch {
   #buffered = 0;
 
   constructor(relativeAccuracy = 0.01, maxBuckets = 2048, _fromId = undefined) {
-    const instance = requireCore();
+    const instance = requireAnalytics();
     this.#id = _fromId ?? unwrap(instance.sketchCreate(relativeAccuracy, maxBuckets));
     sketchRegistry?.register(this, this.#id, this);
   }
 
   static fromJSON(json) {
-    const instance = requireCore();
+    const instance = requireAnalytics();
     const text = typeof json === 'string' ? json : JSON.stringify(json);
     const id = unwrap(instance.sketchFromJson(text));
     return new DDSketch(undefined, undefined, id);
@@ -57,7 +58,7 @@ export class DDSketch {
     else {
       throw new ValidationError('DDSketch.fromProto expects a Uint8Array, Buffer or ArrayBuffer', { code: 'invalid_argument' });
     }
-    const id = unwrap(requireCore().sketchFromProto(view, maxBuckets));
+    const id = unwrap(requireAnalytics().sketchFromProto(view, maxBuckets));
     return new DDSketch(undefined, undefined, id);
   }
 
@@ -67,7 +68,7 @@ export class DDSketch {
     }
     if (count !== 1) {
       this.#flush();
-      const instance = requireCore();
+      const instance = requireAnalytics();
       withDoubles(instance, [value], (p, n) => unwrap(instance.sketchAdd(this.#live(), p, n, count)));
       return this;
     }
@@ -87,7 +88,7 @@ export class DDSketch {
     }
     this.#flush();
     other.#flush();
-    unwrap(requireCore().sketchMerge(this.#live(), other.#live()));
+    unwrap(requireAnalytics().sketchMerge(this.#live(), other.#live()));
     return this;
   }
 
@@ -95,14 +96,14 @@ export class DDSketch {
 
   quantiles(qs) {
     this.#flush();
-    const instance = requireCore();
+    const instance = requireAnalytics();
     const values = Array.from(qs, Number);
     return withDoubles(instance, values, (p, n) => unwrap(instance.sketchQuantiles(this.#live(), p, n)));
   }
 
   #summary() {
     this.#flush();
-    return unwrap(requireCore().sketchSummary(this.#live()));
+    return unwrap(requireAnalytics().sketchSummary(this.#live()));
   }
 
   get count() { return this.#summary().count; }
@@ -113,13 +114,13 @@ export class DDSketch {
 
   toJSON() {
     this.#flush();
-    return unwrap(requireCore().sketchToJson(this.#live()));
+    return unwrap(requireAnalytics().sketchToJson(this.#live()));
   }
 
   /** The protobuf DDSketch message (sketches-proto) of this sketch, as a new Uint8Array. */
   toProto() {
     this.#flush();
-    const instance = requireCore();
+    const instance = requireAnalytics();
     const { pointer, length } = unwrap(instance.sketchToProto(this.#live()));
     return instance.HEAPU8.slice(pointer, pointer + length);
   }
@@ -127,7 +128,7 @@ export class DDSketch {
   dispose() {
     if (this.#id === null) return;
     sketchRegistry?.unregister(this);
-    requireCore().sketchFree(this.#id);
+    requireAnalytics().sketchFree(this.#id);
     this.#id = null;
   }
 
@@ -138,7 +139,7 @@ export class DDSketch {
 
   #flush() {
     if (this.#buffered === 0) return;
-    const instance = requireCore();
+    const instance = requireAnalytics();
     const values = this.#buffer.subarray(0, this.#buffered);
     this.#buffered = 0;
     withDoubles(instance, values, (p, n) => unwrap(instance.sketchAdd(this.#live(), p, n, 1)));
