@@ -24,6 +24,7 @@ EM_JS(void, ks_host_fetch, (int client, int request, const char* method, const c
       });
 EM_JS(void, ks_host_abort, (int request), { Module['ksHost']['abort'](request); });
 EM_JS(void, ks_host_defer, (int timer, double delay_ms), { Module['ksHost']['defer'](timer, delay_ms); });
+EM_JS(void, ks_host_clear_timer, (int timer), { Module['ksHost']['clearTimer'](timer); });
 
 namespace keyscope_wasm {
 namespace {
@@ -48,7 +49,11 @@ struct Pending {
   std::shared_ptr<Cancellation> cancellation;
 };
 std::map<int, Pending> g_requests;
-std::map<int, std::function<void()>> g_timers;
+struct Timer {
+  std::function<void()> fn;
+  std::shared_ptr<Cancellation> cancellation;  // cuts the wait short (abort_requests_of); may be null
+};
+std::map<int, Timer> g_timers;
 int g_next_request = 1;
 int g_next_timer = 1;
 
@@ -66,8 +71,15 @@ class FetchTransport final : public Transport {
   }
 
   void defer(std::chrono::milliseconds delay, std::function<void()> fn) override {
+    defer_cancellable(delay, std::move(fn), nullptr);
+  }
+
+  // A retry wait holds a JS timer, which keeps Node's event loop alive: a cancelled call's wait
+  // ends at once (abort_requests_of) instead of when the timer would fire.
+  void defer_cancellable(std::chrono::milliseconds delay, std::function<void()> fn,
+                         const std::shared_ptr<Cancellation>& cancellation) override {
     const int id = g_next_timer++;
-    g_timers[id] = std::move(fn);
+    g_timers[id] = Timer{std::move(fn), cancellation};
     ks_host_defer(id, static_cast<double>(delay.count()));
   }
 
@@ -116,6 +128,18 @@ void abort_requests_of(const std::shared_ptr<Cancellation>& cancellation) {
     if (pending.cancellation == cancellation) to_abort.push_back(id);
   }
   for (int id : to_abort) ks_host_abort(id);
+  // Waits between attempts end now: each continues its call, which finishes as cancelled.
+  std::vector<std::function<void()>> to_continue;
+  for (auto it = g_timers.begin(); it != g_timers.end();) {
+    if (cancellation && it->second.cancellation == cancellation) {
+      ks_host_clear_timer(it->first);
+      to_continue.push_back(std::move(it->second.fn));
+      it = g_timers.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& fn : to_continue) fn();
 }
 
 std::size_t transport_pending_count() { return g_requests.size() + g_timers.size(); }
@@ -145,7 +169,7 @@ EMSCRIPTEN_KEEPALIVE void ks_timer_fire(int timer) {
   using namespace keyscope_wasm;
   auto it = g_timers.find(timer);
   if (it == g_timers.end()) return;
-  auto fn = std::move(it->second);
+  auto fn = std::move(it->second.fn);
   g_timers.erase(it);
   fn();
 }

@@ -24,9 +24,17 @@ host.abort = (request) => {
     entry.controller.abort();
   }
 };
+const timers = new Map();        // core timer id -> setTimeout handle, until it fires or is cleared
 host.defer = (timer, delayMs) => {
   const instance = requireCore();
-  setTimeout(() => instance._ks_timer_fire(timer), Math.max(0, delayMs));
+  timers.set(timer, setTimeout(() => {
+    timers.delete(timer);
+    instance._ks_timer_fire(timer);
+  }, Math.max(0, delayMs)));
+};
+host.clearTimer = (timer) => {
+  clearTimeout(timers.get(timer));
+  timers.delete(timer);
 };
 
 function hostFetch(instance, client, request, method, url, headerLines, timeoutMs) {

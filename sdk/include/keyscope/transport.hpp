@@ -28,6 +28,16 @@ class Transport {
   /// transports run it at once and record the delay.
   virtual void defer(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
 
+  /// As defer(), for a wait that `cancellation` may cut short (a call's retry backoff): a
+  /// transport that can should run `fn` as soon as the call is cancelled, rather than keep a
+  /// timer alive for the rest of the delay (`fn` then finishes the call as cancelled). The
+  /// default waits the whole delay.
+  virtual void defer_cancellable(std::chrono::milliseconds delay, std::function<void()> fn,
+                                 const std::shared_ptr<Cancellation>& cancellation) {
+    (void)cancellation;
+    defer(delay, std::move(fn));
+  }
+
   /// Optional, for the client's blocking calls: performs one exchange on the calling thread and
   /// returns its outcome (as send() would pass it to `done`), sparing a sequential caller the
   /// hand-off to another thread and back. std::nullopt, having done nothing: this transport has

@@ -105,7 +105,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
       return start();  // at most max_retries + 1 levels deep
     }
     auto self = shared_from_this();
-    client->options.transport->defer(delay, [self] { self->start(); });
+    client->options.transport->defer_cancellable(delay, [self] { self->start(); }, request.cancellation);
   }
 
   // A retry's wait on the caller's thread, cut short by the call's Cancellation (start() then

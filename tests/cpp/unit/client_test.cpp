@@ -100,6 +100,31 @@ TEST_F(ClientFixture, RetriesServerErrorsWithJitteredExponentialBackoff) {
   EXPECT_EQ(transport->delays[1].count(), 250);
 }
 
+// A transport whose timers keep something alive (the npm package's: Node's event loop) ends a
+// cancelled call's retry wait at once; for that it gets the call's Cancellation with the wait.
+TEST_F(ClientFixture, ARetryWaitCarriesTheCallsCancellation) {
+  struct CancellableWaits : FakeTransport {
+    std::vector<std::shared_ptr<Cancellation>> cancellations;
+    void defer_cancellable(std::chrono::milliseconds delay, std::function<void()> fn,
+                           const std::shared_ptr<Cancellation>& cancellation) override {
+      cancellations.push_back(cancellation);
+      defer(delay, std::move(fn));
+    }
+  };
+  auto waits = std::make_shared<CancellableWaits>();
+  transport = waits;
+  transport->script.push_back(response(503, ""));
+  transport->script.push_back(response(200, read_test_file("fixtures/list_keys.json")));
+  CallOptions call;
+  call.cancellation = std::make_shared<Cancellation>();
+  std::optional<Result<KeyList>> outcome;
+  make().list_keys_async([&](Result<KeyList> list) { outcome = std::move(list); }, call);
+  ASSERT_TRUE(outcome && outcome->ok());
+  ASSERT_EQ(waits->cancellations.size(), 1u);
+  EXPECT_EQ(waits->cancellations[0], call.cancellation);
+  EXPECT_EQ(waits->delays.size(), 1u);
+}
+
 TEST_F(ClientFixture, BackoffIsCappedAtMaxBackoff) {
   ClientOptions options;
   options.base_url = "http://127.0.0.1:9/";
