@@ -107,16 +107,23 @@ void measure(const Args& a, const std::string& name, const std::function<Outcome
   std::cout << out.dump() << std::endl;
 }
 
-// The paired contender (see the top of this file): prints medians of the per-request times.
-void measure_paired(const Args& a, keyscope::Client& client, const keyscope::Fleet& fleet,
-                    const std::vector<std::string>& urls) {
+// The bare contender's one easy handle: the session cookie, bodies appended to `body` (libcurl
+// copies string options, so the cookie need not outlive this function).
+CURL* bare_handle(const Args& a, std::string& body) {
   CURL* h = curl_easy_init();
   const std::string cookie = "sb-access-token=" + a.token;
-  std::string body;
   curl_easy_setopt(h, CURLOPT_COOKIE, cookie.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+  return h;
+}
+
+// The paired contender (see the top of this file): prints medians of the per-request times.
+void measure_paired(const Args& a, keyscope::Client& client, const keyscope::Fleet& fleet,
+                    const std::vector<std::string>& urls) {
+  std::string body;
+  CURL* h = bare_handle(a, body);
   const auto bare_get = [&](const std::string& url) {
     body.clear();
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -172,13 +179,8 @@ std::vector<std::string> fleet_urls(const Args& a, const keyscope::Fleet& fleet)
 }
 
 Outcome curl_easy_loop(const Args& a, const std::vector<std::string>& urls, bool parse) {
-  CURL* h = curl_easy_init();
-  const std::string cookie = "sb-access-token=" + a.token;
   std::string body;
-  curl_easy_setopt(h, CURLOPT_COOKIE, cookie.c_str());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+  CURL* h = bare_handle(a, body);
   Outcome o;
   long connects_total = 0;
   for (const auto& url : urls) {

@@ -25,37 +25,28 @@ const INDEX_HTML = `<!doctype html><meta charset="utf-8"><title>keyscope via vit
 <body><p id="count"></p><p id="error"></p>
 <script type="module" src="./main.js"></script></body>`;
 
-const MAIN_JS = `import { createClient, KeyscopeError, version } from 'keyscope';
-createClient({ baseUrl: location.origin })
+// One page script per entry: list the keys with the entry's createClient, say how it went.
+const pageScript = (entry) => `import * as keyscope from '${entry}';
+keyscope.createClient({ baseUrl: location.origin })
   .then((client) => client.listKeys())
   .then((keys) => {
     document.getElementById('count').textContent = String(keys.length);
-    document.body.dataset.version = version();
+    document.body.dataset.version = keyscope.version();
     document.body.dataset.ready = 'true';
   }, (error) => {
     const el = document.getElementById('error');
     el.textContent = String(error && error.message);
-    el.dataset.type = error instanceof KeyscopeError ? error.name : 'other';
+    el.dataset.type = error instanceof keyscope.KeyscopeError ? error.name : 'other';
     document.body.dataset.ready = 'error';
   });
 `;
+const MAIN_JS = pageScript('keyscope');
 
 const CLIENT_HTML = `<!doctype html><meta charset="utf-8"><title>keyscope/client via vite</title>
 <body><p id="count"></p><p id="error"></p>
 <script type="module" src="./client.js"></script></body>`;
 
-const CLIENT_JS = `import { createClient, version } from 'keyscope/client';
-createClient({ baseUrl: location.origin })
-  .then((client) => client.listKeys())
-  .then((keys) => {
-    document.getElementById('count').textContent = String(keys.length);
-    document.body.dataset.version = version();
-    document.body.dataset.ready = 'true';
-  }, (error) => {
-    document.getElementById('error').textContent = String(error && error.message);
-    document.body.dataset.ready = 'error';
-  });
-`;
+const CLIENT_JS = pageScript('keyscope/client');
 
 // No imports: the scratch project does not depend on vite itself. Two pages: the main entry's
 // and the client-only entry's.
