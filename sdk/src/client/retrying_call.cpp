@@ -50,9 +50,10 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
         event.status = raw.status;
         event.elapsed = elapsed;
         event.request_id = raw.headers.get("X-Request-Id").value_or("");
-        event.line = "keyscope: GET " + redact(request.url) + " -> " + std::to_string(raw.status) +
+        event.line = "keyscope: GET " + event.url + " -> " + std::to_string(raw.status) +
                      " in " + std::to_string(elapsed.count()) + " ms (attempt " +
-                     std::to_string(attempt) + ")" + request_id_suffix(raw);
+                     std::to_string(attempt) + ")" +
+                     (event.request_id.empty() ? std::string() : " request_id " + event.request_id);
         return event;
       });
       if (raw.status >= 200 && raw.status < 300) return finish(std::nullopt, std::move(raw));
@@ -64,7 +65,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
         event.elapsed = elapsed;
         event.error = error_class_name(error->kind);
         event.message = error->message;
-        event.line = "keyscope: GET " + redact(request.url) + " failed after " +
+        event.line = "keyscope: GET " + event.url + " failed after " +
                      std::to_string(elapsed.count()) + " ms (attempt " + std::to_string(attempt) +
                      "): " + redact(error->message, client->options.session_token);
         return event;
@@ -95,7 +96,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
       event.wait = delay;
       event.request_id = raw.headers.get("X-Request-Id").value_or("");
       event.error = error_class_name(error->kind);
-      event.line = "keyscope: retrying GET " + redact(request.url) + " in " +
+      event.line = "keyscope: retrying GET " + event.url + " in " +
                    std::to_string(delay.count()) + " ms after " + event.error +
                    (raw.status ? " " + std::to_string(raw.status) : std::string());
       return event;
@@ -127,11 +128,6 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
     event.url = redact(request.url);
     event.attempt = attempt;
     return event;
-  }
-
-  static std::string request_id_suffix(const HttpResponse& response) {
-    auto id = response.headers.get("X-Request-Id");
-    return id ? " request_id " + *id : std::string();
   }
 
   static Error cancelled() { return cancelled_error(); }
