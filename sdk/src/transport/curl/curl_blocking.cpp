@@ -48,13 +48,7 @@ Result<HttpResponse> CurlBlocking::perform(const HttpRequest& request) {
     return error_for_failed_transfer(code, transfer);
   }
   code = curl_easy_perform(easy);
-  long new_connections = 0;
-  if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK && new_connections > 0) {
-    connections_opened_ += static_cast<std::size_t>(new_connections);
-  }
-  long response_code = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response_code);
-  curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &transfer.proxy_connect_status);
+  const long response_code = transfer.read_finished(connections_opened_);
   transfer.detach();
   release(easy);
   if (code != CURLE_OK) return error_for_failed_transfer(code, transfer);

@@ -141,6 +141,17 @@ const std::string* unsafe_header_name(const Headers& headers) {
 
 CurlTransfer::~CurlTransfer() { curl_slist_free_all(header_list_); }
 
+long CurlTransfer::read_finished(std::atomic<std::size_t>& connections_opened) {
+  long new_connections = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK && new_connections > 0) {
+    connections_opened += static_cast<std::size_t>(new_connections);
+  }
+  long response_code = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response_code);
+  curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &proxy_connect_status);
+  return response_code;
+}
+
 void CurlTransfer::detach() {
   if (easy == nullptr) return;
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));

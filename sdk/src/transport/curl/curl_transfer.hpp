@@ -2,6 +2,7 @@
 // One request in flight: the caller's request and completion, the response being received, and
 // the libcurl options that tie them to an easy handle. Owned by the worker thread.
 #include <cstddef>
+#include <atomic>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,10 @@ struct CurlTransfer {
   // Takes this transfer's pointers (error buffer, header list, body, callbacks' data) off the
   // handle it was configured on, which outlives it in a pool that keeps options.
   void detach();
+
+  // Once the handle has finished this transfer: its HTTP status (0 when none arrived). Adds the
+  // connections it opened to `connections_opened` and keeps the proxy's reply to CONNECT.
+  long read_finished(std::atomic<std::size_t>& connections_opened);
 
   // The response received so far, moved out once the transfer has finished.
   HttpResponse take_response(int status);

@@ -276,13 +276,7 @@ CurlWorker::TransferPtr CurlWorker::detach(CURL* easy, long* response_code) {
   active_.erase(found);
 
   curl_multi_remove_handle(multi_, easy);
-  long new_connections = 0;
-  if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK &&
-      new_connections > 0) {
-    connections_opened_ += static_cast<std::size_t>(new_connections);
-  }
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, response_code);
-  curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &transfer->proxy_connect_status);
+  *response_code = transfer->read_finished(connections_opened_);
   transfer->easy = nullptr;
   easy_pool_.release(easy);
   return transfer;
