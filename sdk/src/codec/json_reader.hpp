@@ -182,16 +182,12 @@ class BasicReader {
   template <class Item, class ReadItem>
   void for_each_element_of(const Value& object, const Path& path, const char* key, std::vector<Item>& out,
                            ReadItem read_item) {
-    auto array = present(object, path, key);
-    if (!array || !ok()) return;
-    const Path array_path = path.member(key);
-    if (!(*array).is_array()) return fail(array_path, "expected an array, got " + type_of(*array));
+    auto array = array_member(object, path, key);
+    if (!array) return;
     out.reserve(out.size() + size_of(*array));
-    std::size_t index = 0;
-    for_each_element(*array, [&](const Value& element) {
-      if (!ok()) return;
+    each_element(*array, path.member(key), [&](const Value& element, const Path& element_path) {
       Item item;
-      read_item(element, array_path.element(index++), item);
+      read_item(element, element_path, item);
       out.push_back(std::move(item));
     });
   }
@@ -199,15 +195,7 @@ class BasicReader {
   // Calls each(element, element_path) for every element of an optional array member.
   template <class Each>
   void for_each_element_of(const Value& object, const Path& path, const char* key, Each each) {
-    auto array = present(object, path, key);
-    if (!array || !ok()) return;
-    const Path array_path = path.member(key);
-    if (!(*array).is_array()) return fail(array_path, "expected an array, got " + type_of(*array));
-    std::size_t index = 0;
-    for_each_element(*array, [&](const Value& element) {
-      if (!ok()) return;
-      each(element, array_path.element(index++));
-    });
+    if (auto array = array_member(object, path, key)) each_element(*array, path.member(key), each);
   }
 
  private:
@@ -222,6 +210,26 @@ class BasicReader {
     const auto parsed = parse(text);
     if (!parsed) return fail(path, invalid);
     out = Out{std::move(text), *parsed};
+  }
+  // The member `key` of `object` when it is there and an array; nothing when missing or null,
+  // and "expected an array" recorded when it is something else.
+  auto array_member(const Value& object, const Path& path, const char* key) -> decltype(find_member(object, key)) {
+    auto array = present(object, path, key);
+    if (!array || !ok()) return {};
+    if (!(*array).is_array()) {
+      fail(path.member(key), "expected an array, got " + type_of(*array));
+      return {};
+    }
+    return array;
+  }
+  // each(element, element_path) for the elements of `array`, until the reader has failed.
+  template <class Each>
+  void each_element(const Value& array, const Path& array_path, Each&& each) {
+    std::size_t index = 0;
+    for_each_element(array, [&](const Value& element) {
+      if (!ok()) return;
+      each(element, array_path.element(index++));
+    });
   }
   auto present(const Value& object, const Path& path, const char* key) -> decltype(find_member(object, key)) {
     if (!ok()) return {};
