@@ -44,8 +44,9 @@ std::string log_event_json(const keyscope::LogEvent& event);
 
 // fetch_transport.cpp: a keyscope::Transport over the JS host's fetch() (src/transport.js).
 std::shared_ptr<keyscope::Transport> make_fetch_transport(int client);
-// Aborts every fetch in flight for `cancellation` (the call was cancelled).
-void abort_requests_of(const std::shared_ptr<keyscope::Cancellation>& cancellation);
+// The call of `cancellation` was cancelled: aborts its fetches in flight and ends its retry waits
+// at once (the call then finishes as cancelled).
+void end_transport_work_of(const std::shared_ptr<keyscope::Cancellation>& cancellation);
 std::size_t transport_pending_count();  // requests in flight + timers waiting
 
 // client_binding.cpp

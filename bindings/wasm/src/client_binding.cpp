@@ -187,7 +187,7 @@ void call_cancel(int call) {
   if (it == g_calls.end()) return;
   std::shared_ptr<Cancellation> cancellation = it->second;
   cancellation->cancel();
-  abort_requests_of(cancellation);
+  end_transport_work_of(cancellation);
 }
 
 }  // namespace

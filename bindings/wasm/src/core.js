@@ -116,11 +116,6 @@ export function requireCore() {
   return core;
 }
 
-/** The loaded core, or null (finalizers, which must not throw). */
-export function loadedCore() {
-  return core;
-}
-
 /** {"ok": value} | {"error": <the core's error object>} text -> the value, or the error thrown. */
 export function unwrap(text) {
   const result = JSON.parse(text);

@@ -51,7 +51,7 @@ struct Pending {
 std::map<int, Pending> g_requests;
 struct Timer {
   std::function<void()> fn;
-  std::shared_ptr<Cancellation> cancellation;  // cuts the wait short (abort_requests_of); may be null
+  std::shared_ptr<Cancellation> cancellation;  // cuts the wait short (end_transport_work_of); may be null
 };
 std::map<int, Timer> g_timers;
 int g_next_request = 1;
@@ -75,7 +75,7 @@ class FetchTransport final : public Transport {
   }
 
   // A retry wait holds a JS timer, which keeps Node's event loop alive: a cancelled call's wait
-  // ends at once (abort_requests_of) instead of when the timer would fire.
+  // ends at once (end_transport_work_of) instead of when the timer would fire.
   void defer_cancellable(std::chrono::milliseconds delay, std::function<void()> fn,
                          const std::shared_ptr<Cancellation>& cancellation) override {
     const int id = g_next_timer++;
@@ -122,7 +122,7 @@ Error failure_of(int kind, const Pending& pending, const char* message) {
 
 std::shared_ptr<Transport> make_fetch_transport(int client) { return std::make_shared<FetchTransport>(client); }
 
-void abort_requests_of(const std::shared_ptr<Cancellation>& cancellation) {
+void end_transport_work_of(const std::shared_ptr<Cancellation>& cancellation) {
   std::vector<int> to_abort;
   for (const auto& [id, pending] : g_requests) {
     if (pending.cancellation == cancellation) to_abort.push_back(id);
