@@ -127,16 +127,14 @@ try {
   await sb.clearFaults();
 
   // ---- 4. Chromium: instantiate and the same comparisons in a page ----------------------------
-  let chromium;
-  try {
-    ({ chromium } = await import('playwright-core'));
+  let launchChromium;
+  try {  // the Chromium tests' launcher (Debian's chromium through playwright-core)
+    ({ launchChromium } = await import('../../tests/browser/support/browser.js'));
   } catch {
     console.log('\n(playwright-core not installed: Chromium figures skipped)');
   }
-  if (chromium) {
-    const browser = await chromium.launch({ executablePath: process.env.KEYSCOPE_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'] });
+  if (launchChromium) {
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext();
       const page = await context.newPage();

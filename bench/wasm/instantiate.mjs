@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../tests/js/support/sandbox.js';
 import { median } from './contest.js';
+import { launchChromium } from '../../tests/browser/support/browser.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -52,10 +53,7 @@ variants.forEach(([name], i) => console.log(`  ${name.padEnd(40)} ${fmt(median(n
 writeFileSync(join(staged, 'blank.html'), '<!doctype html><meta charset="utf-8"><title>instantiate</title>');
 const sb = await startSandbox(['--static', staged]);
 try {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: process.env.KEYSCOPE_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'] });
+  const browser = await launchChromium();
   try {
     const times = variants.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
