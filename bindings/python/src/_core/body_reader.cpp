@@ -568,12 +568,12 @@ class Reader {
         !same(name, std::string_view(p_ + 1, n))) {
       return false;
     }
-    const char* after = p_ + n + 2;
-    const char* colon = after;
-    while (colon != end_ && is_space(*colon)) ++colon;
-    if (colon == end_ || *colon != ':') return false;  // the general path says what is wrong
-    p_ = colon + 1;
-    return true;
+    const char* start = p_;
+    p_ += n + 2;
+    skip_space();
+    if (consume(':')) return true;
+    p_ = start;  // the general path says what is wrong
+    return false;
   }
 
   // `"name" :` with the name unescaped (an escaped name is handed over).
