@@ -661,6 +661,114 @@ def gen_js_models(models: List[Model]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def js_check_value(t: Type, index: Dict[str, Model], v: str, depth: str) -> str:
+    """A JS expression: whether `v` (present, not null) is a value the core reads as type t."""
+    if t.kind == "list":
+        if t.item in SCALARS:
+            return f"everyItem({v}, {scalar_check_name(t.item)})"
+        return f"everyModel({v}, check{index[t.item].name}, {depth})"
+    if t.kind == "map":
+        return f"everyMember({v}, {scalar_check_name(t.item)})"
+    return f"{scalar_check_name(t.kind)}({v})"
+
+
+def scalar_check_name(kind: str) -> str:
+    return {"string": "isText", "int": "isInt", "float": "isNumber", "timestamp": "isTimestamp",
+            "date": "isDate"}[kind]
+
+
+def js_check_case(f: Field, index: Dict[str, Model], depth: str) -> List[str]:
+    """The `case` lines of a member switch for field f (and its aliases)."""
+    names = [f.json[-1]] + f.aliases
+    test = js_check_value(f.type, index, "v", depth)
+    # Required fields: null is an error (checked with the presence test after the loop).
+    allow_null = "" if f.required and not f.aliases else "v !== null && "
+    return [f"      case '{name}':" for name in names] + [f"        if ({allow_null}!{test}) return false;",
+                                                          "        break;"]
+
+
+def js_required_test(fields: List[Field], source: str) -> str:
+    tests = []
+    for f in fields:
+        if not f.required:
+            continue
+        names = [f.json[-1]] + f.aliases
+        tests.append("(" + " || ".join(f"{source}.{n} != null" for n in names) + ")" if f.aliases
+                     else f"{source}.{names[0]} != null")
+    return " && ".join(tests) if tests else "true"
+
+
+def js_check_function(name: str, doc: str, cases: List[str], required: str) -> List[str]:
+    return [f"/** {doc} */",
+            f"export function {name}(source, depth) {{",
+            "  for (const key in source) {",
+            "    const v = source[key];",
+            "    switch (key) {"] + cases + [
+            "      default:",
+            "        if (!plainValue(v, depth)) return false;",
+            "    }",
+            "  }",
+            f"  return {required};",
+            "}", ""]
+
+
+def response_models(models: List[Model]) -> List[Model]:
+    """The models the API's responses carry (the schema's "responses") and those they hold."""
+    index = by_name(models)
+    reached: set = set()
+
+    def visit(name: str) -> None:
+        if name in reached:
+            return
+        reached.add(name)
+        model = index[name]
+        if model.extends:
+            visit(model.extends)
+        for f in model.fields:
+            if f.type.is_model_list():
+                visit(f.type.item)
+
+    for name in json.loads(SCHEMA.read_text())["responses"]:
+        visit(name)
+    return [m for m in models if m.name in reached]
+
+
+def gen_js_checks(models: List[Model]) -> str:
+    index = by_name(models)
+    out = [f"// {BANNER}",
+           "// Whether the core's decode (non-strict) surely accepts a model, read from JSON.parse's object:",
+           "// `check<Model>(source, depth)`, where source is a plain object nested `depth` containers deep.",
+           "// true only when every known member has a type the core reads, every required one is there and",
+           "// every other member is plain JSON the core parses (src/json_checks.js). false means \"not sure\":",
+           "// the core decodes, and reports what is wrong. tests/js/host-check.test.js holds this to the core.",
+           "",
+           "import {",
+           "  everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp, plainValue,",
+           "} from './json_checks.js';",
+           ""]
+    for m in response_models(models):
+        fields = all_fields(m, index)
+        cases: List[str] = []
+        tail: List[str] = []
+        for parent, group in groups(fields):
+            if parent is None:
+                for f in group:
+                    cases += js_check_case(f, index, "depth")
+                continue
+            group_name = f"check{m.name}{parent.title()}"
+            cases += [f"      case '{parent}':",
+                      f"        if (v !== null && !(isObject(v) && {group_name}(v, depth + 1))) return false;",
+                      "        break;"]
+            group_cases: List[str] = []
+            for f in group:
+                group_cases += js_check_case(f, index, "depth")
+            tail += js_check_function(group_name, f"{m.name}'s `{parent}` object.", group_cases,
+                                      js_required_test(group, "source"))
+        out += js_check_function(f"check{m.name}", f"{m.name}: {m.doc}", cases, js_required_test(fields, "source"))
+        out += tail
+    return "\n".join(out).rstrip() + "\n"
+
+
 def ts_type(f: Field) -> str:
     t = f.type
     scalar = {"string": "string", "int": "number", "float": "number", "timestamp": "string", "date": "string"}
@@ -711,6 +819,7 @@ def outputs(models: List[Model]) -> Dict[Path, str]:
         ROOT / "bindings/python/src/_core/convert_models.cpp": gen_py_convert(models),
         ROOT / "bindings/python/src/keyscope/_api_models.py": gen_py_models(models),
         ROOT / "bindings/wasm/src/models.js": gen_js_models(models),
+        ROOT / "bindings/wasm/src/model_checks.js": gen_js_checks(models),
         ROOT / "bindings/wasm/src/models.d.ts": gen_ts_models(models),
     }
 

@@ -5,6 +5,7 @@ import * as codes from './codes.js';
 import { host, init, requireCore } from './core.js';
 import { KeyscopeError, ValidationError, CancelledError, errorFromObject } from './errors.js';
 import { fromCheckedBody } from './results.js';
+import { hostCheckedResult } from './host_check.js';
 import { reconcileWithClient } from './logs.js';
 import { checkLogger, logCallbackError, logRequest } from './logger.js';
 import { configureClient, forgetClient, serverDateOf } from './transport.js';
@@ -72,9 +73,22 @@ function assembleFleet(parts, text) {
   return { keys: parts.keys, usages, window_days, errors };
 }
 
-function parseSettled(shape, text, parts) {
+// A single call's 2xx body, before the core decodes it: when src/host_check.js is sure the core
+// would accept it, the call keeps the result made here and the core skips its decode (it settles
+// with SHAPE_HOST_CHECKED). Never throws: it runs inside the wasm call.
+host.checkBody = (call, shape, bytes) => {
+  const pending = calls.get(call);
+  if (!pending) return false;
+  const result = hostCheckedResult(bodyKind(shape), bytes);
+  if (result === undefined) return false;
+  pending.checked = result;
+  return true;
+};
+
+function parseSettled(shape, text, pending) {
   if (shape === codes.SHAPE_RESULT_JSON) return JSON.parse(text);
-  if (shape === codes.SHAPE_FLEET) return assembleFleet(parts, text);
+  if (shape === codes.SHAPE_FLEET) return assembleFleet(pending.parts, text);
+  if (shape === codes.SHAPE_HOST_CHECKED) return pending.checked;
   return fromCheckedBody(bodyKind(shape), text);
 }
 
@@ -84,7 +98,7 @@ host.settle = (call, ok, shape, text) => {
   calls.delete(call);
   let parsed;
   try {
-    parsed = parseSettled(shape, text, pending.parts);
+    parsed = parseSettled(shape, text, pending);
   } catch (error) {
     pending.reject(new KeyscopeError('internal error: unreadable result', { code: 'internal', cause: error }));
     return;

@@ -28,6 +28,11 @@ EM_JS(void, ks_host_part, (int call, int key_index, const char* text, int length
   const utf8 = Module['ksUtf8'] || (Module['ksUtf8'] = new TextDecoder());
   Module['ksHost']['part'](call, key_index, utf8.decode(HEAPU8.subarray(text, text + length)));
 });
+// The JS host's check of a 2xx body before the core decodes it (src/host_check.js): 1 when JS
+// is sure the core accepts it and has kept the call's result, 0 to have the core decode it.
+EM_JS(int, ks_host_check_body, (int call, int shape, const char* body, int length), {
+  return Module['ksHost']['checkBody'](call, shape, HEAPU8.subarray(body, body + length)) ? 1 : 0;
+});
 // One step of a call (a LogEvent as JSON) for the client's logger (src/logger.js).
 EM_JS(void, ks_host_log, (int client, const char* text, int length),
       { Module['ksHost']['log'](client, UTF8ToString(text, length)); });
@@ -55,11 +60,21 @@ void settle_error(int call, const Result<T>& result) {
 }
 
 // A decoded response: JS gets the body back rather than a re-encoding of the model (see
-// src/results.js), because JSON.parse is faster than anything the wasm can write.
+// src/results.js), because JSON.parse is faster than anything the wasm can write. A body JS
+// checked itself (ask_host_first) is not sent back: JS already holds the result.
 template <class T>
-void settle_checked_body(int call, const Result<T>& result, Shape shape) {
+void settle_checked_body(int call, const Result<T>& result, Shape shape, const std::shared_ptr<bool>& host_checked) {
   if (!result.ok()) return settle_error(call, result);
+  if (*host_checked) return settle(call, true, std::string(), kHostChecked);
   settle(call, true, result.raw().body, shape);
+}
+
+// Has a single call's 2xx body checked by JS first; `checked` records JS's answer for the settle.
+void ask_host_first(int call, Shape shape, CallOptions& options, const std::shared_ptr<bool>& checked) {
+  options.host_checked_body = [call, shape, checked](std::string_view body) {
+    *checked = ks_host_check_body(call, shape, body.data(), static_cast<int>(body.size())) != 0;
+    return *checked;
+  };
 }
 
 std::chrono::milliseconds ms(double value) { return std::chrono::milliseconds(static_cast<std::int64_t>(value)); }
@@ -144,17 +159,21 @@ void client_call(int client, int op, std::string key_id, int days, int concurren
   if (max_retries >= 0) options.max_retries = max_retries;
   options.cancellation = std::make_shared<Cancellation>();
   g_calls[call] = options.cancellation;
+  auto checked = std::make_shared<bool>(false);
   switch (op) {
     case kListKeys:
-      return c.list_keys_async([call](Result<KeyList> r) { settle_checked_body(call, r, kKeyListBody); },
-                               options);
+      ask_host_first(call, kKeyListBody, options, checked);
+      return c.list_keys_async(
+          [call, checked](Result<KeyList> r) { settle_checked_body(call, r, kKeyListBody, checked); }, options);
     case kGetKey:
+      ask_host_first(call, kKeyDetailsBody, options, checked);
       return c.get_key_async(
-          key_id, [call](Result<APIKeyDetails> r) { settle_checked_body(call, r, kKeyDetailsBody); },
+          key_id, [call, checked](Result<APIKeyDetails> r) { settle_checked_body(call, r, kKeyDetailsBody, checked); },
           options);
     case kGetUsage:
+      ask_host_first(call, kUsageBody, options, checked);
       return c.get_usage_async(
-          key_id, days, [call](Result<KeyUsage> r) { settle_checked_body(call, r, kUsageBody); },
+          key_id, days, [call, checked](Result<KeyUsage> r) { settle_checked_body(call, r, kUsageBody, checked); },
           options);
     case kFetchFleet:
     case kUsageByKey: {

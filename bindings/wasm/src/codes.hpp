@@ -19,6 +19,7 @@ enum Shape : int {
   kKeyDetailsBody = 2,
   kUsageBody = 3,
   kFleet = 4,  // a fleet's {window_days, errors}: its key list and usages came before, as host.part() calls
+  kHostChecked = 5,  // no text: JS checked the body itself (host.checkBody) and holds the result
 };
 
 // How a fetch ended (ks_complete's kind, sent by src/transport.js).

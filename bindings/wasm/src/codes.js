@@ -15,6 +15,7 @@ export const SHAPE_KEY_LIST_BODY = 1;
 export const SHAPE_KEY_DETAILS_BODY = 2;
 export const SHAPE_USAGE_BODY = 3;
 export const SHAPE_FLEET = 4;  // a fleet's {window_days, errors}: its key list and usages came before, as host.part() calls
+export const SHAPE_HOST_CHECKED = 5;  // no text: JS checked the body itself (host.checkBody) and holds the result
 
 // How a fetch ended (ks_complete's kind, sent by src/transport.js).
 export const COMPLETION_RESPONSE = 0;  // a response, any status

@@ -16,6 +16,7 @@ import { initAnalytics, loadedAnalytics } from './analytics_core.js';
 import { fullModule } from './full_module.js';
 import { createClient as createClientOnly, pendingCallCount } from './client.js';
 import { fromCheckedBody } from './results.js';
+import { hostCheckedResult } from './host_check.js';
 import { inflightCount } from './transport.js';
 
 export * from './errors.js';
@@ -50,13 +51,18 @@ export function version() { return requireCore().version(); }
 
 /** Test and benchmark hooks; not part of the stable API. */
 export const __internal = {
-  // What a call does with a response body of `kind` ('keys', 'details', 'usage'): bytes in,
-  // checked by the core, a plain object out. `body`: the bytes (as fetch() hands them over).
+  // What a single call does with a response body of `kind` ('keys', 'details', 'usage'): bytes
+  // in, checked in JS (src/host_check.js) or else by the core, a plain object out. `body`: the
+  // bytes (as fetch() hands them over).
   decode(kind, body) {
+    const checked = hostCheckedResult(kind, body);
+    if (checked !== undefined) return checked;
     const error = requireCore().decodeBody(kind, body, false);
     if (error) unwrap(error);
     return fromCheckedBody(kind, decoder.decode(body));
   },
+  // The result src/host_check.js makes of `body` without the core, or undefined when not sure.
+  hostCheck(kind, body) { return hostCheckedResult(kind, body); },
   // The core's own JSON of the model it decodes from `body` (the reference for src/results.js).
   coreEncoding(kind, body) {
     return unwrap(requireCore().decodeBody(kind, body, true));

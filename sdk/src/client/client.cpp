@@ -44,14 +44,18 @@ std::optional<Error> validate_call(const CallOptions& call) {
   return std::nullopt;
 }
 
-// Runs the request, then decodes a 2xx body with `decode`; errors pass through with their raw.
+// Runs the request, then decodes a 2xx body with `decode` (unless the host has checked it:
+// CallOptions::host_checked_body); errors pass through with their raw.
 template <class T, class Decode>
 void get_and_decode(const std::shared_ptr<Client::Impl>& impl, std::string path,
                     const CallOptions& call, Decode decode, Callback<T> done, bool blocking) {
+  std::function<bool(std::string_view)> host_checked;
+  if (!impl->options.strict) host_checked = call.host_checked_body;
   impl->execute(std::move(path), call,
-                [decode, done = std::move(done)](Result<HttpResponse> outcome) {
+                [decode, host_checked = std::move(host_checked), done = std::move(done)](Result<HttpResponse> outcome) {
                   if (!outcome.ok()) return done(Result<T>(outcome.error(), outcome.raw()));
                   HttpResponse response = std::move(outcome).value();
+                  if (host_checked && host_checked(response.body)) return done(Result<T>(T{}, std::move(response)));
                   Result<T> decoded = decode(response.body);
                   if (!decoded.ok()) {
                     Error error = decoded.error();

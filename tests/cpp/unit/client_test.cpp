@@ -313,6 +313,56 @@ TEST_F(ClientFixture, DecodeErrorsAreTypedAndNotRetried) {
   EXPECT_EQ(transport->requests.size(), 1u);
 }
 
+// The npm package checks bodies in JS first (CallOptions::host_checked_body).
+TEST_F(ClientFixture, ABodyTheHostCheckedIsNotDecodedAgain) {
+  const std::string body = read_test_file("fixtures/get_usage.json");
+  std::vector<std::string> asked;
+  CallOptions call;
+  call.host_checked_body = [&](std::string_view seen) {
+    asked.emplace_back(seen);
+    return true;
+  };
+  transport->script.push_back(response(200, body));
+  auto usage = make().get_usage(kKeyId, 7, call);
+  ASSERT_TRUE(usage.ok());
+  EXPECT_EQ(asked, std::vector<std::string>{body});
+  EXPECT_EQ(usage.raw().body, body);      // what the host builds its result from
+  EXPECT_EQ(usage.value(), KeyUsage{});   // the core did not decode it
+}
+
+TEST_F(ClientFixture, ABodyTheHostIsNotSureOfIsDecodedByTheCore) {
+  CallOptions call;
+  int asked = 0;
+  call.host_checked_body = [&](std::string_view) { return ++asked, false; };
+  transport->script.push_back(response(200, read_test_file("fixtures/get_usage.json")));
+  transport->script.push_back(response(200, "<html>maintenance</html>"));
+  Client client = make();
+  auto usage = client.get_usage(kKeyId, 7, call);
+  ASSERT_TRUE(usage.ok());
+  EXPECT_FALSE(usage.value().key_id.empty());
+  auto broken = client.list_keys(call);
+  EXPECT_EQ(broken.error().kind, ErrorKind::decode);
+  EXPECT_EQ(asked, 2);
+}
+
+TEST_F(ClientFixture, StrictClientsAndErrorResponsesNeverAskTheHost) {
+  CallOptions call;
+  int asked = 0;
+  call.host_checked_body = [&](std::string_view) { return ++asked, true; };
+  transport->script.push_back(response(404, R"({"error":{"message":"no such key"}})"));
+  EXPECT_EQ(make().get_usage(kKeyId, 7, call).error().kind, ErrorKind::not_found);
+  ClientOptions options;
+  options.session_token = kToken;
+  options.transport = transport;
+  options.strict = true;
+  // The fixture's daily series does not add up to its total: a strict client refuses it, whatever
+  // the host would say of its types.
+  transport->script.push_back(response(200, read_test_file("fixtures/get_usage.json")));
+  auto strict = Client(options).get_usage(kKeyId, 7, call);
+  EXPECT_EQ(strict.error().kind, ErrorKind::decode);
+  EXPECT_EQ(asked, 0);
+}
+
 TEST_F(ClientFixture, TracksTheLastRateLimitStateEvenOnErrors) {
   Client client = make();
   transport->script.push_back(response(

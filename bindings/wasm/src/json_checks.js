@@ -1,0 +1,113 @@
+// What the core's JSON reader and its value readers accept, for values JSON.parse has made: the
+// pieces src/model_checks.js (generated) checks models with. Each says true only where the core
+// surely agrees (sdk/src/codec/json_tape.cpp, json_reader.hpp, sdk/src/core/time.cpp); what the
+// core would read but these refuse (an integer beyond 2^53, say) goes to the core instead.
+
+/** The deepest nesting of objects and arrays the core parses (kMaxDepth, json_reader.hpp). */
+export const MAX_DEPTH = 64;
+
+export const isText = (v) => typeof v === 'string';
+/** An integer JSON.parse kept exactly (the core reads any integral number within 64 bits). */
+export const isInt = (v) => Number.isSafeInteger(v);
+/** JSON.parse makes "1e400" Infinity; the core refuses it. */
+export const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+/** A JSON object, not an array. */
+export const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Any JSON value the core parses, nested inside `enclosing` containers (unknown members). */
+export function plainValue(v, enclosing) {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || v === null) return true;
+  if (enclosing + 1 > MAX_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!plainValue(v[i], enclosing + 1)) return false;
+    return true;
+  }
+  for (const key in v) if (!plainValue(v[key], enclosing + 1)) return false;
+  return true;
+}
+
+/** An array whose every element passes `check` (a list of scalars). */
+export function everyItem(v, check) {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (!check(v[i])) return false;
+  return true;
+}
+
+/** An object whose every member value passes `check` (a map). */
+export function everyMember(v, check) {
+  if (!isObject(v)) return false;
+  for (const key in v) if (!check(v[key])) return false;
+  return true;
+}
+
+/** An array of objects that each pass `check(element, depth)`; the array is `enclosing` + 1 deep. */
+export function everyModel(v, check, enclosing) {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) {
+    const element = v[i];
+    if (!isObject(element) || !check(element, enclosing + 2)) return false;
+  }
+  return true;
+}
+
+// The ASCII digit at s[i] as a number, or -1.
+function digit(s, i) {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+// The number written by the `count` digits at s[at], or -1 if any is not a digit.
+function digits(s, at, count) {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = digit(s, i);
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function daysInMonth(y, m) {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+// "YYYY-MM-DD" at the start of s, a real calendar day (parse_date_fields in time.cpp).
+function datePrefix(s) {
+  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y = digits(s, 0, 4);
+  const m = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+/** "YYYY-MM-DD" (parse_iso_date). */
+export const isDate = (v) => typeof v === 'string' && v.length === 10 && datePrefix(v);
+
+/**
+ * An ISO-8601 instant as the core reads it (parse_iso8601): date, 'T', 't' or ' ', hh:mm:ss
+ * (seconds up to 60), an optional fraction, then 'Z', 'z' or an offset ±hh:mm.
+ */
+export function isTimestamp(v) {
+  if (typeof v !== 'string' || v.length < 20 || !datePrefix(v)) return false;
+  const separator = v.charCodeAt(10);
+  if (separator !== 84 && separator !== 116 && separator !== 32) return false;  // T t space
+  const hh = digits(v, 11, 2);
+  const mm = digits(v, 14, 2);
+  const ss = digits(v, 17, 2);
+  if (v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+      ss < 0 || ss > 60) return false;
+  let at = 19;
+  if (v.charCodeAt(at) === 46) {  // '.'
+    const start = ++at;
+    while (digit(v, at) >= 0) at++;
+    if (at === start) return false;
+  }
+  const zone = v.charCodeAt(at);
+  if (zone === 90 || zone === 122) return at + 1 === v.length;  // Z z
+  if (zone !== 43 && zone !== 45) return false;                  // + -
+  const oh = digits(v, at + 1, 2);
+  const om = digits(v, at + 4, 2);
+  return v.charCodeAt(at + 3) === 58 && oh >= 0 && oh <= 23 && om >= 0 && om <= 59 && at + 6 === v.length;
+}
