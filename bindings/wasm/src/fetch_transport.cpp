@@ -144,6 +144,15 @@ void end_transport_work_of(const std::shared_ptr<Cancellation>& cancellation) {
 
 std::size_t transport_pending_count() { return g_requests.size() + g_timers.size(); }
 
+std::string response_header_names() {
+  std::string out;
+  for (const char* name : kResponseHeadersRead) {
+    for (const char* c = name; *c; ++c) out += static_cast<char>(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+    out += '\n';
+  }
+  return out;
+}
+
 }  // namespace keyscope_wasm
 
 // Raw exports for the hot path: the body is copied from the JS-allocated buffer exactly once.

@@ -1,6 +1,7 @@
 #pragma once
 /// @file
 /// Plain HTTP messages exchanged with a Transport.
+#include <array>
 #include <chrono>
 #include <memory>
 #include <atomic>
@@ -48,6 +49,21 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{30000};  ///< for this attempt
   std::shared_ptr<Cancellation> cancellation;  ///< may be null
 };
+
+/// The response headers the client reads: retry waits, rate limits, request ids, redirects.
+namespace header {
+inline constexpr const char* kRetryAfter = "Retry-After";
+inline constexpr const char* kRateLimitLimit = "X-RateLimit-Limit";
+inline constexpr const char* kRateLimitRemaining = "X-RateLimit-Remaining";
+inline constexpr const char* kRateLimitReset = "X-RateLimit-Reset";
+inline constexpr const char* kRequestId = "X-Request-Id";
+inline constexpr const char* kLocation = "Location";
+}  // namespace header
+/// Every header above. A transport that copies headers one by one across a language boundary
+/// (the npm package's fetch transport) may copy only these: the client reads no other.
+inline constexpr std::array<const char*, 6> kResponseHeadersRead = {
+    header::kRetryAfter,  header::kRateLimitLimit, header::kRateLimitRemaining,
+    header::kRateLimitReset, header::kRequestId,   header::kLocation};
 
 /// One response as a Transport hands it back (any status).
 struct HttpResponse {

@@ -60,7 +60,7 @@ void get_and_decode(const std::shared_ptr<Client::Impl>& impl, std::string path,
                   if (!decoded.ok()) {
                     Error error = decoded.error();
                     error.status = response.status;
-                    if (auto id = response.headers.get("X-Request-Id")) error.request_id = *id;
+                    if (auto id = response.headers.get(header::kRequestId)) error.request_id = *id;
                     return done(Result<T>(std::move(error), std::move(response)));
                   }
                   done(Result<T>(std::move(decoded).value(), std::move(response)));

@@ -60,10 +60,10 @@ const char* default_message(int status) {
 
 RateLimit parse_rate_limit(const Headers& headers, std::int64_t now_unix) {
   RateLimit out;
-  out.limit = parse_integer(headers.get("X-RateLimit-Limit"));
-  out.remaining = parse_integer(headers.get("X-RateLimit-Remaining"));
-  out.reset_unix = parse_integer(headers.get("X-RateLimit-Reset"));
-  if (auto retry_after = headers.get("Retry-After")) {
+  out.limit = parse_integer(headers.get(header::kRateLimitLimit));
+  out.remaining = parse_integer(headers.get(header::kRateLimitRemaining));
+  out.reset_unix = parse_integer(headers.get(header::kRateLimitReset));
+  if (auto retry_after = headers.get(header::kRetryAfter)) {
     out.retry_after_seconds = parse_seconds(*retry_after);
     if (!out.retry_after_seconds) {
       if (auto date = parse_http_date(*retry_after)) {
@@ -85,14 +85,14 @@ std::optional<double> server_requested_wait(const HttpResponse& response, std::i
 
 Error error_from_response(const HttpResponse& response) {
   if (response.status >= 300 && response.status < 400) {
-    Error error = redirect_error(response.status, response.headers.get("Location").value_or(""));
-    if (auto request_id = response.headers.get("X-Request-Id")) error.request_id = *request_id;
+    Error error = redirect_error(response.status, response.headers.get(header::kLocation).value_or(""));
+    if (auto request_id = response.headers.get(header::kRequestId)) error.request_id = *request_id;
     return error;
   }
   Error error;
   error.kind = kind_for_status(response.status);
   error.status = response.status;
-  if (auto request_id = response.headers.get("X-Request-Id")) error.request_id = *request_id;
+  if (auto request_id = response.headers.get(header::kRequestId)) error.request_id = *request_id;
   if (!decode_error_envelope(response.body, error) || error.message.empty()) {
     error.message = default_message(response.status);
   }

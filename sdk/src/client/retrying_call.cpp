@@ -49,7 +49,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
         LogEvent event = log_event(LogEvent::Kind::response);
         event.status = raw.status;
         event.elapsed = elapsed;
-        event.request_id = raw.headers.get("X-Request-Id").value_or("");
+        event.request_id = raw.headers.get(header::kRequestId).value_or("");
         event.line = "keyscope: GET " + event.url + " -> " + std::to_string(raw.status) +
                      " in " + std::to_string(elapsed.count()) + " ms (attempt " +
                      std::to_string(attempt) + ")" +
@@ -94,7 +94,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
       LogEvent event = log_event(LogEvent::Kind::retry);
       event.status = raw.status;
       event.wait = delay;
-      event.request_id = raw.headers.get("X-Request-Id").value_or("");
+      event.request_id = raw.headers.get(header::kRequestId).value_or("");
       event.error = error_class_name(error->kind);
       event.line = "keyscope: retrying GET " + event.url + " in " +
                    std::to_string(delay.count()) + " ms after " + event.error +
