@@ -90,11 +90,12 @@ const ratio = (ks, base) => `${(ks / base).toFixed(2)}x`;
 const serverAway = (ms) => sb.fault({ mode: 'latency', latency_ms: ms, times: -1, path_contains: '/api/v1/keys' });
 
 function report({ usage, fleet }, indent = '  ') {
-  console.log(`${indent}getUsage, one call:            fetch + JSON.parse ${fmt(usage[0]).padStart(8)}   keyscope ${fmt(usage[1]).padStart(8)}   ${ratio(usage[1], usage[0])}`);
+  console.log(`${indent}getUsage, one call:            fetch + JSON.parse ${fmt(usage[0]).padStart(8)}   keyscope ${fmt(usage[1]).padStart(8)}   ${ratio(usage[1], usage[0])}` +
+    `   (with a timeout signal, as keyscope: ${fmt(usage[2])}, keyscope ${ratio(usage[1], usage[2])})`);
   console.log(`${indent}dashboard load (13 keys, 8 in flight): hand-written ${fmt(fleet[0]).padStart(8)}   keyscope ${fmt(fleet[1]).padStart(8)}   ${ratio(fleet[1], fleet[0])}`);
 }
 function reportDecode({ parse, decode }) {
-  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (copy in, check, TextDecoder + JSON.parse, shape) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
+  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (strict TextDecoder + JSON.parse, JS checks, shape) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
 }
 function reportOverhead([handMs, ksMs]) {
   console.log(`  CPU per getUsage, fetch answered from memory: hand-written ${fmt(handMs)}   keyscope ${fmt(ksMs)}   keyscope adds ${fmt(ksMs - handMs)} a call`);

@@ -19,12 +19,13 @@ export async function sideBySide(contenders, rounds, warm) {
 /**
  * One getUsage and a dashboard's whole load (key list + every usage, 8 in flight): hand-written
  * fetch + JSON.parse (`hand`, with `init` for its fetch) against a keyscope `client`.
- * Returns {usage: [hand ms, keyscope ms], fleet: [hand ms, keyscope ms]}.
+ * Returns {usage: [hand ms, keyscope ms, hand with a timeout signal ms], fleet: [hand ms, keyscope ms]}.
  */
 export async function compareCalls({ hand, client, base, init, keyId, usageRounds, fleetRounds, warm }) {
   const usage = await sideBySide([
     () => hand.getUsage(base, init, keyId, 90),
     () => client.getUsage(keyId, { days: 90 }),
+    () => hand.getUsageWithTimeout(base, init, keyId, 90),
   ], usageRounds, warm);
   const fleet = await sideBySide([
     () => hand.fetchFleet(base, init, 90, 8),

@@ -8,6 +8,16 @@ export async function getUsage(base, init, keyId, days, fetchImpl = fetch) {
   return (await response.json()).data;
 }
 
+/**
+ * One key's usage as a careful author writes it: with a timeout (keyscope's calls always have one,
+ * 30 s by default), which in fetch() takes an AbortSignal.
+ */
+export async function getUsageWithTimeout(base, init, keyId, days, timeoutMs = 30000, fetchImpl = fetch) {
+  const response = await fetchImpl(`${base}/api/v1/keys/${keyId}/usage?days=${days}`,
+    { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  return (await response.json()).data;
+}
+
 /** The key list plus every active key's usage, `concurrency` requests in flight. */
 export async function fetchFleet(base, init, days, concurrency, fetchImpl = fetch) {
   const keys = (await (await fetchImpl(`${base}/api/v1/keys`, init)).json()).data;
