@@ -681,10 +681,9 @@ def js_check_case(f: Field, index: Dict[str, Model], depth: str) -> List[str]:
     """The `case` lines of a member switch for field f (and its aliases)."""
     names = [f.json[-1]] + f.aliases
     test = js_check_value(f.type, index, "v", depth)
-    # Required fields: null is an error (checked with the presence test after the loop).
-    allow_null = "" if f.required and not f.aliases else "v !== null && "
-    return [f"      case '{name}':" for name in names] + [f"        if ({allow_null}!{test}) return false;",
-                                                          "        break;"]
+    # Required fields: null is an error (presence is tested after the loop).
+    allow_null = "" if f.required and not f.aliases else "v === null || "
+    return [f"    case '{name}':" for name in names] + [f"      return {allow_null}{test};"]
 
 
 def js_required_test(fields: List[Field], source: str) -> str:
@@ -698,18 +697,61 @@ def js_required_test(fields: List[Field], source: str) -> str:
     return " && ".join(tests) if tests else "true"
 
 
-def js_check_function(name: str, doc: str, cases: List[str], required: str) -> List[str]:
+def js_member_function(name: str, cases: List[str], otherwise: str) -> List[str]:
+    return [f"function {name}(key, v, depth) {{",
+            "  switch (key) {"] + cases + [
+            "    default:",
+            f"      return {otherwise};",
+            "  }",
+            "}", ""]
+
+
+def js_check_function(name: str, doc: str, member: str, required: str) -> List[str]:
     return [f"/** {doc} */",
             f"export function {name}(source, depth) {{",
-            "  for (const key in source) {",
-            "    const v = source[key];",
-            "    switch (key) {"] + cases + [
-            "      default:",
-            "        if (!plainValue(v, depth)) return false;",
-            "    }",
-            "  }",
+            f"  for (const key in source) if (!{member}(key, source[key], depth)) return false;",
             f"  return {required};",
             "}", ""]
+
+
+def gen_js_checks(models: List[Model]) -> str:
+    index = by_name(models)
+    out = [f"// {BANNER}",
+           "// Whether the core's decode (non-strict) surely accepts a model, read from JSON.parse's object:",
+           "// `check<Model>(source, depth)`, where source is a plain object nested `depth` containers deep.",
+           "// true only when every known member has a type the core reads, every required one is there and",
+           "// every other member is plain JSON the core parses (src/json_checks.js). false means \"not sure\":",
+           "// the core decodes, and reports what is wrong. tests/js/host-check.test.js holds this to the core.",
+           "",
+           "import {",
+           "  everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp, plainValue,",
+           "} from './json_checks.js';",
+           ""]
+    for m in response_models(models):
+        member = f"memberOf{m.name}"
+        otherwise = f"memberOf{m.extends}(key, v, depth)" if m.extends else "plainValue(v, depth)"
+        cases: List[str] = []
+        groups_out: List[str] = []
+        for parent, group in groups(m.fields):
+            if parent is None:
+                for f in group:
+                    cases += js_check_case(f, index, "depth")
+                continue
+            group_check = f"check{m.name}{parent.title()}"
+            cases += [f"    case '{parent}':",
+                      f"      return v === null || (isObject(v) && {group_check}(v, depth + 1));"]
+            group_cases: List[str] = []
+            for f in group:
+                group_cases += js_check_case(f, index, "depth")
+            group_member = f"memberOf{m.name}{parent.title()}"
+            groups_out += js_member_function(group_member, group_cases, "plainValue(v, depth)")
+            groups_out += js_check_function(group_check, f"{m.name}'s `{parent}` object.", group_member,
+                                            js_required_test(group, "source"))
+        out += js_member_function(member, cases, otherwise)
+        out += js_check_function(f"check{m.name}", f"{m.name}: {m.doc}", member,
+                                 js_required_test(all_fields(m, index), "source"))
+        out += groups_out
+    return "\n".join(out).rstrip() + "\n"
 
 
 def response_models(models: List[Model]) -> List[Model]:
@@ -731,42 +773,6 @@ def response_models(models: List[Model]) -> List[Model]:
     for name in json.loads(SCHEMA.read_text())["responses"]:
         visit(name)
     return [m for m in models if m.name in reached]
-
-
-def gen_js_checks(models: List[Model]) -> str:
-    index = by_name(models)
-    out = [f"// {BANNER}",
-           "// Whether the core's decode (non-strict) surely accepts a model, read from JSON.parse's object:",
-           "// `check<Model>(source, depth)`, where source is a plain object nested `depth` containers deep.",
-           "// true only when every known member has a type the core reads, every required one is there and",
-           "// every other member is plain JSON the core parses (src/json_checks.js). false means \"not sure\":",
-           "// the core decodes, and reports what is wrong. tests/js/host-check.test.js holds this to the core.",
-           "",
-           "import {",
-           "  everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp, plainValue,",
-           "} from './json_checks.js';",
-           ""]
-    for m in response_models(models):
-        fields = all_fields(m, index)
-        cases: List[str] = []
-        tail: List[str] = []
-        for parent, group in groups(fields):
-            if parent is None:
-                for f in group:
-                    cases += js_check_case(f, index, "depth")
-                continue
-            group_name = f"check{m.name}{parent.title()}"
-            cases += [f"      case '{parent}':",
-                      f"        if (v !== null && !(isObject(v) && {group_name}(v, depth + 1))) return false;",
-                      "        break;"]
-            group_cases: List[str] = []
-            for f in group:
-                group_cases += js_check_case(f, index, "depth")
-            tail += js_check_function(group_name, f"{m.name}'s `{parent}` object.", group_cases,
-                                      js_required_test(group, "source"))
-        out += js_check_function(f"check{m.name}", f"{m.name}: {m.doc}", cases, js_required_test(fields, "source"))
-        out += tail
-    return "\n".join(out).rstrip() + "\n"
 
 
 def ts_type(f: Field) -> str:

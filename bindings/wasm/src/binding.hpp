@@ -48,9 +48,6 @@ std::shared_ptr<keyscope::Transport> make_fetch_transport(int client);
 // at once (the call then finishes as cancelled).
 void end_transport_work_of(const std::shared_ptr<keyscope::Cancellation>& cancellation);
 std::size_t transport_pending_count();  // requests in flight + timers waiting
-// "name\n..." of the response headers the client reads (keyscope::kResponseHeadersRead), lower
-// case: the only ones src/transport.js copies into the core.
-std::string response_header_names();
 
 // client_binding.cpp
 std::size_t calls_pending_count();

@@ -220,7 +220,6 @@ void bind_client() {
   emscripten::function("clientRateLimit", &client_rate_limit);
   emscripten::function("clientCall", &client_call);
   emscripten::function("callCancel", &call_cancel);
-  emscripten::function("responseHeaderNames", &response_header_names);
 }
 
 }  // namespace keyscope_wasm

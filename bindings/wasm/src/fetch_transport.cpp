@@ -144,15 +144,6 @@ void end_transport_work_of(const std::shared_ptr<Cancellation>& cancellation) {
 
 std::size_t transport_pending_count() { return g_requests.size() + g_timers.size(); }
 
-std::string response_header_names() {
-  std::string out;
-  for (const char* name : kResponseHeadersRead) {
-    for (const char* c = name; *c; ++c) out += static_cast<char>(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-    out += '\n';
-  }
-  return out;
-}
-
 }  // namespace keyscope_wasm
 
 // Raw exports for the hot path: the body is copied from the JS-allocated buffer exactly once.
@@ -172,6 +163,20 @@ EMSCRIPTEN_KEEPALIVE void ks_complete(int request, int kind, int status, const c
     return pending.done(keyscope::Result<keyscope::HttpResponse>(response_of(status, lines, body, body_length)));
   }
   pending.done(keyscope::Result<keyscope::HttpResponse>(failure_of(kind, pending, message)));
+}
+
+// "name\n..." of the response headers the client reads (keyscope::kResponseHeadersRead), lower
+// case, NUL-terminated: the only headers src/transport.js copies into ks_complete.
+EMSCRIPTEN_KEEPALIVE const char* ks_response_header_names() {
+  static const std::string names = [] {
+    std::string out;
+    for (const char* name : keyscope::kResponseHeadersRead) {
+      for (const char* c = name; *c; ++c) out += static_cast<char>(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+      out += '\n';
+    }
+    return out;
+  }();
+  return names.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE void ks_timer_fire(int timer) {

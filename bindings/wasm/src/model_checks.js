@@ -9,274 +9,204 @@ import {
   everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp, plainValue,
 } from './json_checks.js';
 
+function memberOfDailyBucket(key, v, depth) {
+  switch (key) {
+    case 'date':
+      return isDate(v);
+    case 'requests':
+      return isInt(v);
+    case 'errors':
+      return v === null || isInt(v);
+    default:
+      return plainValue(v, depth);
+  }
+}
+
 /** DailyBucket: One UTC day of a key's traffic. */
 export function checkDailyBucket(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'date':
-        if (!isDate(v)) return false;
-        break;
-      case 'requests':
-        if (!isInt(v)) return false;
-        break;
-      case 'errors':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfDailyBucket(key, source[key], depth)) return false;
   return source.date != null && source.requests != null;
+}
+
+function memberOfEndpointCount(key, v, depth) {
+  switch (key) {
+    case 'path':
+      return isText(v);
+    case 'count':
+      return isInt(v);
+    default:
+      return plainValue(v, depth);
+  }
 }
 
 /** EndpointCount: Requests to one endpoint path. */
 export function checkEndpointCount(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'path':
-        if (!isText(v)) return false;
-        break;
-      case 'count':
-        if (!isInt(v)) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfEndpointCount(key, source[key], depth)) return false;
   return source.path != null && source.count != null;
+}
+
+function memberOfHourBucket(key, v, depth) {
+  switch (key) {
+    case 'hour':
+      return isTimestamp(v);
+    case 'count':
+      return isInt(v);
+    default:
+      return plainValue(v, depth);
+  }
 }
 
 /** HourBucket: Rate-limit hits (429s) in one UTC hour. */
 export function checkHourBucket(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'hour':
-        if (!isTimestamp(v)) return false;
-        break;
-      case 'count':
-        if (!isInt(v)) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfHourBucket(key, source[key], depth)) return false;
   return source.hour != null && source.count != null;
+}
+
+function memberOfAPIKeyInfo(key, v, depth) {
+  switch (key) {
+    case 'id':
+      return isText(v);
+    case 'key_prefix':
+    case 'key_preview':
+      return v === null || isText(v);
+    case 'name':
+      return isText(v);
+    case 'tier':
+      return v === null || isText(v);
+    case 'scopes':
+      return v === null || everyItem(v, isText);
+    case 'rate_limit_per_minute':
+      return v === null || isInt(v);
+    case 'rate_limit_per_day':
+      return v === null || isInt(v);
+    case 'total_requests':
+      return v === null || isInt(v);
+    case 'last_used_at':
+      return v === null || isTimestamp(v);
+    case 'created_at':
+      return v === null || isTimestamp(v);
+    case 'expires_at':
+      return v === null || isTimestamp(v);
+    case 'revoked_at':
+      return v === null || isTimestamp(v);
+    default:
+      return plainValue(v, depth);
+  }
 }
 
 /** APIKeyInfo: One API key as listed. key_prefix is a display prefix (sk_live_zIc8), never the secret. */
 export function checkAPIKeyInfo(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'id':
-        if (!isText(v)) return false;
-        break;
-      case 'key_prefix':
-      case 'key_preview':
-        if (v !== null && !isText(v)) return false;
-        break;
-      case 'name':
-        if (!isText(v)) return false;
-        break;
-      case 'tier':
-        if (v !== null && !isText(v)) return false;
-        break;
-      case 'scopes':
-        if (v !== null && !everyItem(v, isText)) return false;
-        break;
-      case 'rate_limit_per_minute':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'rate_limit_per_day':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'total_requests':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'last_used_at':
-        if (v !== null && !isTimestamp(v)) return false;
-        break;
-      case 'created_at':
-        if (v !== null && !isTimestamp(v)) return false;
-        break;
-      case 'expires_at':
-        if (v !== null && !isTimestamp(v)) return false;
-        break;
-      case 'revoked_at':
-        if (v !== null && !isTimestamp(v)) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfAPIKeyInfo(key, source[key], depth)) return false;
   return source.id != null && (source.key_prefix != null || source.key_preview != null) && source.name != null;
+}
+
+function memberOfAPIKeyDetails(key, v, depth) {
+  switch (key) {
+    case 'allowed_ips':
+      return v === null || everyItem(v, isText);
+    case 'usage':
+      return v === null || (isObject(v) && checkAPIKeyDetailsUsage(v, depth + 1));
+    default:
+      return memberOfAPIKeyInfo(key, v, depth);
+  }
 }
 
 /** APIKeyDetails: Full metadata of one key plus its light daily usage summary (usage.daily). */
 export function checkAPIKeyDetails(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'id':
-        if (!isText(v)) return false;
-        break;
-      case 'key_prefix':
-      case 'key_preview':
-        if (v !== null && !isText(v)) return false;
-        break;
-      case 'name':
-        if (!isText(v)) return false;
-        break;
-      case 'tier':
-        if (v !== null && !isText(v)) return false;
-        break;
-      case 'scopes':
-        if (v !== null && !everyItem(v, isText)) return false;
-        break;
-      case 'rate_limit_per_minute':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'rate_limit_per_day':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'total_requests':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'last_used_at':
-        if (v !== null && !isTimestamp(v)) return false;
-        break;
-      case 'created_at':
-        if (v !== null && !isTimestamp(v)) return false;
-        break;
-      case 'expires_at':
-        if (v !== null && !isTimestamp(v)) return false;
-        break;
-      case 'revoked_at':
-        if (v !== null && !isTimestamp(v)) return false;
-        break;
-      case 'allowed_ips':
-        if (v !== null && !everyItem(v, isText)) return false;
-        break;
-      case 'usage':
-        if (v !== null && !(isObject(v) && checkAPIKeyDetailsUsage(v, depth + 1))) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfAPIKeyDetails(key, source[key], depth)) return false;
   return source.id != null && (source.key_prefix != null || source.key_preview != null) && source.name != null;
+}
+
+function memberOfAPIKeyDetailsUsage(key, v, depth) {
+  switch (key) {
+    case 'daily':
+      return v === null || everyModel(v, checkDailyBucket, depth);
+    default:
+      return plainValue(v, depth);
+  }
 }
 
 /** APIKeyDetails's `usage` object. */
 export function checkAPIKeyDetailsUsage(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'daily':
-        if (v !== null && !everyModel(v, checkDailyBucket, depth)) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfAPIKeyDetailsUsage(key, source[key], depth)) return false;
   return true;
+}
+
+function memberOfKeyList(key, v, depth) {
+  switch (key) {
+    case 'data':
+      return everyModel(v, checkAPIKeyInfo, depth);
+    case 'meta':
+      return v === null || (isObject(v) && checkKeyListMeta(v, depth + 1));
+    default:
+      return plainValue(v, depth);
+  }
 }
 
 /** KeyList: The key list. */
 export function checkKeyList(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'data':
-        if (!everyModel(v, checkAPIKeyInfo, depth)) return false;
-        break;
-      case 'meta':
-        if (v !== null && !(isObject(v) && checkKeyListMeta(v, depth + 1))) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfKeyList(key, source[key], depth)) return false;
   return source.data != null;
+}
+
+function memberOfKeyListMeta(key, v, depth) {
+  switch (key) {
+    case 'total':
+      return v === null || isInt(v);
+    default:
+      return plainValue(v, depth);
+  }
 }
 
 /** KeyList's `meta` object. */
 export function checkKeyListMeta(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'total':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfKeyListMeta(key, source[key], depth)) return false;
   return true;
+}
+
+function memberOfKeyUsage(key, v, depth) {
+  switch (key) {
+    case 'key_id':
+      return isText(v);
+    case 'window_days':
+      return v === null || isInt(v);
+    case 'total_requests':
+      return isInt(v);
+    case 'successful':
+      return v === null || isInt(v);
+    case 'client_errors':
+      return v === null || isInt(v);
+    case 'server_errors':
+      return v === null || isInt(v);
+    case 'success_rate':
+      return v === null || isNumber(v);
+    case 'avg_response_time_ms':
+      return v === null || isNumber(v);
+    case 'latency_p50_ms':
+      return v === null || isNumber(v);
+    case 'latency_p95_ms':
+      return v === null || isNumber(v);
+    case 'latency_p99_ms':
+      return v === null || isNumber(v);
+    case 'rate_limit_peak_per_minute':
+      return v === null || isInt(v);
+    case 'rate_limit_peak_per_day':
+      return v === null || isInt(v);
+    case 'top_endpoints':
+      return v === null || everyModel(v, checkEndpointCount, depth);
+    case 'by_status':
+      return v === null || everyMember(v, isInt);
+    case 'daily':
+      return v === null || everyModel(v, checkDailyBucket, depth);
+    case 'rate_limit_hits_by_hour':
+      return v === null || everyModel(v, checkHourBucket, depth);
+    default:
+      return plainValue(v, depth);
+  }
 }
 
 /** KeyUsage: Usage of one key over a window of window_days days. */
 export function checkKeyUsage(source, depth) {
-  for (const key in source) {
-    const v = source[key];
-    switch (key) {
-      case 'key_id':
-        if (!isText(v)) return false;
-        break;
-      case 'window_days':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'total_requests':
-        if (!isInt(v)) return false;
-        break;
-      case 'successful':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'client_errors':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'server_errors':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'success_rate':
-        if (v !== null && !isNumber(v)) return false;
-        break;
-      case 'avg_response_time_ms':
-        if (v !== null && !isNumber(v)) return false;
-        break;
-      case 'latency_p50_ms':
-        if (v !== null && !isNumber(v)) return false;
-        break;
-      case 'latency_p95_ms':
-        if (v !== null && !isNumber(v)) return false;
-        break;
-      case 'latency_p99_ms':
-        if (v !== null && !isNumber(v)) return false;
-        break;
-      case 'rate_limit_peak_per_minute':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'rate_limit_peak_per_day':
-        if (v !== null && !isInt(v)) return false;
-        break;
-      case 'top_endpoints':
-        if (v !== null && !everyModel(v, checkEndpointCount, depth)) return false;
-        break;
-      case 'by_status':
-        if (v !== null && !everyMember(v, isInt)) return false;
-        break;
-      case 'daily':
-        if (v !== null && !everyModel(v, checkDailyBucket, depth)) return false;
-        break;
-      case 'rate_limit_hits_by_hour':
-        if (v !== null && !everyModel(v, checkHourBucket, depth)) return false;
-        break;
-      default:
-        if (!plainValue(v, depth)) return false;
-    }
-  }
+  for (const key in source) if (!memberOfKeyUsage(key, source[key], depth)) return false;
   return source.key_id != null && source.total_requests != null;
 }

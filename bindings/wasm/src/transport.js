@@ -109,7 +109,10 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
 
 let headerNames = null;
 function headerNamesOf(instance) {
-  return headerNames ?? (headerNames = instance.responseHeaderNames().split('\n').filter(Boolean));
+  if (headerNames) return headerNames;
+  const at = instance._ks_response_header_names();
+  const heap = instance.HEAPU8;
+  return (headerNames = new TextDecoder().decode(heap.subarray(at, heap.indexOf(0, at))).split('\n').filter(Boolean));
 }
 
 // The body's bytes, or null when it is larger than `limit`. A declared length is trusted only
