@@ -67,9 +67,16 @@ bool has_header(const Headers& headers, std::string_view name) {
 
 curl_slist* build_header_list(const Headers& headers, bool has_body) {
   curl_slist* list = nullptr;
+  std::string line;  // one buffer for every line (curl_slist_append copies it)
   for (const auto& [name, value] : headers.entries()) {
     // "Name:" would make libcurl drop the header; "Name;" sends it with an empty value.
-    const std::string line = value.empty() ? name + ";" : name + ": " + value;
+    line.assign(name);
+    if (value.empty()) {
+      line += ';';
+    } else {
+      line += ": ";
+      line += value;
+    }
     curl_slist* extended = curl_slist_append(list, line.c_str());
     if (extended == nullptr) {
       curl_slist_free_all(list);
