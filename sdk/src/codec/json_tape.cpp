@@ -230,8 +230,9 @@ class TapeParser {
     if (name.size() >= 8) {
       std::memcpy(&head, name.data(), 8);
       std::memcpy(&tail, name.data() + name.size() - 8, 8);
-    } else if (text_end - name.data() >= 8) {
-      head = name.empty() ? 0 : load_little_endian(name.data()) & (~std::uint64_t{0} >> (64 - 8 * name.size()));
+    } else if (!name.empty() && text_end - name.data() >= 8) {
+      const std::uint64_t name_bytes = ~std::uint64_t{0} >> (64 - 8 * name.size());
+      head = load_little_endian(name.data()) & name_bytes;
     } else {
       for (std::size_t i = 0; i < name.size(); ++i) {
         head |= std::uint64_t{static_cast<unsigned char>(name[i])} << (8 * i);

@@ -135,7 +135,8 @@ TEST_F(BlockingCallsTest, CancellingEndsAnAsynchronousCallsRetryWait) {
   options.session_token = sandbox_->token();
   options.transport = transport;
   options.logger = [&](std::string_view line) {
-    if (line.find("keyscope: retrying") == 0) std::call_once(announced_once, [&] { retry_announced.set_value(); });
+    if (line.find("keyscope: retrying") != 0) return;
+    std::call_once(announced_once, [&] { retry_announced.set_value(); });
   };
   Client c(options);
   CallOptions call;

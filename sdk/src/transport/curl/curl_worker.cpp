@@ -233,7 +233,9 @@ void CurlWorker::wait_for_activity() {
                   [&](const auto& entry) { return cancellable(*entry.second); }) ||
       std::any_of(waiting_.begin(), waiting_.end(),
                   [&](const TransferPtr& transfer) { return cancellable(*transfer); });
-  if (watching_cancellation || deferred_.watches_cancellation()) timeout_ms = std::min(timeout_ms, kCancellationCheckMs);
+  if (watching_cancellation || deferred_.watches_cancellation()) {
+    timeout_ms = std::min(timeout_ms, kCancellationCheckMs);
+  }
 
   if (!waiting_.empty() && active_.size() < max_active_transfers_) timeout_ms = 0;
 
