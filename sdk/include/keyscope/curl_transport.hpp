@@ -69,6 +69,10 @@ class CurlTransport final : public Transport {
 
   void send(HttpRequest request, Completion done) override;
   void defer(std::chrono::milliseconds delay, std::function<void()> fn) override;
+  /// The wait ends soon after `cancellation` is cancelled (the worker looks every 20 ms), not
+  /// when the delay has passed.
+  void defer_cancellable(std::chrono::milliseconds delay, std::function<void()> fn,
+                         const std::shared_ptr<Cancellation>& cancellation) override;
   /// On the calling thread, with an easy handle from a pool (each keeps its own keep-alive
   /// connection); the worker thread is not involved.
   std::optional<Result<HttpResponse>> send_blocking(const HttpRequest& request) override;

@@ -19,6 +19,8 @@ class Headers {
   using Entry = std::pair<std::string, std::string>;
   Headers() = default;
   Headers(std::initializer_list<Entry> entries) : entries_(entries) {}
+  /// Takes a whole list at once (a transport's parsed response headers), in its order.
+  explicit Headers(std::vector<Entry> entries) : entries_(std::move(entries)) {}
 
   void add(std::string name, std::string value);
   void set(std::string name, std::string value);  ///< replaces every entry of that name

@@ -15,10 +15,20 @@
 #include "core/c_number.hpp"
 #include "keyscope/utf8.hpp"
 
+// The scanners of the parser's hot path, inlined into value(): each a call less per value.
+#if defined(__GNUC__) || defined(__clang__)
+#define KEYSCOPE_HOT_INLINE inline __attribute__((always_inline))
+#else
+#define KEYSCOPE_HOT_INLINE inline
+#endif
+
 namespace keyscope::codec {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+// Most bytes are above the space: one compare rejects them.
+bool is_space(char c) {
+  return static_cast<unsigned char>(c) <= ' ' && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+}
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Bytes a string holds as they are: printable ASCII other than the quote and the backslash.
@@ -83,11 +93,13 @@ int read_hex4(std::string_view text, std::size_t at) {
 
 }  // namespace
 
-// Recursive descent; the depth cap bounds the recursion.
+// Recursive descent; the depth cap bounds the recursion. The position is a pointer into the text
+// checked against its end (one compare a byte, no index arithmetic), and the common layout of
+// machine-written JSON (no space around ',' and ':') is tried before any whitespace is skipped.
 class TapeParser {
  public:
   TapeParser(std::string_view text, Tape& tape, int max_depth)
-      : text_(text), tape_(tape), max_depth_(max_depth) {}
+      : text_(text), end_(text.data() + text.size()), p_(text.data()), tape_(tape), max_depth_(max_depth) {}
 
   std::optional<Tape::Failure> run() {
     tape_.text_ = text_;
@@ -97,11 +109,11 @@ class TapeParser {
     // rather than reserving 6x its size up front.
     constexpr std::size_t kMostNodesReserved = std::size_t{1} << 16;
     tape_.nodes_.reserve(std::min(text_.size() / 5 + 8, kMostNodesReserved));
-    if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 BOM
+    if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") p_ += 3;  // a UTF-8 BOM
     skip_space();
     if (!value(0)) return failure_;
     skip_space();
-    if (pos_ != text_.size()) return Tape::Failure::syntax;
+    if (p_ != end_) return Tape::Failure::syntax;
     return std::nullopt;
   }
 
@@ -111,12 +123,22 @@ class TapeParser {
     return false;
   }
   void skip_space() {
-    while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
+    while (p_ != end_ && is_space(*p_)) ++p_;
   }
-  bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
+  // The next byte that is not whitespace (skipped), or '\0' at the end of the text ('\0' is
+  // never valid there).
+  char next_non_space() {
+    if (p_ != end_ && !is_space(*p_)) return *p_;
+    skip_space();
+    return p_ != end_ ? *p_ : '\0';
+  }
+  bool at(char c) const { return p_ != end_ && *p_ == c; }
+  std::size_t offset() const { return static_cast<std::size_t>(p_ - text_.data()); }
   bool literal(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) return fail();
-    pos_ += word.size();
+    if (static_cast<std::size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0) {
+      return fail();
+    }
+    p_ += word.size();
     return true;
   }
   std::uint32_t push(JsonKind kind) {
@@ -127,13 +149,13 @@ class TapeParser {
   void close(std::uint32_t index) { tape_.nodes_[index].end = static_cast<std::uint32_t>(tape_.nodes_.size()); }
 
   bool value(int depth) {
-    if (pos_ >= text_.size()) return fail();
-    switch (text_[pos_]) {
+    if (p_ == end_) return fail();
+    switch (*p_) {
       case '{': return container(depth + 1, JsonKind::object, '}');
       case '[': return container(depth + 1, JsonKind::array, ']');
       case '"': return string();
       case 't': case 'f': {
-        const bool truth = text_[pos_] == 't';
+        const bool truth = *p_ == 't';
         if (!literal(truth ? "true" : "false")) return false;
         const auto index = push(JsonKind::boolean);
         tape_.nodes_[index].number.boolean = truth;
@@ -148,14 +170,13 @@ class TapeParser {
     }
   }
 
-  // An object or an array: `{` or `[` at pos_, members or elements up to `closer`.
+  // An object or an array: `{` or `[` at p_, members or elements up to `closer`.
   bool container(int depth, JsonKind kind, char closer) {
     if (depth > max_depth_) return fail(Tape::Failure::too_deep);
     const auto index = push(kind);
-    ++pos_;
-    skip_space();
-    if (at(closer)) {
-      ++pos_;
+    ++p_;
+    if (next_non_space() == closer) {
+      ++p_;
       close(index);
       return true;
     }
@@ -167,14 +188,14 @@ class TapeParser {
         if (unique) unique = name_is_new(index, names_seen);
       }
       if (!value(depth)) return false;
-      skip_space();
-      if (at(',')) {
-        ++pos_;
+      const char next = next_non_space();
+      if (next == ',') {
+        ++p_;
         skip_space();
         continue;
       }
-      if (!at(closer)) return fail();
-      ++pos_;
+      if (next != closer) return fail();
+      ++p_;
       tape_.nodes_[index].unique_names = unique;
       close(index);
       return true;
@@ -189,7 +210,7 @@ class TapeParser {
     const Tape::Node& name = tape_.nodes_[name_index];
     if (name.escaped) return false;
     const std::string_view raw(text_.data() + name.begin, name.length);
-    const std::uint64_t bit = std::uint64_t{1} << (name_hash(raw) >> 58);
+    const std::uint64_t bit = std::uint64_t{1} << (name_hash(raw, end_) >> 58);
     if (!(seen & bit)) {
       seen |= bit;
       return true;
@@ -201,14 +222,21 @@ class TapeParser {
     return true;
   }
 
-  // Constant time whatever the name's length: its first and last eight bytes and its length.
-  static std::uint64_t name_hash(std::string_view name) {
+  // Constant time whatever the name's length: its first and last eight bytes and its length. A
+  // shorter name is read as one word (the text goes on past it: at least its quote and a ':')
+  // with the bytes beyond it masked off.
+  static std::uint64_t name_hash(std::string_view name, const char* text_end) {
     std::uint64_t head = 0, tail = 0;
     if (name.size() >= 8) {
       std::memcpy(&head, name.data(), 8);
       std::memcpy(&tail, name.data() + name.size() - 8, 8);
+    } else if (!name.empty() && text_end - name.data() >= 8) {
+      const std::uint64_t name_bytes = ~std::uint64_t{0} >> (64 - 8 * name.size());
+      head = load_little_endian(name.data()) & name_bytes;
     } else {
-      std::memcpy(&head, name.data(), name.size());
+      for (std::size_t i = 0; i < name.size(); ++i) {
+        head |= std::uint64_t{static_cast<unsigned char>(name[i])} << (8 * i);
+      }
     }
     return ((head * 0x9E3779B97F4A7C15u) ^ (tail * 0xC2B2AE3D27D4EB4Fu) ^ name.size()) * 0x165667B19E3779F9u;
   }
@@ -216,37 +244,40 @@ class TapeParser {
   // `"name" :` (the name becomes the member's key node).
   bool member_name() {
     if (!at('"') || !string()) return false;
-    skip_space();
-    if (!at(':')) return false;
-    ++pos_;
+    if (next_non_space() != ':') return false;
+    ++p_;
     skip_space();
     return true;
   }
 
   // Validates escapes (surrogates paired) and UTF-8 (RFC 3629) without copying anything.
-  bool string() {
+  KEYSCOPE_HOT_INLINE bool string() {
     const auto index = push(JsonKind::string);
-    const std::size_t begin = ++pos_;
+    const char* const begin = ++p_;
     bool escaped = false;
     for (;;) {
-      for (; pos_ + 8 <= text_.size(); pos_ += 8) {
-        const std::uint64_t ends = plain_run_ends(load_little_endian(text_.data() + pos_));
+      bool marked = false;
+      for (; end_ - p_ >= 8; p_ += 8) {
+        const std::uint64_t ends = plain_run_ends(load_little_endian(p_));
         if (ends != 0) {
-          pos_ += first_marked_byte(ends);
+          p_ += first_marked_byte(ends);
+          marked = true;
           break;
         }
       }
-      while (pos_ < text_.size() && is_plain_string_byte(text_[pos_])) ++pos_;
-      if (pos_ >= text_.size()) return fail();  // no closing quote
+      if (!marked) {
+        while (p_ != end_ && is_plain_string_byte(*p_)) ++p_;
+        if (p_ == end_) return fail();  // no closing quote
+      }
       // Past the plain bytes: a quote, a backslash, a control byte or a non-ASCII lead byte.
-      const auto c = static_cast<unsigned char>(text_[pos_]);
+      const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
         auto& node = tape_.nodes_[index];
-        node.begin = static_cast<std::uint32_t>(begin);
-        node.length = static_cast<std::uint32_t>(pos_ - begin);
+        node.begin = static_cast<std::uint32_t>(begin - text_.data());
+        node.length = static_cast<std::uint32_t>(p_ - begin);
         node.escaped = escaped;
-        ++pos_;
-        close(index);
+        node.end = index + 1;
+        ++p_;
         return true;
       }
       if (c == '\\') {
@@ -259,9 +290,9 @@ class TapeParser {
   }
 
   bool escape() {
-    ++pos_;  // the backslash
-    if (pos_ >= text_.size()) return false;
-    const char c = text_[pos_++];
+    ++p_;  // the backslash
+    if (p_ == end_) return false;
+    const char c = *p_++;
     switch (c) {
       case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': return true;
       case 'u': {
@@ -269,8 +300,8 @@ class TapeParser {
         if (unit < 0) return false;
         if (unit >= 0xDC00 && unit <= 0xDFFF) return false;  // a lone low surrogate
         if (unit >= 0xD800 && unit <= 0xDBFF) {
-          if (text_.substr(pos_, 2) != "\\u") return false;
-          pos_ += 2;
+          if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+          p_ += 2;
           const int low = hex4();
           return low >= 0xDC00 && low <= 0xDFFF;
         }
@@ -281,8 +312,8 @@ class TapeParser {
   }
 
   int hex4() {
-    const int unit = read_hex4(text_, pos_);
-    if (unit >= 0) pos_ += 4;
+    const int unit = read_hex4(text_, offset());
+    if (unit >= 0) p_ += 4;
     return unit;
   }
 
@@ -298,33 +329,34 @@ class TapeParser {
     else if (lead >= 0xF1 && lead <= 0xF3) continuation = 3;
     else if (lead == 0xF4) continuation = 3, high = 0x8F;
     else return false;
-    if (pos_ + continuation >= text_.size()) return false;
+    if (end_ - p_ <= continuation) return false;
     for (int i = 1; i <= continuation; ++i) {
-      const auto c = static_cast<unsigned char>(text_[pos_ + i]);
+      const auto c = static_cast<unsigned char>(p_[i]);
       if (c < (i == 1 ? low : 0x80) || c > (i == 1 ? high : 0xBF)) return false;
     }
-    pos_ += continuation + 1;
+    p_ += continuation + 1;
     return true;
   }
 
   // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? ; integers that overflow 64 bits become
   // doubles, as in nlohmann.
-  bool number() {
-    const std::size_t begin = pos_;
+  KEYSCOPE_HOT_INLINE bool number() {
+    const char* const begin = p_;
     const bool negative = at('-');
-    if (negative) ++pos_;
+    if (negative) ++p_;
     // The integer part, its value gathered on the way: at most 19 digits cannot overflow.
     std::uint64_t magnitude = 0;
-    const std::size_t integer_begin = pos_;
+    const char* const integer_begin = p_;
     if (at('0')) {
-      ++pos_;
+      ++p_;
     } else {  // a first digit of 1-9: '0' was taken above
-      for (; pos_ < text_.size() && is_digit(text_[pos_]); ++pos_) {
-        magnitude = magnitude * 10 + static_cast<std::uint64_t>(text_[pos_] - '0');
+      for (; p_ != end_ && is_digit(*p_); ++p_) {
+        magnitude = magnitude * 10 + static_cast<std::uint64_t>(*p_ - '0');
       }
-      if (pos_ == integer_begin) return fail();
+      if (p_ == integer_begin) return fail();
     }
-    const bool plain_integer = !at('.') && !at('e') && !at('E') && pos_ - integer_begin <= 19;
+    const char after = p_ != end_ ? *p_ : '\0';
+    const bool plain_integer = after != '.' && after != 'e' && after != 'E' && p_ - integer_begin <= 19;
     if (plain_integer && (!negative || magnitude <= kMinMagnitude)) {
       auto& node = tape_.nodes_[push(JsonKind::floating)];
       set_integer(magnitude, negative, node);
@@ -334,19 +366,19 @@ class TapeParser {
     bool integral = true;
     if (at('.')) {
       integral = false;
-      ++pos_;
+      ++p_;
       if (!digits()) return fail();
     }
     if (at('e') || at('E')) {
       integral = false;
-      ++pos_;
-      if (at('+') || at('-')) ++pos_;
+      ++p_;
+      if (at('+') || at('-')) ++p_;
       if (!digits()) return fail();
     }
     const auto index = push(JsonKind::floating);
     auto& node = tape_.nodes_[index];
     close(index);
-    const std::string_view digits = text_.substr(begin, pos_ - begin);
+    const std::string_view digits(begin, static_cast<std::size_t>(p_ - begin));
     if (integral && read_integer(digits, negative, node)) return true;
     if (read_decimal_exactly(digits, negative, node.number.floating)) return true;
     // Beyond the exact fast path. strtod needs a terminator; numbers are short.
@@ -357,9 +389,9 @@ class TapeParser {
 
   // One or more digits.
   bool digits() {
-    const std::size_t begin = pos_;
-    while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
-    return pos_ > begin;
+    const char* const begin = p_;
+    while (p_ != end_ && is_digit(*p_)) ++p_;
+    return p_ > begin;
   }
 
   static constexpr std::uint64_t kMinMagnitude = std::uint64_t{1} << 63;  // -INT64_MIN
@@ -431,9 +463,10 @@ class TapeParser {
   }
 
   std::string_view text_;
+  const char* const end_;
+  const char* p_;  // the position in text_
   Tape& tape_;
   int max_depth_;
-  std::size_t pos_ = 0;
   Tape::Failure failure_ = Tape::Failure::syntax;
 };
 
@@ -476,6 +509,40 @@ std::optional<TapeValue> TapeValue::find(std::string_view key, std::uint32_t& cu
     const std::uint32_t stop = pass == 0 ? object.end : start;
     for (std::uint32_t i = pass == 0 ? start : first; i < stop; i = tape_->node(i + 1).end) {
       if (tape_->raw_string(tape_->node(i)) == key) {
+        cursor = tape_->node(i + 1).end;
+        return TapeValue(*tape_, i + 1);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Whether the unescaped member name at `name` (`length` bytes) is `key`, byte by byte: a name
+// never holds a raw NUL (the parser refuses control bytes), so a shorter key differs at its
+// terminator and nothing past it is read.
+bool name_is(const char* name, std::uint32_t length, const char* key) {
+  for (std::uint32_t i = 0; i < length; ++i) {
+    if (name[i] != key[i]) return false;
+  }
+  return key[length] == '\0';
+}
+
+}  // namespace
+
+std::optional<TapeValue> TapeValue::find(const char* key, std::uint32_t& cursor) const {
+  const Tape::Node& object = node();
+  if (!object.unique_names) return find(std::string_view(key));
+  const std::uint32_t first = index_ + 1;
+  const std::uint32_t start = cursor > index_ && cursor < object.end ? cursor : first;
+  const char* const text = tape_->text_.data();
+  // From the cursor to the end, then from the first member up to the cursor.
+  for (int pass = 0; pass < 2; ++pass) {
+    const std::uint32_t stop = pass == 0 ? object.end : start;
+    for (std::uint32_t i = pass == 0 ? start : first; i < stop; i = tape_->node(i + 1).end) {
+      const Tape::Node& name = tape_->node(i);
+      if (name_is(text + name.begin, name.length, key)) {
         cursor = tape_->node(i + 1).end;
         return TapeValue(*tape_, i + 1);
       }

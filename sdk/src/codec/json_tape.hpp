@@ -46,6 +46,7 @@ class Tape {
 
  private:
   friend class TapeParser;
+  friend class TapeValue;  // reads member names in place
   std::string_view text_;
   std::vector<Node> nodes_;
 };
@@ -76,6 +77,9 @@ class TapeValue {
   // match, so reading an object in order costs one comparison a member instead of one a member
   // squared.
   std::optional<TapeValue> find(std::string_view key, std::uint32_t& cursor) const;
+  // The same for a NUL-terminated key (the model readers' literals), compared without taking
+  // its length first.
+  std::optional<TapeValue> find(const char* key, std::uint32_t& cursor) const;
   std::uint32_t index() const { return index_; }
 
   template <class Each>  // each(TapeValue element)

@@ -46,12 +46,20 @@ int days_in_month(int y, int m) {
   return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
-// Parses "YYYY-MM-DD" at the start of text into its fields.
+// Parses "YYYY-MM-DD" at the start of text into its fields. Its eight digits are read at fixed
+// places, each checked as it is read (a date is read for every day of every usage).
 std::optional<CivilDate> parse_date_fields(std::string_view text) {
-  int y = 0, m = 0, d = 0;
   if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, m) || !read_digits(text, 8, 2, d))
-    return std::nullopt;
+  unsigned bad = 0;  // above 9 once any byte was not a digit
+  const auto digit = [&](std::size_t i) {
+    const unsigned value = static_cast<unsigned>(static_cast<unsigned char>(text[i])) - '0';
+    bad |= value > 9 ? 10u : 0u;
+    return static_cast<int>(value);
+  };
+  const int y = ((digit(0) * 10 + digit(1)) * 10 + digit(2)) * 10 + digit(3);
+  const int m = digit(5) * 10 + digit(6);
+  const int d = digit(8) * 10 + digit(9);
+  if (bad != 0) return std::nullopt;
   if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
   return CivilDate{y, static_cast<unsigned>(m), static_cast<unsigned>(d)};
 }

@@ -123,6 +123,38 @@ TEST_F(BlockingCallsTest, CancellingEndsARetryWait) {
   EXPECT_EQ(sandbox_->stat("requests") - before, 1);  // the 429; the retry was never sent
 }
 
+// The same for an asynchronous call, whose wait is a timer on the transport's worker thread:
+// cancelled, the wait ends at once (not when the 30 s Retry-After has passed) and the callback
+// gets a cancelled error.
+TEST_F(BlockingCallsTest, CancellingEndsAnAsynchronousCallsRetryWait) {
+  sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"status","status":429,"times":1,"retry_after":30})");
+  std::promise<void> retry_announced;
+  std::once_flag announced_once;
+  ClientOptions options;
+  options.base_url = sandbox_->base_url();
+  options.session_token = sandbox_->token();
+  options.transport = transport;
+  options.logger = [&](std::string_view line) {
+    if (line.find("keyscope: retrying") != 0) return;
+    std::call_once(announced_once, [&] { retry_announced.set_value(); });
+  };
+  Client c(options);
+  CallOptions call;
+  call.cancellation = std::make_shared<Cancellation>();
+  const long long before = sandbox_->stat("requests");
+  auto finished = std::make_shared<std::promise<Result<KeyList>>>();
+  auto outcome = finished->get_future();
+  c.list_keys_async([finished](Result<KeyList> r) { finished->set_value(std::move(r)); }, call);
+  retry_announced.get_future().wait();  // the 429 is in and its wait has begun
+  call.cancellation->cancel();
+  ASSERT_EQ(outcome.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "the cancelled call still waits out its Retry-After";
+  const Result<KeyList> list = outcome.get();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::cancelled);
+  EXPECT_EQ(sandbox_->stat("requests") - before, 1);  // the 429; the retry was never sent
+}
+
 TEST_F(BlockingCallsTest, ATimeoutIsATimeoutError) {
   sandbox_->add_fault(R"({"path_contains":"/api/v1/keys","mode":"latency","latency_ms":2000,"times":1})");
   CallOptions call;

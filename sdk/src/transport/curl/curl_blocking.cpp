@@ -37,7 +37,7 @@ Result<HttpResponse> CurlBlocking::perform(const HttpRequest& request) {
                            "could not allocate a libcurl handle" + describe_request(request),
                            "connection_failed");
   }
-  CurlTransfer transfer(request, nullptr);
+  CurlTransfer transfer(request);
   // The pool keeps each handle's transport-wide options: only a new one needs them.
   CURLcode code = fresh ? configure_handle(easy, options_) : CURLE_OK;
   if (code == CURLE_OK) code = transfer.configure_request(easy, options_);

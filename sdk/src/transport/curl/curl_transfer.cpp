@@ -11,6 +11,9 @@ namespace keyscope::curl {
 namespace {
 
 constexpr long kMaxConnectTimeoutMs = 10000;
+// Room for a response's headers from the start (the API sends 8 or 9), instead of growing the
+// list one reallocation at a time.
+constexpr std::size_t kUsualResponseHeaders = 16;
 
 std::size_t on_body_data(char* data, std::size_t size, std::size_t count, void* user) {
   auto& transfer = *static_cast<CurlTransfer*>(user);
@@ -64,9 +67,16 @@ bool has_header(const Headers& headers, std::string_view name) {
 
 curl_slist* build_header_list(const Headers& headers, bool has_body) {
   curl_slist* list = nullptr;
+  std::string line;  // one buffer for every line (curl_slist_append copies it)
   for (const auto& [name, value] : headers.entries()) {
     // "Name:" would make libcurl drop the header; "Name;" sends it with an empty value.
-    const std::string line = value.empty() ? name + ";" : name + ": " + value;
+    line.assign(name);
+    if (value.empty()) {
+      line += ';';
+    } else {
+      line += ": ";
+      line += value;
+    }
     curl_slist* extended = curl_slist_append(list, line.c_str());
     if (extended == nullptr) {
       curl_slist_free_all(list);
@@ -166,9 +176,7 @@ void CurlTransfer::detach() {
 HttpResponse CurlTransfer::take_response(int status) {
   HttpResponse response;
   response.status = status;
-  for (auto& [name, value] : response_headers) {
-    response.headers.add(std::move(name), std::move(value));
-  }
+  response.headers = Headers(std::move(response_headers));
   response.body = std::move(response_body);
   return response;
 }
@@ -217,6 +225,7 @@ CURLcode CurlTransfer::configure_request(CURL* handle, const CurlTransportOption
   easy = handle;
   ca_bundle_path = options.ca_bundle_path;
   max_response_bytes = options.max_response_bytes;
+  response_headers.reserve(kUsualResponseHeaders);
   header_list_ = build_header_list(request.headers, !request.body.empty());
   if (header_list_ == nullptr && !request.headers.empty()) return CURLE_OUT_OF_MEMORY;
 

@@ -29,8 +29,15 @@ const std::string* unsafe_header_name(const Headers& headers);
 CURLcode configure_handle(CURL* easy, const CurlTransportOptions& options);
 
 struct CurlTransfer {
+ private:
+  HttpRequest owned_request_;  // empty when the request is borrowed; before `request`, which may refer to it
+
+ public:
   CurlTransfer(HttpRequest request, Transport::Completion done)
-      : request(std::move(request)), done(std::move(done)) {}
+      : owned_request_(std::move(request)), request(owned_request_), done(std::move(done)) {}
+  // A transfer over a request that outlives it (a blocking call's, on the caller's thread): not
+  // copied.
+  explicit CurlTransfer(const HttpRequest& borrowed) : request(borrowed) {}
   ~CurlTransfer();
   CurlTransfer(const CurlTransfer&) = delete;
   CurlTransfer& operator=(const CurlTransfer&) = delete;
@@ -58,7 +65,7 @@ struct CurlTransfer {
   // The response received so far, moved out once the transfer has finished.
   HttpResponse take_response(int status);
 
-  HttpRequest request;
+  const HttpRequest& request;
   Transport::Completion done;
   CURL* easy = nullptr;
   std::vector<Headers::Entry> response_headers;  // of the last response block only

@@ -52,6 +52,11 @@ void CurlTransport::defer(std::chrono::milliseconds delay, std::function<void()>
   impl_->worker->schedule(delay, std::move(fn));
 }
 
+void CurlTransport::defer_cancellable(std::chrono::milliseconds delay, std::function<void()> fn,
+                                      const std::shared_ptr<Cancellation>& cancellation) {
+  impl_->worker->schedule(delay, std::move(fn), cancellation);
+}
+
 std::optional<Result<HttpResponse>> CurlTransport::send_blocking(const HttpRequest& request) {
   return impl_->blocking->perform(request);
 }

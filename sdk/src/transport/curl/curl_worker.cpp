@@ -71,14 +71,15 @@ void CurlWorker::submit(HttpRequest request, Transport::Completion done) {
   complete(std::move(transfer), std::move(error));
 }
 
-void CurlWorker::schedule(std::chrono::milliseconds delay, std::function<void()> fn) {
+void CurlWorker::schedule(std::chrono::milliseconds delay, std::function<void()> fn,
+                          std::shared_ptr<Cancellation> cancellation) {
   // Clamped so that a huge delay cannot overflow the clock's nanosecond arithmetic.
   using std::chrono::milliseconds;
   const auto bounded = std::clamp<milliseconds>(delay, milliseconds::zero(), kLongestDelay);
   const auto deadline = Clock::now() + bounded;
   std::lock_guard<std::mutex> lock(mutex_);
   if (stop_requested_) return;  // pending deferred functions are dropped on shutdown anyway
-  incoming_deferred_.emplace_back(deadline, std::move(fn));
+  incoming_deferred_.push_back(Deferred{deadline, std::move(fn), std::move(cancellation)});
   curl_multi_wakeup(multi_);
 }
 
@@ -104,7 +105,7 @@ void CurlWorker::run() {
 
 bool CurlWorker::take_incoming_work() {
   std::vector<TransferPtr> transfers;
-  std::vector<std::pair<Clock::time_point, std::function<void()>>> deferred;
+  std::vector<Deferred> deferred;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stop_requested_) return false;
@@ -112,7 +113,9 @@ bool CurlWorker::take_incoming_work() {
     deferred.swap(incoming_deferred_);
   }
   for (auto& transfer : transfers) waiting_.push_back(std::move(transfer));
-  for (auto& [deadline, fn] : deferred) deferred_.push(deadline, std::move(fn));
+  for (auto& entry : deferred) {
+    deferred_.push(entry.deadline, std::move(entry.fn), std::move(entry.cancellation));
+  }
   return true;
 }
 
@@ -230,7 +233,9 @@ void CurlWorker::wait_for_activity() {
                   [&](const auto& entry) { return cancellable(*entry.second); }) ||
       std::any_of(waiting_.begin(), waiting_.end(),
                   [&](const TransferPtr& transfer) { return cancellable(*transfer); });
-  if (watching_cancellation) timeout_ms = std::min(timeout_ms, kCancellationCheckMs);
+  if (watching_cancellation || deferred_.watches_cancellation()) {
+    timeout_ms = std::min(timeout_ms, kCancellationCheckMs);
+  }
 
   if (!waiting_.empty() && active_.size() < max_active_transfers_) timeout_ms = 0;
 
@@ -256,7 +261,7 @@ void CurlWorker::shut_down() {
       complete(std::move(transfer), std::move(error));
     }
     outstanding.clear();
-    std::vector<std::pair<Clock::time_point, std::function<void()>>> dropped_deferred;
+    std::vector<Deferred> dropped_deferred;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       dropped_deferred.swap(incoming_deferred_);

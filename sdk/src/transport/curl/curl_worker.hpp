@@ -30,7 +30,10 @@ class CurlWorker {
   CurlWorker& operator=(const CurlWorker&) = delete;
 
   void submit(HttpRequest request, Transport::Completion done);
-  void schedule(std::chrono::milliseconds delay, std::function<void()> fn);
+  // `cancellation` (may be null) ends the wait early: fn then runs at the next look at the
+  // cancellations (every 20 ms while one is watched).
+  void schedule(std::chrono::milliseconds delay, std::function<void()> fn,
+                std::shared_ptr<Cancellation> cancellation = nullptr);
   // run() then cancels everything outstanding and returns.
   void request_stop();
   void run();
@@ -40,6 +43,11 @@ class CurlWorker {
  private:
   using Clock = DeferredQueue::Clock;
   using TransferPtr = std::unique_ptr<CurlTransfer>;
+  struct Deferred {
+    Clock::time_point deadline;
+    std::function<void()> fn;
+    std::shared_ptr<Cancellation> cancellation;
+  };
 
   bool take_incoming_work();  // false once a stop was requested
   void complete_cancelled_waiting_transfers();
@@ -64,7 +72,7 @@ class CurlWorker {
   // Shared with other threads.
   std::mutex mutex_;
   std::vector<TransferPtr> incoming_transfers_;
-  std::vector<std::pair<Clock::time_point, std::function<void()>>> incoming_deferred_;
+  std::vector<Deferred> incoming_deferred_;
   bool stop_requested_ = false;
   bool finished_ = false;
 
