@@ -53,8 +53,9 @@ const CLIENT_JS = pageScript('keyscope/client');
 const VITE_CONFIG = `export default { logLevel: 'warn', build: { outDir: 'dist', emptyOutDir: true,
   rollupOptions: { input: { main: 'index.html', client: 'client.html' } } } };\n`;
 
-// .../keyscope-core-<hash>.wasm (a URL or a path) -> keyscope-core
-const wasmName = (url) => String(url).split('/').pop().replace(/-[^-]+\.wasm$/, '');
+// .../keyscope-core-<hash>.wasm (a URL or a path) -> keyscope-core. Vite's hash has 8 characters,
+// '-' and '_' among them.
+const wasmName = (url) => String(url).split('/').pop().replace(/-[\w-]{8}\.wasm$/, '');
 
 let scratch;
 let app;
