@@ -95,7 +95,7 @@ function report({ usage, fleet }, indent = '  ') {
   console.log(`${indent}dashboard load (13 keys, 8 in flight): hand-written ${fmt(fleet[0]).padStart(8)}   keyscope ${fmt(fleet[1]).padStart(8)}   ${ratio(fleet[1], fleet[0])}`);
 }
 function reportDecode({ parse, decode }) {
-  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (strict TextDecoder + JSON.parse, JS checks, shape) ${fmt(decode)}   ${(decode / parse).toFixed(1)}x`);
+  console.log(`  decode only (bytes -> object): TextDecoder + JSON.parse ${fmt(parse)}   keyscope (strict TextDecoder + JSON.parse, JS checks, shape) ${fmt(decode)}   ${(decode / parse).toFixed(2)}x`);
 }
 function reportOverhead([handMs, ksMs]) {
   console.log(`  CPU per getUsage, fetch answered from memory: hand-written ${fmt(handMs)}   keyscope ${fmt(ksMs)}   keyscope adds ${fmt(ksMs - handMs)} a call`);
