@@ -677,41 +677,56 @@ def scalar_check_name(kind: str) -> str:
             "date": "isDate"}[kind]
 
 
-def js_check_case(f: Field, index: Dict[str, Model], depth: str) -> List[str]:
-    """The `case` lines of a member switch for field f (and its aliases)."""
-    names = [f.json[-1]] + f.aliases
-    test = js_check_value(f.type, index, "v", depth)
-    # Required fields: null is an error (presence is tested after the loop).
-    allow_null = "" if f.required and not f.aliases else "v === null || "
-    return [f"    case '{name}':" for name in names] + [f"      return {allow_null}{test};"]
+def js_known_lines(f: Field, index: Dict[str, Model], depth: str) -> List[str]:
+    """Reads field f (and its aliases) from `source`: counts it when present, -1 when its type is wrong."""
+    out: List[str] = []
+    for name in [f.json[-1]] + f.aliases:
+        test = js_check_value(f.type, index, "v", depth)
+        # Required fields: null is an error (aliases: checked together below).
+        allow_null = "" if f.required and not f.aliases else "v !== null && "
+        out += [f"  v = source.{name};",
+                "  if (v !== undefined) {",
+                "    known++;",
+                f"    if ({allow_null}!{test}) return -1;",
+                "  }" + (" else return -1;" if f.required and not f.aliases else "")]
+    if f.required and f.aliases:
+        absent = " && ".join(f"source.{n} == null" for n in [f.json[-1]] + f.aliases)
+        out.append(f"  if ({absent}) return -1;")
+    return out
 
 
-def js_required_test(fields: List[Field], source: str) -> str:
-    tests = []
-    for f in fields:
-        if not f.required:
+def js_group_lines(m: Model, parent: str, depth: str) -> List[str]:
+    check = f"check{m.name}{parent.title()}"
+    return [f"  v = source.{parent};",
+            "  if (v !== undefined) {",
+            "    known++;",
+            f"    if (v !== null && !(isObject(v) && {check}(v, {depth} + 1))) return -1;",
+            "  }"]
+
+
+def js_check_functions(name: str, doc: str, known_lines: List[str], names: List[str],
+                       base: Optional[str] = None) -> List[str]:
+    """knownOf<name> (the count of known members when each reads, else -1) and check<name>."""
+    head = [f"  let known = knownOf{base}(source, depth);", "  if (known < 0) return -1;"] if base else ["  let known = 0;"]
+    return ([f"const namesOf{name} = new Set([{', '.join(repr(n) for n in names)}]);", "",
+             f"function knownOf{name}(source, depth) {{"] + head + ["  let v;"] + known_lines +
+            ["  return known;", "}", "",
+             f"/** {doc} */",
+             f"export function check{name}(source, depth) {{",
+             f"  const known = knownOf{name}(source, depth);",
+             f"  return known >= 0 && onlyKnownOrPlain(source, known, namesOf{name}, depth);",
+             "}", ""])
+
+
+def js_member_names(fields: List[Field]) -> List[str]:
+    names: List[str] = []
+    for parent, group in groups(fields):
+        if parent is not None:
+            names.append(parent)
             continue
-        names = [f.json[-1]] + f.aliases
-        tests.append("(" + " || ".join(f"{source}.{n} != null" for n in names) + ")" if f.aliases
-                     else f"{source}.{names[0]} != null")
-    return " && ".join(tests) if tests else "true"
-
-
-def js_member_function(name: str, cases: List[str], otherwise: str) -> List[str]:
-    return [f"function {name}(key, v, depth) {{",
-            "  switch (key) {"] + cases + [
-            "    default:",
-            f"      return {otherwise};",
-            "  }",
-            "}", ""]
-
-
-def js_check_function(name: str, doc: str, member: str, required: str) -> List[str]:
-    return [f"/** {doc} */",
-            f"export function {name}(source, depth) {{",
-            f"  for (const key in source) if (!{member}(key, source[key], depth)) return false;",
-            f"  return {required};",
-            "}", ""]
+        for f in group:
+            names += [f.json[-1]] + f.aliases
+    return names
 
 
 def gen_js_checks(models: List[Model]) -> str:
@@ -722,35 +737,31 @@ def gen_js_checks(models: List[Model]) -> str:
            "// true only when every known member has a type the core reads, every required one is there and",
            "// every other member is plain JSON the core parses (src/json_checks.js). false means \"not sure\":",
            "// the core decodes, and reports what is wrong. tests/js/host-check.test.js holds this to the core.",
+           "// Known members are read by name and counted (knownOf<Model>); only an object with more members",
+           "// than that is walked for the others.",
            "",
            "import {",
-           "  everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp, plainValue,",
+           "  everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp,",
+           "  onlyKnownOrPlain,",
            "} from './json_checks.js';",
            ""]
     for m in response_models(models):
-        member = f"memberOf{m.name}"
-        otherwise = f"memberOf{m.extends}(key, v, depth)" if m.extends else "plainValue(v, depth)"
-        cases: List[str] = []
-        groups_out: List[str] = []
+        lines: List[str] = []
+        tail: List[str] = []
         for parent, group in groups(m.fields):
             if parent is None:
                 for f in group:
-                    cases += js_check_case(f, index, "depth")
+                    lines += js_known_lines(f, index, "depth")
                 continue
-            group_check = f"check{m.name}{parent.title()}"
-            cases += [f"    case '{parent}':",
-                      f"      return v === null || (isObject(v) && {group_check}(v, depth + 1));"]
-            group_cases: List[str] = []
+            lines += js_group_lines(m, parent, "depth")
+            group_lines: List[str] = []
             for f in group:
-                group_cases += js_check_case(f, index, "depth")
-            group_member = f"memberOf{m.name}{parent.title()}"
-            groups_out += js_member_function(group_member, group_cases, "plainValue(v, depth)")
-            groups_out += js_check_function(group_check, f"{m.name}'s `{parent}` object.", group_member,
-                                            js_required_test(group, "source"))
-        out += js_member_function(member, cases, otherwise)
-        out += js_check_function(f"check{m.name}", f"{m.name}: {m.doc}", member,
-                                 js_required_test(all_fields(m, index), "source"))
-        out += groups_out
+                group_lines += js_known_lines(f, index, "depth")
+            tail += js_check_functions(f"{m.name}{parent.title()}", f"{m.name}'s `{parent}` object.",
+                                       group_lines, js_member_names(group))
+        out += js_check_functions(m.name, f"{m.name}: {m.doc}", lines,
+                                  js_member_names(m.fields if not m.extends else all_fields(m, index)), m.extends)
+        out += tail
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -27,6 +27,18 @@ export function plainValue(v, enclosing) {
   return true;
 }
 
+/**
+ * Whether `source` (an object nested `enclosing` containers deep) has no members beyond the
+ * `known` ones its model read, or else whether each member not in `names` is plain JSON.
+ */
+export function onlyKnownOrPlain(source, known, names, enclosing) {
+  let members = 0;
+  for (const key in source) members++;
+  if (members === known) return true;
+  for (const key in source) if (!names.has(key) && !plainValue(source[key], enclosing)) return false;
+  return true;
+}
+
 /** An array whose every element passes `check` (a list of scalars). */
 export function everyItem(v, check) {
   if (!Array.isArray(v)) return false;
@@ -57,15 +69,11 @@ function digit(s, i) {
   return d >= 0 && d <= 9 ? d : -1;
 }
 
-// The number written by the `count` digits at s[at], or -1 if any is not a digit.
-function digits(s, at, count) {
-  let n = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = digit(s, i);
-    if (d < 0) return -1;
-    n = n * 10 + d;
-  }
-  return n;
+// The number written by the two digits at s[at], or -1.
+function twoDigits(s, at) {
+  const high = s.charCodeAt(at) - 48;
+  const low = s.charCodeAt(at + 1) - 48;
+  return high >= 0 && high <= 9 && low >= 0 && low <= 9 ? high * 10 + low : -1;
 }
 
 function daysInMonth(y, m) {
@@ -76,10 +84,12 @@ function daysInMonth(y, m) {
 // "YYYY-MM-DD" at the start of s, a real calendar day (parse_date_fields in time.cpp).
 function datePrefix(s) {
   if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  const y = digits(s, 0, 4);
-  const m = digits(s, 5, 2);
-  const d = digits(s, 8, 2);
-  return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+  const century = twoDigits(s, 0);
+  const year = twoDigits(s, 2);
+  const m = twoDigits(s, 5);
+  const d = twoDigits(s, 8);
+  return century >= 0 && year >= 0 && m >= 1 && m <= 12 && d >= 1 &&
+    (d <= 28 || d <= daysInMonth(century * 100 + year, m));
 }
 
 /** "YYYY-MM-DD" (parse_iso_date). */
@@ -93,9 +103,9 @@ export function isTimestamp(v) {
   if (typeof v !== 'string' || v.length < 20 || !datePrefix(v)) return false;
   const separator = v.charCodeAt(10);
   if (separator !== 84 && separator !== 116 && separator !== 32) return false;  // T t space
-  const hh = digits(v, 11, 2);
-  const mm = digits(v, 14, 2);
-  const ss = digits(v, 17, 2);
+  const hh = twoDigits(v, 11);
+  const mm = twoDigits(v, 14);
+  const ss = twoDigits(v, 17);
   if (v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
       ss < 0 || ss > 60) return false;
   let at = 19;
@@ -107,7 +117,7 @@ export function isTimestamp(v) {
   const zone = v.charCodeAt(at);
   if (zone === 90 || zone === 122) return at + 1 === v.length;  // Z z
   if (zone !== 43 && zone !== 45) return false;                  // + -
-  const oh = digits(v, at + 1, 2);
-  const om = digits(v, at + 4, 2);
+  const oh = twoDigits(v, at + 1);
+  const om = twoDigits(v, at + 4);
   return v.charCodeAt(at + 3) === 58 && oh >= 0 && oh <= 23 && om >= 0 && om <= 59 && at + 6 === v.length;
 }

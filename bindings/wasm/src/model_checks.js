@@ -4,209 +4,353 @@
 // true only when every known member has a type the core reads, every required one is there and
 // every other member is plain JSON the core parses (src/json_checks.js). false means "not sure":
 // the core decodes, and reports what is wrong. tests/js/host-check.test.js holds this to the core.
+// Known members are read by name and counted (knownOf<Model>); only an object with more members
+// than that is walked for the others.
 
 import {
-  everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp, plainValue,
+  everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp,
+  onlyKnownOrPlain,
 } from './json_checks.js';
 
-function memberOfDailyBucket(key, v, depth) {
-  switch (key) {
-    case 'date':
-      return isDate(v);
-    case 'requests':
-      return isInt(v);
-    case 'errors':
-      return v === null || isInt(v);
-    default:
-      return plainValue(v, depth);
+const namesOfDailyBucket = new Set(['date', 'requests', 'errors']);
+
+function knownOfDailyBucket(source, depth) {
+  let known = 0;
+  let v;
+  v = source.date;
+  if (v !== undefined) {
+    known++;
+    if (!isDate(v)) return -1;
+  } else return -1;
+  v = source.requests;
+  if (v !== undefined) {
+    known++;
+    if (!isInt(v)) return -1;
+  } else return -1;
+  v = source.errors;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
   }
+  return known;
 }
 
 /** DailyBucket: One UTC day of a key's traffic. */
 export function checkDailyBucket(source, depth) {
-  for (const key in source) if (!memberOfDailyBucket(key, source[key], depth)) return false;
-  return source.date != null && source.requests != null;
+  const known = knownOfDailyBucket(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfDailyBucket, depth);
 }
 
-function memberOfEndpointCount(key, v, depth) {
-  switch (key) {
-    case 'path':
-      return isText(v);
-    case 'count':
-      return isInt(v);
-    default:
-      return plainValue(v, depth);
-  }
+const namesOfEndpointCount = new Set(['path', 'count']);
+
+function knownOfEndpointCount(source, depth) {
+  let known = 0;
+  let v;
+  v = source.path;
+  if (v !== undefined) {
+    known++;
+    if (!isText(v)) return -1;
+  } else return -1;
+  v = source.count;
+  if (v !== undefined) {
+    known++;
+    if (!isInt(v)) return -1;
+  } else return -1;
+  return known;
 }
 
 /** EndpointCount: Requests to one endpoint path. */
 export function checkEndpointCount(source, depth) {
-  for (const key in source) if (!memberOfEndpointCount(key, source[key], depth)) return false;
-  return source.path != null && source.count != null;
+  const known = knownOfEndpointCount(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfEndpointCount, depth);
 }
 
-function memberOfHourBucket(key, v, depth) {
-  switch (key) {
-    case 'hour':
-      return isTimestamp(v);
-    case 'count':
-      return isInt(v);
-    default:
-      return plainValue(v, depth);
-  }
+const namesOfHourBucket = new Set(['hour', 'count']);
+
+function knownOfHourBucket(source, depth) {
+  let known = 0;
+  let v;
+  v = source.hour;
+  if (v !== undefined) {
+    known++;
+    if (!isTimestamp(v)) return -1;
+  } else return -1;
+  v = source.count;
+  if (v !== undefined) {
+    known++;
+    if (!isInt(v)) return -1;
+  } else return -1;
+  return known;
 }
 
 /** HourBucket: Rate-limit hits (429s) in one UTC hour. */
 export function checkHourBucket(source, depth) {
-  for (const key in source) if (!memberOfHourBucket(key, source[key], depth)) return false;
-  return source.hour != null && source.count != null;
+  const known = knownOfHourBucket(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfHourBucket, depth);
 }
 
-function memberOfAPIKeyInfo(key, v, depth) {
-  switch (key) {
-    case 'id':
-      return isText(v);
-    case 'key_prefix':
-    case 'key_preview':
-      return v === null || isText(v);
-    case 'name':
-      return isText(v);
-    case 'tier':
-      return v === null || isText(v);
-    case 'scopes':
-      return v === null || everyItem(v, isText);
-    case 'rate_limit_per_minute':
-      return v === null || isInt(v);
-    case 'rate_limit_per_day':
-      return v === null || isInt(v);
-    case 'total_requests':
-      return v === null || isInt(v);
-    case 'last_used_at':
-      return v === null || isTimestamp(v);
-    case 'created_at':
-      return v === null || isTimestamp(v);
-    case 'expires_at':
-      return v === null || isTimestamp(v);
-    case 'revoked_at':
-      return v === null || isTimestamp(v);
-    default:
-      return plainValue(v, depth);
+const namesOfAPIKeyInfo = new Set(['id', 'key_prefix', 'key_preview', 'name', 'tier', 'scopes', 'rate_limit_per_minute', 'rate_limit_per_day', 'total_requests', 'last_used_at', 'created_at', 'expires_at', 'revoked_at']);
+
+function knownOfAPIKeyInfo(source, depth) {
+  let known = 0;
+  let v;
+  v = source.id;
+  if (v !== undefined) {
+    known++;
+    if (!isText(v)) return -1;
+  } else return -1;
+  v = source.key_prefix;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isText(v)) return -1;
   }
+  v = source.key_preview;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isText(v)) return -1;
+  }
+  if (source.key_prefix == null && source.key_preview == null) return -1;
+  v = source.name;
+  if (v !== undefined) {
+    known++;
+    if (!isText(v)) return -1;
+  } else return -1;
+  v = source.tier;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isText(v)) return -1;
+  }
+  v = source.scopes;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !everyItem(v, isText)) return -1;
+  }
+  v = source.rate_limit_per_minute;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
+  }
+  v = source.rate_limit_per_day;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
+  }
+  v = source.total_requests;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
+  }
+  v = source.last_used_at;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isTimestamp(v)) return -1;
+  }
+  v = source.created_at;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isTimestamp(v)) return -1;
+  }
+  v = source.expires_at;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isTimestamp(v)) return -1;
+  }
+  v = source.revoked_at;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isTimestamp(v)) return -1;
+  }
+  return known;
 }
 
 /** APIKeyInfo: One API key as listed. key_prefix is a display prefix (sk_live_zIc8), never the secret. */
 export function checkAPIKeyInfo(source, depth) {
-  for (const key in source) if (!memberOfAPIKeyInfo(key, source[key], depth)) return false;
-  return source.id != null && (source.key_prefix != null || source.key_preview != null) && source.name != null;
+  const known = knownOfAPIKeyInfo(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyInfo, depth);
 }
 
-function memberOfAPIKeyDetails(key, v, depth) {
-  switch (key) {
-    case 'allowed_ips':
-      return v === null || everyItem(v, isText);
-    case 'usage':
-      return v === null || (isObject(v) && checkAPIKeyDetailsUsage(v, depth + 1));
-    default:
-      return memberOfAPIKeyInfo(key, v, depth);
+const namesOfAPIKeyDetails = new Set(['id', 'key_prefix', 'key_preview', 'name', 'tier', 'scopes', 'rate_limit_per_minute', 'rate_limit_per_day', 'total_requests', 'last_used_at', 'created_at', 'expires_at', 'revoked_at', 'allowed_ips', 'usage']);
+
+function knownOfAPIKeyDetails(source, depth) {
+  let known = knownOfAPIKeyInfo(source, depth);
+  if (known < 0) return -1;
+  let v;
+  v = source.allowed_ips;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !everyItem(v, isText)) return -1;
   }
+  v = source.usage;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !(isObject(v) && checkAPIKeyDetailsUsage(v, depth + 1))) return -1;
+  }
+  return known;
 }
 
 /** APIKeyDetails: Full metadata of one key plus its light daily usage summary (usage.daily). */
 export function checkAPIKeyDetails(source, depth) {
-  for (const key in source) if (!memberOfAPIKeyDetails(key, source[key], depth)) return false;
-  return source.id != null && (source.key_prefix != null || source.key_preview != null) && source.name != null;
+  const known = knownOfAPIKeyDetails(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyDetails, depth);
 }
 
-function memberOfAPIKeyDetailsUsage(key, v, depth) {
-  switch (key) {
-    case 'daily':
-      return v === null || everyModel(v, checkDailyBucket, depth);
-    default:
-      return plainValue(v, depth);
+const namesOfAPIKeyDetailsUsage = new Set(['usage']);
+
+function knownOfAPIKeyDetailsUsage(source, depth) {
+  let known = 0;
+  let v;
+  v = source.daily;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !everyModel(v, checkDailyBucket, depth)) return -1;
   }
+  return known;
 }
 
 /** APIKeyDetails's `usage` object. */
 export function checkAPIKeyDetailsUsage(source, depth) {
-  for (const key in source) if (!memberOfAPIKeyDetailsUsage(key, source[key], depth)) return false;
-  return true;
+  const known = knownOfAPIKeyDetailsUsage(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyDetailsUsage, depth);
 }
 
-function memberOfKeyList(key, v, depth) {
-  switch (key) {
-    case 'data':
-      return everyModel(v, checkAPIKeyInfo, depth);
-    case 'meta':
-      return v === null || (isObject(v) && checkKeyListMeta(v, depth + 1));
-    default:
-      return plainValue(v, depth);
+const namesOfKeyList = new Set(['data', 'meta']);
+
+function knownOfKeyList(source, depth) {
+  let known = 0;
+  let v;
+  v = source.data;
+  if (v !== undefined) {
+    known++;
+    if (!everyModel(v, checkAPIKeyInfo, depth)) return -1;
+  } else return -1;
+  v = source.meta;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !(isObject(v) && checkKeyListMeta(v, depth + 1))) return -1;
   }
+  return known;
 }
 
 /** KeyList: The key list. */
 export function checkKeyList(source, depth) {
-  for (const key in source) if (!memberOfKeyList(key, source[key], depth)) return false;
-  return source.data != null;
+  const known = knownOfKeyList(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyList, depth);
 }
 
-function memberOfKeyListMeta(key, v, depth) {
-  switch (key) {
-    case 'total':
-      return v === null || isInt(v);
-    default:
-      return plainValue(v, depth);
+const namesOfKeyListMeta = new Set(['meta']);
+
+function knownOfKeyListMeta(source, depth) {
+  let known = 0;
+  let v;
+  v = source.total;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
   }
+  return known;
 }
 
 /** KeyList's `meta` object. */
 export function checkKeyListMeta(source, depth) {
-  for (const key in source) if (!memberOfKeyListMeta(key, source[key], depth)) return false;
-  return true;
+  const known = knownOfKeyListMeta(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyListMeta, depth);
 }
 
-function memberOfKeyUsage(key, v, depth) {
-  switch (key) {
-    case 'key_id':
-      return isText(v);
-    case 'window_days':
-      return v === null || isInt(v);
-    case 'total_requests':
-      return isInt(v);
-    case 'successful':
-      return v === null || isInt(v);
-    case 'client_errors':
-      return v === null || isInt(v);
-    case 'server_errors':
-      return v === null || isInt(v);
-    case 'success_rate':
-      return v === null || isNumber(v);
-    case 'avg_response_time_ms':
-      return v === null || isNumber(v);
-    case 'latency_p50_ms':
-      return v === null || isNumber(v);
-    case 'latency_p95_ms':
-      return v === null || isNumber(v);
-    case 'latency_p99_ms':
-      return v === null || isNumber(v);
-    case 'rate_limit_peak_per_minute':
-      return v === null || isInt(v);
-    case 'rate_limit_peak_per_day':
-      return v === null || isInt(v);
-    case 'top_endpoints':
-      return v === null || everyModel(v, checkEndpointCount, depth);
-    case 'by_status':
-      return v === null || everyMember(v, isInt);
-    case 'daily':
-      return v === null || everyModel(v, checkDailyBucket, depth);
-    case 'rate_limit_hits_by_hour':
-      return v === null || everyModel(v, checkHourBucket, depth);
-    default:
-      return plainValue(v, depth);
+const namesOfKeyUsage = new Set(['key_id', 'window_days', 'total_requests', 'successful', 'client_errors', 'server_errors', 'success_rate', 'avg_response_time_ms', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'rate_limit_peak_per_minute', 'rate_limit_peak_per_day', 'top_endpoints', 'by_status', 'daily', 'rate_limit_hits_by_hour']);
+
+function knownOfKeyUsage(source, depth) {
+  let known = 0;
+  let v;
+  v = source.key_id;
+  if (v !== undefined) {
+    known++;
+    if (!isText(v)) return -1;
+  } else return -1;
+  v = source.window_days;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
   }
+  v = source.total_requests;
+  if (v !== undefined) {
+    known++;
+    if (!isInt(v)) return -1;
+  } else return -1;
+  v = source.successful;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
+  }
+  v = source.client_errors;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
+  }
+  v = source.server_errors;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
+  }
+  v = source.success_rate;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isNumber(v)) return -1;
+  }
+  v = source.avg_response_time_ms;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isNumber(v)) return -1;
+  }
+  v = source.latency_p50_ms;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isNumber(v)) return -1;
+  }
+  v = source.latency_p95_ms;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isNumber(v)) return -1;
+  }
+  v = source.latency_p99_ms;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isNumber(v)) return -1;
+  }
+  v = source.rate_limit_peak_per_minute;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
+  }
+  v = source.rate_limit_peak_per_day;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !isInt(v)) return -1;
+  }
+  v = source.top_endpoints;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !everyModel(v, checkEndpointCount, depth)) return -1;
+  }
+  v = source.by_status;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !everyMember(v, isInt)) return -1;
+  }
+  v = source.daily;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !everyModel(v, checkDailyBucket, depth)) return -1;
+  }
+  v = source.rate_limit_hits_by_hour;
+  if (v !== undefined) {
+    known++;
+    if (v !== null && !everyModel(v, checkHourBucket, depth)) return -1;
+  }
+  return known;
 }
 
 /** KeyUsage: Usage of one key over a window of window_days days. */
 export function checkKeyUsage(source, depth) {
-  for (const key in source) if (!memberOfKeyUsage(key, source[key], depth)) return false;
-  return source.key_id != null && source.total_requests != null;
+  const known = knownOfKeyUsage(source, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyUsage, depth);
 }
