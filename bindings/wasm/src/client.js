@@ -88,7 +88,10 @@ host.checkBody = (call, shape, bytes) => {
 function parseSettled(shape, text, pending) {
   if (shape === codes.SHAPE_RESULT_JSON) return JSON.parse(text);
   if (shape === codes.SHAPE_FLEET) return assembleFleet(pending.parts, text);
-  if (shape === codes.SHAPE_HOST_CHECKED) return pending.checked;
+  if (shape === codes.SHAPE_HOST_CHECKED) {
+    if (pending.checked === undefined) throw new Error('a body checked in JS without its result');
+    return pending.checked;
+  }
   return fromCheckedBody(bodyKind(shape), text);
 }
 
