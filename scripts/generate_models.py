@@ -758,7 +758,7 @@ def gen_js_checks(models: List[Model]) -> str:
             for f in group:
                 group_lines += js_known_lines(f, index, "depth")
             tail += js_check_functions(f"{m.name}{parent.title()}", f"{m.name}'s `{parent}` object.",
-                                       group_lines, js_member_names(group))
+                                       group_lines, [n for f in group for n in [f.json[-1]] + f.aliases])
         out += js_check_functions(m.name, f"{m.name}: {m.doc}", lines,
                                   js_member_names(m.fields if not m.extends else all_fields(m, index)), m.extends)
         out += tail

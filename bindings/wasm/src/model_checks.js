@@ -194,7 +194,7 @@ export function checkAPIKeyDetails(source, depth) {
   return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyDetails, depth);
 }
 
-const namesOfAPIKeyDetailsUsage = new Set(['usage']);
+const namesOfAPIKeyDetailsUsage = new Set(['daily']);
 
 function knownOfAPIKeyDetailsUsage(source, depth) {
   let known = 0;
@@ -237,7 +237,7 @@ export function checkKeyList(source, depth) {
   return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyList, depth);
 }
 
-const namesOfKeyListMeta = new Set(['meta']);
+const namesOfKeyListMeta = new Set(['total']);
 
 function knownOfKeyListMeta(source, depth) {
   let known = 0;
