@@ -708,7 +708,10 @@ def js_check_functions(name: str, doc: str, known_lines: List[str], names: List[
                        base: Optional[str] = None) -> List[str]:
     """knownOf<name> (the count of known members when each reads, else -1) and check<name>."""
     head = [f"  let known = knownOf{base}(source, depth);", "  if (known < 0) return -1;"] if base else ["  let known = 0;"]
-    return ([f"const namesOf{name} = new Set([{', '.join(repr(n) for n in names)}]);", "",
+    listed = ", ".join(repr(n) for n in names)
+    if base:  # the base's names, then the model's own
+        listed = f"...namesOf{base}, " + listed
+    return ([f"const namesOf{name} = new Set([{listed}]);", "",
              f"function knownOf{name}(source, depth) {{"] + head + ["  let v;"] + known_lines +
             ["  return known;", "}", "",
              f"/** {doc} */",
@@ -759,8 +762,7 @@ def gen_js_checks(models: List[Model]) -> str:
                 group_lines += js_known_lines(f, index, "depth")
             tail += js_check_functions(f"{m.name}{parent.title()}", f"{m.name}'s `{parent}` object.",
                                        group_lines, [n for f in group for n in [f.json[-1]] + f.aliases])
-        out += js_check_functions(m.name, f"{m.name}: {m.doc}", lines,
-                                  js_member_names(m.fields if not m.extends else all_fields(m, index)), m.extends)
+        out += js_check_functions(m.name, f"{m.name}: {m.doc}", lines, js_member_names(m.fields), m.extends)
         out += tail
     return "\n".join(out).rstrip() + "\n"
 

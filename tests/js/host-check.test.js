@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ks from '../../bindings/wasm/dist/index.js';
 import { fromCheckedBody } from '../../bindings/wasm/dist/results.js';
+import { hostCheckedResult } from '../../bindings/wasm/dist/host_check.js';
 import { startSandbox } from './support/sandbox.js';
 
 const encoder = new TextEncoder();
@@ -25,7 +26,7 @@ function coreVerdict(kind, bytes) {
 // The JS check's answer for `body`, held to the core's; `expect`: whether JS must be sure.
 function agrees(kind, body, label, expect) {
   const bytes = bytesOf(body);
-  const host = ks.__internal.hostCheck(kind, bytes);
+  const host = hostCheckedResult(kind, bytes);
   const core = coreVerdict(kind, bytes);
   if (host !== undefined) {
     assert.ok(core.accepted, `${label}: JS accepted a body the core refuses`);
@@ -231,6 +232,28 @@ test('a client call goes through the same check: hostile bodies still fail as th
     const odd = usageOf(',"extra":{"deep":[[1]]},"window_days":7.0,"rate_limit_hits_by_hour":[{"hour":"2026-05-17 09:00:00+02:00","count":2}]');
     await serve(odd);
     assert.deepEqual(await client.getUsage(keyId), coreVerdict('usage', encoder.encode(odd)).result);
+  } finally {
+    await sb.clearFaults();
+    client.close();
+  }
+});
+
+test('fetchFleet checks its usage bodies the same way: a hostile one is still the core\'s DecodeError', async () => {
+  const client = await ks.createClient({ baseUrl: sb.url, sessionToken: sb.token, maxRetries: 0 });
+  try {
+    const clean = await client.fetchFleet({ days: 30, concurrency: 4 });
+    assert.ok(clean.usages.length >= 5, `${clean.usages.length} usages`);
+    for (const usage of clean.usages) {
+      const body = encoder.encode(JSON.stringify({ data: usage }));
+      assert.deepEqual(usage, coreVerdict('usage', body).result, usage.key_id);
+    }
+    const victim = clean.usages[1].key_id;
+    await sb.fault({ path_contains: `${victim}/usage`, mode: 'body', status: 200, times: 1,
+      body: usageOf(',"x":"\\udfff"').replace('"key_id":"k"', `"key_id":"${victim}"`) });
+    const fleet = await client.fetchFleet({ days: 30, concurrency: 4, onError: 'collect' });
+    assert.deepEqual(fleet.errors.map((e) => e.key_id), [victim]);
+    assert.ok(fleet.errors[0].error instanceof ks.DecodeError, String(fleet.errors[0].error));
+    assert.deepEqual(fleet.usages, clean.usages.filter((u) => u.key_id !== victim));
   } finally {
     await sb.clearFaults();
     client.close();

@@ -51,18 +51,27 @@ function bodyKind(shape) {
 }
 
 // A fleet's pieces (src/client_binding.cpp hand_over): each kept usage body as it arrives, parsed
-// at once (while other requests are in flight), then the key list's body (keyIndex -1).
+// at once (while other requests are in flight), then the key list's body (keyIndex -1). A usage
+// body JS has just checked itself (host.checkBody) comes without text: its result is kept.
 host.part = (call, keyIndex, text) => {
   const pending = calls.get(call);
   if (!pending) return;
   const parts = pending.parts ?? (pending.parts = { keys: null, usages: [] });
   try {
     if (keyIndex < 0) parts.keys = fromCheckedBody('keys', text).data;
-    else parts.usages.push([keyIndex, fromCheckedBody('usage', text)]);
+    else parts.usages.push([keyIndex, text === null ? takeChecked(pending) : fromCheckedBody('usage', text)]);
   } catch (error) {
     parts.error = error;
   }
 };
+
+// The result host.checkBody kept for the body the core has just handed over.
+function takeChecked(pending) {
+  const result = pending.checked;
+  if (result === undefined) throw new Error('a body checked in JS without its result');
+  pending.checked = undefined;
+  return result;
+}
 
 // {keys, usages, window_days, errors} from a fleet's parts and its settled text; usages in the
 // keys' order.
@@ -88,10 +97,7 @@ host.checkBody = (call, shape, bytes) => {
 function parseSettled(shape, text, pending) {
   if (shape === codes.SHAPE_RESULT_JSON) return JSON.parse(text);
   if (shape === codes.SHAPE_FLEET) return assembleFleet(pending.parts, text);
-  if (shape === codes.SHAPE_HOST_CHECKED) {
-    if (pending.checked === undefined) throw new Error('a body checked in JS without its result');
-    return pending.checked;
-  }
+  if (shape === codes.SHAPE_HOST_CHECKED) return takeChecked(pending);
   return fromCheckedBody(bodyKind(shape), text);
 }
 

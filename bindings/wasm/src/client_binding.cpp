@@ -23,10 +23,11 @@ EM_JS(void, ks_host_settle, (int call, int ok, int shape, const char* text, int 
   Module['ksHost']['settle'](call, ok, shape, utf8.decode(HEAPU8.subarray(text, text + length)));
 });
 // One piece of a fleet, before its settle (kFleet): the usage body of the key at `key_index` in
-// the key list, or the key list's body (key_index -1).
-EM_JS(void, ks_host_part, (int call, int key_index, const char* text, int length), {
+// the key list, or the key list's body (key_index -1). `checked`: JS checked this usage body
+// itself just before (ks_host_check_body) and holds its result: no text then.
+EM_JS(void, ks_host_part, (int call, int key_index, const char* text, int length, int checked), {
   const utf8 = Module['ksUtf8'] || (Module['ksUtf8'] = new TextDecoder());
-  Module['ksHost']['part'](call, key_index, utf8.decode(HEAPU8.subarray(text, text + length)));
+  Module['ksHost']['part'](call, key_index, checked ? null : utf8.decode(HEAPU8.subarray(text, text + length)));
 });
 // The JS host's check of a 2xx body before the core decodes it (src/host_check.js): 1 when JS
 // is sure the core accepts it and has kept the call's result, 0 to have the core decode it.
@@ -123,8 +124,8 @@ std::string client_rate_limit(int client) {
   return encode_rate_limit_object(it->second->rate_limit());
 }
 
-void hand_over(int call, int key_index, const std::string& body) {
-  ks_host_part(call, key_index, body.data(), static_cast<int>(body.size()));
+void hand_over(int call, int key_index, const std::string& body, bool checked = false) {
+  ks_host_part(call, key_index, body.data(), static_cast<int>(body.size()), checked ? 1 : 0);
 }
 
 // fetchFleet: the usage bodies went to JS as they arrived (hand_over); the key list's body
@@ -184,9 +185,12 @@ void client_call(int client, int op, std::string key_id, int days, int concurren
         };
       }
       FleetUsageBody usage_body;
-      if (op == kFetchFleet) {
-        usage_body = [call](std::size_t key_index, const std::string& body) {
-          hand_over(call, static_cast<int>(key_index), body);
+      if (op == kFetchFleet) {  // usageByKey needs the core's models: its bodies are the core's to decode
+        // A usage body's check and its hand-over happen in one synchronous chain (the check, the
+        // call's completion, the fleet's on_usage), so `checked` is that body's answer.
+        ask_host_first(call, kUsageBody, options, checked);
+        usage_body = [call, checked](std::size_t key_index, const std::string& body) {
+          hand_over(call, static_cast<int>(key_index), body, *checked);
         };
       }
       return c.fetch_fleet_async(

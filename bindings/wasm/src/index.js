@@ -61,8 +61,6 @@ export const __internal = {
     if (error) unwrap(error);
     return fromCheckedBody(kind, decoder.decode(body));
   },
-  // The result src/host_check.js makes of `body` without the core, or undefined when not sure.
-  hostCheck(kind, body) { return hostCheckedResult(kind, body); },
   // The core's own JSON of the model it decodes from `body` (the reference for src/results.js).
   coreEncoding(kind, body) {
     return unwrap(requireCore().decodeBody(kind, body, true));

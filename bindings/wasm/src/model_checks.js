@@ -169,7 +169,7 @@ export function checkAPIKeyInfo(source, depth) {
   return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyInfo, depth);
 }
 
-const namesOfAPIKeyDetails = new Set(['id', 'key_prefix', 'key_preview', 'name', 'tier', 'scopes', 'rate_limit_per_minute', 'rate_limit_per_day', 'total_requests', 'last_used_at', 'created_at', 'expires_at', 'revoked_at', 'allowed_ips', 'usage']);
+const namesOfAPIKeyDetails = new Set([...namesOfAPIKeyInfo, 'allowed_ips', 'usage']);
 
 function knownOfAPIKeyDetails(source, depth) {
   let known = knownOfAPIKeyInfo(source, depth);

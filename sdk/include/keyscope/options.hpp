@@ -60,9 +60,10 @@ struct CallOptions {
   std::optional<int> max_retries;                    ///< instead of RetryPolicy::max_retries
   std::shared_ptr<Cancellation> cancellation;        ///< may be null
   /// For a front door that builds results from the response body in its own language (the npm
-  /// package does, in JS): asked with a 2xx body of list_keys, get_key or get_usage before the
-  /// core decodes it. True says the host has checked the body and the core's own decode surely
-  /// accepts it; the call then skips that decode, and its Result holds a default-constructed
+  /// package does, in JS): asked with a 2xx body of list_keys, get_key or get_usage (and of
+  /// fetch_fleet's usage calls, not its key list) before the core decodes it. True says the host
+  /// has checked the body and the core's own decode surely accepts it; the call then skips that
+  /// decode, and its Result (or that key's Fleet::usages entry) holds a default-constructed
   /// value beside the raw response, whose body the host turns into its result. Strict clients'
   /// checks are the core's alone: they never ask. Unset (the default): the core always decodes.
   std::function<bool(std::string_view body)> host_checked_body;

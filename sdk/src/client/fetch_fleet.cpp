@@ -114,6 +114,9 @@ void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
     fetch->call.cancellation = std::make_shared<Cancellation>();
     fetch->cancel_on_error = true;
   }
+  // The fleet reads the key list itself: a host's check of bodies is for the usages only.
+  CallOptions list_call = call;
+  list_call.host_checked_body = nullptr;
   list_keys_async(
       [fetch, concurrency](Result<KeyList> listed) {
         if (!listed.ok()) return fetch->done(Result<Fleet>(listed.error(), listed.raw()));
@@ -133,7 +136,7 @@ void Client::fetch_fleet_async(int days, int concurrency, Callback<Fleet> done,
         }
         fetch->launch_more(lock, static_cast<std::size_t>(concurrency));
       },
-      call);
+      list_call);
 }
 
 }  // namespace keyscope

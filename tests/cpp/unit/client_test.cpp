@@ -595,6 +595,37 @@ TEST_F(ClientFixture, FetchFleetHandsOverTheBodyOfEveryUsageItKeeps) {
   }
 }
 
+// The npm package checks the fleet's usage bodies in JS (CallOptions::host_checked_body); the key
+// list the fleet needs itself is always the core's to decode.
+TEST_F(ClientFixture, FetchFleetAsksTheHostAboutUsageBodiesOnly) {
+  const std::string list_body = R"({"data":[{"id":"00000000-0000-4000-8000-000000000001","key_prefix":"sk_live_a","name":"a"},)"
+                                R"({"id":"00000000-0000-4000-8000-000000000002","key_prefix":"sk_live_b","name":"b"}]})";
+  transport->router = [&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (request.url.find("/usage") == std::string::npos) return response(200, list_body);
+    const std::string id = request.url.substr(request.url.find("/keys/") + 6, 36);
+    return response(200, R"({"data":{"key_id":")" + id + R"(","total_requests":5}})");
+  };
+  std::vector<std::string> asked;
+  CallOptions call;
+  call.host_checked_body = [&](std::string_view body) {
+    asked.emplace_back(body);
+    return body.find("000000000001") != std::string_view::npos;  // sure of the first key's only
+  };
+  std::vector<std::size_t> handed;
+  std::optional<Result<Fleet>> fleet;
+  make().fetch_fleet_async(
+      7, 1, [&](Result<Fleet> r) { fleet = std::move(r); }, call, {}, FleetErrors::cancel_on_first,
+      [&](std::size_t key_index, const std::string&) { handed.push_back(key_index); });
+  ASSERT_TRUE(fleet.has_value());
+  ASSERT_TRUE(fleet->ok()) << to_string(fleet->error());
+  ASSERT_EQ(asked.size(), 2u);  // the two usages, not the list
+  EXPECT_EQ(asked[0].find("\"data\":["), std::string::npos);
+  EXPECT_EQ(handed, (std::vector<std::size_t>{0, 1}));
+  ASSERT_EQ((*fleet)->keys.size(), 2u);
+  EXPECT_EQ((*fleet)->usages[0], KeyUsage{});  // the host's, not decoded
+  EXPECT_EQ((*fleet)->usages[1].key_id, "00000000-0000-4000-8000-000000000002");
+}
+
 TEST_F(ClientFixture, FetchFleetFailsWithTheFirstError) {
   transport->router = [&](const HttpRequest& request) -> Result<HttpResponse> {
     if (request.url.find("/usage") == std::string::npos) {
