@@ -17,6 +17,23 @@ export async function sideBySide(contenders, rounds, warm) {
 }
 
 /**
+ * As sideBySide, but each measurement is a block of `perBlock` calls in a row (ms per call): a
+ * page's clock is coarse (Chromium clamps performance.now() to 100 µs without cross-origin
+ * isolation), so a single call that takes less than that would read as 0 or 100 µs.
+ */
+export async function blocksSideBySide(contenders, blocks, perBlock, warm) {
+  const times = contenders.map(() => []);
+  for (let b = 0; b < warm + blocks; b++) {
+    for (let c = 0; c < contenders.length; c++) {
+      const t = performance.now();
+      for (let i = 0; i < perBlock; i++) await contenders[c]();
+      if (b >= warm) times[c].push((performance.now() - t) / perBlock);
+    }
+  }
+  return times.map(median);
+}
+
+/**
  * One getUsage and a dashboard's whole load (key list + every usage, 8 in flight): hand-written
  * fetch + JSON.parse (`hand`, with `init` for its fetch) against a keyscope `client`.
  * Returns {usage: [hand ms, keyscope ms, hand with a timeout signal ms], fleet: [hand ms, keyscope ms]}.
@@ -59,7 +76,7 @@ export function compareDecode(decode, bytes, rounds = 10000, blocks = 20) {
  * The package's own CPU cost per getUsage, with the network taken out: both contenders get the
  * same 90-day body from a fetch that answers from memory. Returns [hand ms, keyscope ms].
  */
-export async function compareOverhead(ks, bytes, keyId, rounds = 3000) {
+export async function compareOverhead(ks, bytes, keyId, rounds = 3000, perBlock = 50) {
   const headers = {
     'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef',
     'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999', 'x-ratelimit-reset': '1790000000',
@@ -68,10 +85,10 @@ export async function compareOverhead(ks, bytes, keyId, rounds = 3000) {
   const base = 'https://api.example.test';
   const client = await ks.createClient({ baseUrl: base, fetch: memoryFetch, credentials: 'omit' });
   try {
-    return await sideBySide([
+    return await blocksSideBySide([
       async () => (await (await memoryFetch(`${base}/api/v1/keys/${keyId}/usage?days=90`)).json()).data,
       () => client.getUsage(keyId, { days: 90 }),
-    ], rounds, 300);
+    ], Math.ceil(rounds / perBlock), perBlock, Math.ceil(300 / perBlock));
   } finally {
     client.close();
   }
@@ -82,17 +99,17 @@ export async function compareOverhead(ks, bytes, keyId, rounds = 3000) {
  * every active key's usage (`usageBytes`, its key_id left as it is) from a fetch that answers from
  * memory, 8 in flight. Returns [hand ms, keyscope ms].
  */
-export async function compareFleetOverhead(ks, hand, listBytes, usageBytes, rounds = 300) {
+export async function compareFleetOverhead(ks, hand, listBytes, usageBytes, rounds = 300, perBlock = 10) {
   const headers = { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef' };
   const memoryFetch = async (url) => new Response(/\/usage\?/.test(String(url)) ? usageBytes : listBytes,
     { status: 200, headers });
   const base = 'https://api.example.test';
   const client = await ks.createClient({ baseUrl: base, fetch: memoryFetch, credentials: 'omit' });
   try {
-    return await sideBySide([
+    return await blocksSideBySide([
       () => hand.fetchFleet(base, {}, 90, 8, memoryFetch),
       () => client.fetchFleet({ days: 90, concurrency: 8 }),
-    ], rounds, 30);
+    ], Math.ceil(rounds / perBlock), perBlock, Math.ceil(30 / perBlock));
   } finally {
     client.close();
   }
