@@ -4,33 +4,39 @@
 export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 // Runs each contender `rounds` times, interleaved, after `warm` unmeasured rounds; medians (ms).
-export async function sideBySide(contenders, rounds, warm) {
-  const times = contenders.map(() => []);
-  for (let i = 0; i < warm + rounds; i++) {
-    for (let c = 0; c < contenders.length; c++) {
-      const t = performance.now();
-      await contenders[c]();
-      if (i >= warm) times[c].push(performance.now() - t);
-    }
-  }
-  return times.map(median);
+export function sideBySide(contenders, rounds, warm) {
+  return blocksSideBySide(contenders, rounds, 1, warm);
 }
 
 /**
  * As sideBySide, but each measurement is a block of `perBlock` calls in a row (ms per call): a
  * page's clock is coarse (Chromium clamps performance.now() to 100 µs without cross-origin
- * isolation), so a single call that takes less than that would read as 0 or 100 µs.
+ * isolation), so a single call that takes less than that would read as 0 or 100 µs. `between`
+ * runs before each block, outside the timing.
  */
-export async function blocksSideBySide(contenders, blocks, perBlock, warm) {
+export async function blocksSideBySide(contenders, blocks, perBlock, warm, between = () => {}) {
   const times = contenders.map(() => []);
   for (let b = 0; b < warm + blocks; b++) {
     for (let c = 0; c < contenders.length; c++) {
+      between();
       const t = performance.now();
       for (let i = 0; i < perBlock; i++) await contenders[c]();
       if (b >= warm) times[c].push((performance.now() - t) / perBlock);
     }
   }
   return times.map(median);
+}
+
+/**
+ * A fetch that answers every request from memory with `bytes` (the same response headers as the
+ * sandbox's usage call): the contenders' CPU without the network.
+ */
+export function memoryUsageFetch(bytes) {
+  const headers = {
+    'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef',
+    'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999', 'x-ratelimit-reset': '1790000000',
+  };
+  return async () => new Response(bytes, { status: 200, headers });
 }
 
 /**
@@ -77,11 +83,7 @@ export function compareDecode(decode, bytes, rounds = 10000, blocks = 20) {
  * same 90-day body from a fetch that answers from memory. Returns [hand ms, keyscope ms].
  */
 export async function compareOverhead(ks, bytes, keyId, rounds = 3000, perBlock = 50) {
-  const headers = {
-    'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef',
-    'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999', 'x-ratelimit-reset': '1790000000',
-  };
-  const memoryFetch = async () => new Response(bytes, { status: 200, headers });
+  const memoryFetch = memoryUsageFetch(bytes);
   const base = 'https://api.example.test';
   const client = await ks.createClient({ baseUrl: base, fetch: memoryFetch, credentials: 'omit' });
   try {

@@ -7,13 +7,14 @@
 //                                           the JS check of the body (dist/host_check.js)
 //   keyscope getUsage                       the package: the same, through the wasm core
 // The gap between the last two is what the core's crossing costs between real round trips; the
-// same with the server 1 ms and 20 ms away shows what is left of it at a real distance. Then the same without the network (a fetch answered from memory), warm and with the caches
-// flushed between calls by a 16 MB walk: the core's share grows when its code and data are cold.
+// same with the server 1 ms and 20 ms away shows what is left of it at a real distance. Then the
+// same without the network (a fetch answered from memory), warm and with the caches flushed
+// between calls by a 16 MB walk: the core's share grows when its code and data are cold.
 //   node bench/wasm/getusage_parts.mjs      (needs KEYSCOPE_SANDBOX and a built dist/)
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../tests/js/support/sandbox.js';
-import { median } from './contest.js';
+import { blocksSideBySide, memoryUsageFetch } from './contest.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = resolve(root, 'bindings/wasm/dist');
@@ -42,6 +43,7 @@ async function jsStepsOnly(fetchImpl, url, headerLines) {
       method: 'GET', headers, credentials: 'include', signal: controller.signal, redirect: 'manual', cache: 'no-store',
     }));
     const body = new Uint8Array(await response.arrayBuffer());
+    // The text the transport hands the core; built for its cost, as transport.js builds it.
     let headerText = '';
     for (const name of HEADER_NAMES) {
       const value = response.headers.get(name);
@@ -53,19 +55,11 @@ async function jsStepsOnly(fetchImpl, url, headerLines) {
   }
 }
 
-// Runs the contenders interleaved, `rounds` times after `warm`; `between` runs before each call,
-// outside the timing. Medians in µs.
-async function interleaved(contenders, rounds, warm, between = () => {}) {
-  const times = contenders.map(() => []);
-  for (let i = 0; i < warm + rounds; i++) {
-    for (let c = 0; c < contenders.length; c++) {
-      between();
-      const t = performance.now();
-      await contenders[c][1]();
-      if (i >= warm) times[c].push((performance.now() - t) * 1000);
-    }
-  }
-  return times.map(median);
+// The contenders ([name, fn]) interleaved, `rounds` times after `warm`; `between` runs before each
+// call, outside the timing. Medians in µs.
+async function interleaved(contenders, rounds, warm, between) {
+  const ms = await blocksSideBySide(contenders.map(([, fn]) => fn), rounds, 1, warm, between);
+  return ms.map((t) => t * 1000);
 }
 
 function print(title, contenders, medians) {
@@ -100,9 +94,7 @@ try {
   }
 
   const bytes = new Uint8Array(await (await fetch(url, init)).arrayBuffer());
-  const responseHeaders = { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef',
-    'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999', 'x-ratelimit-reset': '1790000000' };
-  const memoryFetch = async () => new Response(bytes, { status: 200, headers: responseHeaders });
+  const memoryFetch = memoryUsageFetch(bytes);
   const base = 'https://api.example.test';
   const memoryClient = await ks.createClient({ baseUrl: base, fetch: memoryFetch, credentials: 'omit' });
   const memoryUrl = `${base}/api/v1/keys/${keyId}/usage?days=90`;
