@@ -11,6 +11,7 @@
 // thread.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codes.hpp"
@@ -44,6 +45,9 @@ std::string log_event_json(const keyscope::LogEvent& event);
 
 // fetch_transport.cpp: a keyscope::Transport over the JS host's fetch() (src/transport.js).
 std::shared_ptr<keyscope::Transport> make_fetch_transport(int client);
+// Headers as "name\nvalue\n" pairs, the shape the JS host and the core exchange them in.
+std::string headers_to_lines(const keyscope::Headers& headers);
+keyscope::Headers headers_of_lines(std::string_view lines);
 // The call of `cancellation` was cancelled: aborts its fetches in flight and ends its retry waits
 // at once (the call then finishes as cancelled).
 void end_transport_work_of(const std::shared_ptr<keyscope::Cancellation>& cancellation);

@@ -124,6 +124,26 @@ std::string client_rate_limit(int client) {
   return encode_rate_limit_object(it->second->rate_limit());
 }
 
+// The direct getUsage's plan (src/direct.js): "<method>\n<timeout ms>\n<URL with {key_id} and
+// {days}>\n" then the header lines (src/fetch_transport.cpp's shape). Empty when every call must run in the
+// core: a strict client (its 2xx bodies are the core's to judge) or one with a logger (each step
+// is the core's to log).
+std::string client_direct_plan(int client) {
+  auto it = g_clients.find(client);
+  if (it == g_clients.end()) return std::string();
+  const Client& c = *it->second;
+  if (c.options().strict || c.options().log_event) return std::string();
+  const HttpRequest request = c.usage_request_template();
+  return request.method + "\n" + std::to_string(request.timeout.count()) + "\n" + request.url + "\n" + headers_to_lines(request.headers);
+}
+
+// A direct getUsage's response headers ("name\nvalue\n" pairs), received at `received_unix`.
+void client_record_headers(int client, std::string header_lines, double received_unix) {
+  auto it = g_clients.find(client);
+  if (it == g_clients.end()) return;
+  it->second->record_response_headers(headers_of_lines(header_lines), static_cast<std::int64_t>(received_unix));
+}
+
 void hand_over(int call, int key_index, const std::string& body, bool checked = false) {
   ks_host_part(call, key_index, body.data(), static_cast<int>(body.size()), checked ? 1 : 0);
 }
@@ -222,6 +242,8 @@ void bind_client() {
   emscripten::function("clientDestroy", &client_destroy);
   emscripten::function("clientUserAgent", &client_user_agent);
   emscripten::function("clientRateLimit", &client_rate_limit);
+  emscripten::function("clientDirectPlan", &client_direct_plan);
+  emscripten::function("clientRecordHeaders", &client_record_headers);
   emscripten::function("clientCall", &client_call);
   emscripten::function("callCancel", &call_cancel);
 }

@@ -27,12 +27,11 @@ EM_JS(void, ks_host_defer, (int timer, double delay_ms), { Module['ksHost']['def
 EM_JS(void, ks_host_clear_timer, (int timer), { Module['ksHost']['clearTimer'](timer); });
 
 namespace keyscope_wasm {
-namespace {
 
 using namespace keyscope;
 
-// "name\nvalue\n" pairs, the same shape ks_complete receives. Request header values never
-// hold a newline: the client refuses such a token or user agent before building a request.
+// Request header values never hold a newline: the client refuses such a token or user agent
+// before building a request.
 std::string headers_to_lines(const Headers& headers) {
   std::string out;
   for (const auto& [name, value] : headers.entries()) {
@@ -43,6 +42,22 @@ std::string headers_to_lines(const Headers& headers) {
   }
   return out;
 }
+
+Headers headers_of_lines(std::string_view lines) {
+  Headers headers;
+  while (!lines.empty()) {
+    const auto name_end = lines.find('\n');
+    if (name_end == std::string_view::npos) break;
+    const auto value_end = lines.find('\n', name_end + 1);
+    if (value_end == std::string_view::npos) break;
+    headers.add(std::string(lines.substr(0, name_end)),
+                std::string(lines.substr(name_end + 1, value_end - name_end - 1)));
+    lines.remove_prefix(value_end + 1);
+  }
+  return headers;
+}
+
+namespace {
 
 struct Pending {
   Transport::Completion done;
@@ -92,16 +107,7 @@ class FetchTransport final : public Transport {
 HttpResponse response_of(int status, std::string_view header_lines, const char* body, int body_length) {
   HttpResponse response;
   response.status = status;
-  // "name\nvalue\n" pairs (header values never contain a newline)
-  while (!header_lines.empty()) {
-    const auto name_end = header_lines.find('\n');
-    if (name_end == std::string_view::npos) break;
-    const auto value_end = header_lines.find('\n', name_end + 1);
-    if (value_end == std::string_view::npos) break;
-    response.headers.add(std::string(header_lines.substr(0, name_end)),
-                         std::string(header_lines.substr(name_end + 1, value_end - name_end - 1)));
-    header_lines.remove_prefix(value_end + 1);
-  }
+  response.headers = headers_of_lines(header_lines);
   response.body.assign(body, static_cast<std::size_t>(body_length));
   return response;
 }

@@ -75,6 +75,18 @@ class Client {
 
   /// The rate-limit headers of the most recent response (errors included).
   RateLimit rate_limit() const;
+
+  ///@{
+  /// For a host that sends a call's first attempt itself (the npm package's direct getUsage,
+  /// bindings/wasm/src/direct.js) and hands the call to the client when the answer is anything
+  /// but a success it can settle alone. usage_request_template(): the request
+  /// get_usage_async(key_id, days) sends first (method, URL, headers, the client's timeout), with
+  /// the literal text "{key_id}" and "{days}" in its URL where a call puts its arguments.
+  /// record_response_headers(): the rate-limit headers of a response received that way become
+  /// rate_limit(), as if a call had received them at `received_unix`.
+  HttpRequest usage_request_template() const;
+  void record_response_headers(const Headers& headers, std::int64_t received_unix) const;
+  ///@}
   /// The options as validated (ClientOptions::transport filled in with the default on native
   /// builds when none was given).
   const ClientOptions& options() const;

@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "client/client_impl.hpp"
@@ -141,12 +143,21 @@ void start_get_key(const std::shared_ptr<Client::Impl>& impl, const std::string&
                                 std::move(done), blocking);
 }
 
+// Written once for the call and for usage_request_template().
+std::string usage_path(std::string_view key_id, std::string_view days) {
+  std::string path = "/api/v1/keys/";
+  path += key_id;
+  path += "/usage?days=";
+  path += days;
+  return path;
+}
+
 void start_get_usage(const std::shared_ptr<Client::Impl>& impl, const std::string& key_id, int days,
                      Callback<KeyUsage> done, const CallOptions& call, bool blocking) {
   if (auto error = validate_key_id(key_id)) return done(std::move(*error));
   if (auto error = validate_days(days)) return done(std::move(*error));
   if (auto error = validate_call(call)) return done(std::move(*error));
-  get_and_decode<KeyUsage>(impl, "/api/v1/keys/" + key_id + "/usage?days=" + std::to_string(days),
+  get_and_decode<KeyUsage>(impl, usage_path(key_id, std::to_string(days)),
                            call, [strict = impl->options.strict](std::string_view body) -> Result<KeyUsage> {
                              auto usage = decode_key_usage(body, DecodeOptions{strict});
                              if (strict && usage.ok()) {
@@ -198,8 +209,16 @@ RateLimit Client::rate_limit() const { return impl_->rate_limit(); }
 const ClientOptions& Client::options() const { return impl_->options; }
 std::string Client::user_agent() const { return impl_->user_agent; }
 
-void Client::Impl::record_rate_limit(const HttpResponse& response) {
-  RateLimit parsed = client::parse_rate_limit(response.headers, now_unix());
+HttpRequest Client::usage_request_template() const {
+  return impl_->first_request(usage_path("{key_id}", "{days}"), CallOptions{});
+}
+
+void Client::record_response_headers(const Headers& headers, std::int64_t received_unix) const {
+  impl_->record_rate_limit(headers, received_unix);
+}
+
+void Client::Impl::record_rate_limit(const Headers& headers, std::int64_t received_unix) {
+  RateLimit parsed = client::parse_rate_limit(headers, received_unix);
   if (!parsed.limit && !parsed.remaining && !parsed.reset_unix && !parsed.retry_after_seconds) return;
   std::lock_guard<std::mutex> lock(mutex_);
   last_rate_limit_ = parsed;

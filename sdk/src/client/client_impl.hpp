@@ -22,8 +22,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // then run when execute returns).
   void execute(std::string path, const CallOptions& call,
                std::function<void(Result<HttpResponse>)> done, bool blocking = false);
+  // What execute() sends first: GET base_url + path with the client's headers and timeout.
+  HttpRequest first_request(const std::string& path, const CallOptions& call) const;
 
-  void record_rate_limit(const HttpResponse& response);
+  void record_rate_limit(const Headers& headers, std::int64_t received_unix);
   RateLimit rate_limit() const;
   double next_random();
   std::int64_t now_unix() const;

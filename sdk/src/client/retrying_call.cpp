@@ -44,7 +44,7 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
     HttpResponse raw = received ? std::move(outcome).value() : outcome.raw();
     std::optional<Error> error;
     if (received) {
-      client->record_rate_limit(raw);
+      client->record_rate_limit(raw.headers, client->now_unix());
       client->log([&] {
         LogEvent event = log_event(LogEvent::Kind::response);
         event.status = raw.status;
@@ -143,20 +143,24 @@ struct RetryingCall : std::enable_shared_from_this<RetryingCall> {
 
 }  // namespace
 
+HttpRequest Client::Impl::first_request(const std::string& path, const CallOptions& call) const {
+  HttpRequest request;
+  request.method = "GET";
+  request.url = base_url + path;
+  request.timeout = call.timeout.value_or(options.timeout);
+  request.cancellation = call.cancellation;
+  request.headers.add("Accept", "application/json");
+  request.headers.add("User-Agent", user_agent);
+  if (!options.session_token.empty()) request.headers.add("Cookie", "sb-access-token=" + options.session_token);
+  return request;
+}
+
 void Client::Impl::execute(std::string path, const CallOptions& call,
                            std::function<void(Result<HttpResponse>)> done, bool blocking) {
   auto retrying = std::make_shared<RetryingCall>();
   retrying->client = shared_from_this();
-  retrying->request.method = "GET";
-  retrying->request.url = base_url + path;
+  retrying->request = first_request(path, call);
   retrying->path = std::move(path);
-  retrying->request.timeout = call.timeout.value_or(options.timeout);
-  retrying->request.cancellation = call.cancellation;
-  retrying->request.headers.add("Accept", "application/json");
-  retrying->request.headers.add("User-Agent", user_agent);
-  if (!options.session_token.empty()) {
-    retrying->request.headers.add("Cookie", "sb-access-token=" + options.session_token);
-  }
   retrying->max_retries = call.max_retries.value_or(options.retry.max_retries);
   retrying->done = std::move(done);
   retrying->blocking = blocking;

@@ -374,6 +374,37 @@ TEST_F(ClientFixture, TracksTheLastRateLimitStateEvenOnErrors) {
   EXPECT_EQ(state.reset_unix, 1779010060);
 }
 
+// The npm package's direct getUsage sends this itself (bindings/wasm/src/direct.js): it must be
+// exactly what the call sends, its arguments put where the placeholders are.
+TEST_F(ClientFixture, UsageRequestTemplateIsWhatTheCallSends) {
+  Client client = make();
+  const HttpRequest plan = client.usage_request_template();
+  transport->script.push_back(response(200, read_test_file("fixtures/get_usage.json")));
+  ASSERT_TRUE(client.get_usage(kKeyId, 7).ok());
+  const HttpRequest& sent = transport->requests.at(0);
+  std::string url = plan.url;
+  url.replace(url.find("{key_id}"), 8, kKeyId);
+  url.replace(url.find("{days}"), 6, "7");
+  EXPECT_EQ(plan.url, "http://127.0.0.1:9/proxy/api/v1/keys/{key_id}/usage?days={days}");
+  EXPECT_EQ(url, sent.url);
+  EXPECT_EQ(plan.method, sent.method);
+  EXPECT_EQ(plan.headers.entries(), sent.headers.entries());
+  EXPECT_EQ(plan.timeout, sent.timeout);
+}
+
+TEST_F(ClientFixture, RecordedResponseHeadersBecomeTheRateLimit) {
+  Client client = make();
+  client.record_response_headers(
+      {{"X-RateLimit-Limit", "60"}, {"X-RateLimit-Remaining", "59"}, {"Retry-After", "Sun, 17 May 2026 09:00:30 GMT"}},
+      1779008400);  // 2026-05-17T09:00:00Z: the Retry-After date is 30 s later
+  RateLimit state = client.rate_limit();
+  EXPECT_EQ(state.limit, 60);
+  EXPECT_EQ(state.remaining, 59);
+  EXPECT_EQ(state.retry_after_seconds, 30.0);
+  client.record_response_headers({{"Content-Type", "application/json"}}, now);  // no rate-limit headers: kept
+  EXPECT_EQ(client.rate_limit().remaining, 59);
+}
+
 TEST_F(ClientFixture, LogsNeverContainTheToken) {
   // Secrets reach every kind of log line: the URL (a proxy that routes by session and an API key
   // in the path) is in the response, failure and retry lines; a transport failure's message
