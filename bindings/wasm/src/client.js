@@ -8,7 +8,8 @@ import { fromCheckedBody } from './results.js';
 import { hostCheckedResult } from './host_check.js';
 import { reconcileWithClient } from './logs.js';
 import { checkLogger, logCallbackError, logRequest } from './logger.js';
-import { configureClient, forgetClient, serverDateOf } from './transport.js';
+import { configOf, configureClient, forgetClient, preloadFetch, recordHeaders, serverDateOf } from './transport.js';
+import { canGoDirect, directPlan, sendDirect } from './direct.js';
 
 const isBrowserPage = typeof document !== 'undefined';
 
@@ -17,7 +18,8 @@ const loggers = new Map(); // client handle -> its logger (createClient's option
 let nextCall = 1;
 
 /** Calls not settled yet (the package's leak tests). */
-export function pendingCallCount() { return calls.size; }
+export function pendingCallCount() { return calls.size + directCalls; }
+let directCalls = 0; // getUsage calls on their direct first attempt (src/direct.js)
 
 host.log = (client, text) => {
   const logger = loggers.get(client);
@@ -147,9 +149,12 @@ function checkSignal(signal) {
 class Client {
   #handle;
   #closed = false;
+  #plan;              // src/direct.js's, or null
+  #directInFlight = 0;
 
-  constructor(handle) {
+  constructor(handle, plan) {
     this.#handle = handle;
+    this.#plan = plan;
   }
 
   /** The API keys of the session's user (every key, revoked ones included). */
@@ -210,7 +215,9 @@ class Client {
   /** The rate-limit headers of the most recent response: {limit, remaining, reset, retry_after}. */
   get rateLimit() {
     if (this.#closed) return null;
-    return JSON.parse(requireCore().clientRateLimit(this.#handle));
+    const instance = requireCore();
+    recordHeaders(instance, this.#handle);
+    return JSON.parse(instance.clientRateLimit(this.#handle));
   }
 
   get userAgent() {
@@ -223,7 +230,7 @@ class Client {
     this.#closed = true;
     forgetClient(this.#handle);
     loggers.delete(this.#handle);
-    requireCore().clientDestroy(this.#handle);
+    if (this.#directInFlight === 0) requireCore().clientDestroy(this.#handle);
   }
 
   toString() {
@@ -267,29 +274,64 @@ class Client {
         reject(cancelledError(signal));
         return;
       }
-      const call = nextCall++;
-      let onAbort = null;
-      const cleanup = () => {
-        if (onAbort) signal.removeEventListener('abort', onAbort);
-      };
-      calls.set(call, {
-        resolve: (value) => { cleanup(); resolve(value); },
-        reject: (error) => { cleanup(); reject(error); },
-        onProgress,
-        logger: loggers.get(this.#handle),
-      });
-      if (signal) {
-        onAbort = () => {
-          if (!calls.has(call)) return;
-          calls.delete(call);
-          cleanup();
-          instance.callCancel(call);
-          reject(cancelledError(signal));
+      const start = () => {
+        const call = nextCall++;
+        let onAbort = null;
+        const cleanup = () => {
+          if (onAbort) signal.removeEventListener('abort', onAbort);
         };
-        signal.addEventListener('abort', onAbort, { once: true });
+        calls.set(call, {
+          resolve: (value) => { cleanup(); resolve(value); },
+          reject: (error) => { cleanup(); reject(error); },
+          onProgress,
+          logger: loggers.get(this.#handle),
+        });
+        if (signal) {
+          onAbort = () => {
+            if (!calls.has(call)) return;
+            calls.delete(call);
+            cleanup();
+            instance.callCancel(call);
+            reject(cancelledError(signal));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+        instance.clientCall(this.#handle, op, keyId, d, c, timeoutMs, maxRetries, call, onError === 'collect',
+          typeof onProgress === 'function');
+      };
+      // The client's own timeout and retries only: a call's own are the core's to check.
+      if (op === codes.OP_GET_USAGE && timeoutMs < 0 && maxRetries < 0 && canGoDirect(this.#plan, keyId, d)) {
+        this.#direct(keyId, d, signal, resolve, reject, start);
+      } else {
+        start();
       }
-      instance.clientCall(this.#handle, op, keyId, d, c, timeoutMs, maxRetries, call, onError === 'collect',
-        typeof onProgress === 'function');
+    });
+  }
+
+  // getUsage's first attempt sent from JS (src/direct.js); the core gets the call only when the
+  // answer is not a success JS can settle, with that answer as its first attempt's. The core's
+  // client outlives close() until then.
+  #direct(keyId, days, signal, resolve, reject, start) {
+    directCalls++;
+    this.#directInFlight++;
+    const end = () => {
+      directCalls--;
+      if (--this.#directInFlight === 0 && this.#closed) requireCore().clientDestroy(this.#handle);
+    };
+    sendDirect(configOf(this.#handle), this.#handle, this.#plan, keyId, days, signal, {
+      resolve: (result) => { end(); resolve(result); },
+      cancel: () => { end(); reject(cancelledError(signal)); },
+      handOver: (outcome) => {
+        preloadFetch(outcome);
+        try {
+          start();
+        } catch (error) {
+          reject(error);
+        } finally {
+          preloadFetch(null);
+          end();
+        }
+      },
     });
   }
 }
@@ -368,5 +410,5 @@ export async function createClient(options = {}) {
   if (created.error) throw errorFromObject(created.error);
   if (logger) loggers.set(created.client, logger);
   configureClient(created.client, { fetch: fetchImpl, credentials, browser: isBrowserPage, maxResponseBytes });
-  return new Client(created.client);
+  return new Client(created.client, directPlan(instance.clientDirectPlan(created.client)));
 }

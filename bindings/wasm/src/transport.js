@@ -5,18 +5,39 @@ import * as codes from './codes.js';
 import { host, requireCore } from './core.js';
 
 const clientConfigs = new Map(); // client handle -> { fetch, credentials, browser, maxResponseBytes, serverDate }
-const inflight = new Map();      // request id -> { controller, timer, timedOut, cancelled }
+const inflight = new Map();      // request id -> { controller, timer, timedOut, cancelled, client }
 const encoder = new TextEncoder();
 
 /** The fetch settings of a client handle (createClient), until forgetClient. */
 export function configureClient(handle, config) { clientConfigs.set(handle, config); }
-export function forgetClient(handle) { clientConfigs.delete(handle); }
+/** The fetch settings of a client handle (src/direct.js sends with them), or undefined. */
+export function configOf(handle) { return clientConfigs.get(handle); }
+export function forgetClient(handle) {
+  clientConfigs.delete(handle);
+  unrecorded.delete(handle);
+}
 /** The API's Date header of the client's latest response (for client.reconcile), or null. */
 export function serverDateOf(handle) { return clientConfigs.get(handle)?.serverDate ?? null; }
 export function inflightCount() { return inflight.size; }
 
-host.fetch = (client, request, method, url, headerLines, timeoutMs) =>
-  hostFetch(requireCore(), client, request, method, url, headerLines, timeoutMs);
+host.fetch = (client, request, method, url, headerLines, timeoutMs) => {
+  const instance = requireCore();
+  const entry = { controller: new AbortController(), timer: null, timedOut: false, cancelled: false, client };
+  inflight.set(request, entry);
+  const done = (...outcome) => finish(instance, request, entry, ...outcome);
+  const answered = preloaded;
+  preloaded = null;
+  if (answered) { // a direct call's first attempt, already answered (src/direct.js)
+    queueMicrotask(() => done(...(entry.cancelled ? [codes.COMPLETION_CANCELLED, 0, '', null, null] : answered)));
+    return;
+  }
+  const config = clientConfigs.get(client);
+  if (!config) {  // a retry of a call whose client was closed meanwhile: nothing to send it with
+    queueMicrotask(() => done(codes.COMPLETION_CONNECTION_FAILED, 0, '', null, 'the client was closed'));
+    return;
+  }
+  send(config, method, url, headerLines, timeoutMs, entry, done, true);
+};
 host.abort = (request) => {
   const entry = inflight.get(request);
   if (entry) {
@@ -37,15 +58,32 @@ host.clearTimer = (timer) => {
   timers.delete(timer);
 };
 
-function hostFetch(instance, client, request, method, url, headerLines, timeoutMs) {
-  const config = clientConfigs.get(client);
-  const entry = { controller: new AbortController(), timer: null, timedOut: false, cancelled: false };
-  inflight.set(request, entry);
-  if (!config) {  // a retry of a call whose client was closed meanwhile: nothing to send it with
-    queueMicrotask(() => finish(instance, request, entry, codes.COMPLETION_CONNECTION_FAILED, 0, '', null,
-      'the client was closed'));
-    return;
-  }
+// The outcome the next host.fetch gets instead of sending (the arguments of `done` below), for
+// the call src/direct.js hands to the core right after; null again once that call has started.
+let preloaded = null;
+export function preloadFetch(outcome) { preloaded = outcome; }
+
+// The response headers of a direct call's success (src/direct.js) for the core's rate-limit
+// state, handed over lazily: before the core's next completion for that client and before
+// client.rateLimit reads it, so the latest response always wins.
+const unrecorded = new Map(); // client handle -> [header text, unix seconds received]
+export function noteHeaders(client, headerText) {
+  if (clientConfigs.has(client)) unrecorded.set(client, [headerText, Date.now() / 1000]);
+}
+export function recordHeaders(instance, client) {
+  const noted = unrecorded.get(client);
+  if (!noted) return;
+  unrecorded.delete(client);
+  instance.clientRecordHeaders(client, ...noted);
+}
+
+/**
+ * One attempt: fetch() with the header lines and timeout, the body read up to the client's limit,
+ * then done(kind, status, headerText, body, message), kind a COMPLETION_* code (codes.hpp),
+ * headerText only the headers the core reads. entry: {controller, timer, timedOut, cancelled};
+ * `done` clears its timer.
+ */
+export function send(config, method, url, headerLines, timeoutMs, entry, done, fromCore = false) {
   entry.timer = setTimeout(() => {
     entry.timedOut = true;
     entry.controller.abort();
@@ -68,33 +106,33 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
     // (type 'opaqueredirect', status 0, no Location), reported below.
     redirect: 'manual', cache: 'no-store',
   };
-  // fetch() runs from a microtask, not inside the wasm call that asked for it: with DevTools
-  // (or any CDP client) attached, Chromium records each request's initiator stack, and a stack
-  // through the wasm core cost ~0.2 ms a request (bench:wasm). An abort before then still wins:
-  // the signal is already aborted when fetch() sees it.
-  Promise.resolve()
-    .then(() => config.fetch(url, init))
-    .then(async (response) => {
+  // Asked by the core, fetch() runs from a microtask, not inside the wasm call: with DevTools (or
+  // any CDP client) attached, Chromium records each request's initiator stack, and a stack through
+  // the wasm core cost ~0.2 ms a request (bench:wasm). An abort before then still wins: the signal
+  // is already aborted when fetch() sees it. A direct call (src/direct.js) starts it at once.
+  const start = () => config.fetch(url, init);
+  (fromCore ? Promise.resolve().then(start) : startNow(start))
+    .then((response) => {
       if (response.type === 'opaqueredirect') {
-        finish(instance, request, entry, codes.COMPLETION_REDIRECT_HIDDEN, 0, '', null, null); // the core words it
-        return;
+        done(codes.COMPLETION_REDIRECT_HIDDEN, 0, '', null, null); // the core words it
+        return undefined;
       }
-      const body = await readBody(response, config.maxResponseBytes);
-      if (body === null) {
-        finish(instance, request, entry, codes.COMPLETION_TOO_LARGE, 0, '', null,
-          `response larger than ${config.maxResponseBytes} bytes`);
-        entry.controller.abort(); // stop the download
-        return;
-      }
-      // The API's clock, for client.reconcile()'s window (null cross-origin unless exposed).
-      config.serverDate = response.headers.get('date') ?? config.serverDate;
-      // Only the headers the core reads: iterating them all costs more (undici sorts them).
-      let headerText = '';
-      for (const name of headerNamesOf(instance)) {
-        const value = response.headers.get(name);
-        if (value !== null) headerText += `${name}\n${value}\n`;
-      }
-      finish(instance, request, entry, codes.COMPLETION_RESPONSE, response.status, headerText, body, null);
+      return readBody(response, config.maxResponseBytes).then((body) => {
+        if (body === null) {
+          done(codes.COMPLETION_TOO_LARGE, 0, '', null, `response larger than ${config.maxResponseBytes} bytes`);
+          entry.controller.abort(); // stop the download
+          return;
+        }
+        // The API's clock, for client.reconcile()'s window (null cross-origin unless exposed).
+        config.serverDate = response.headers.get('date') ?? config.serverDate;
+        // Only the headers the core reads: iterating them all costs more (undici sorts them).
+        let headerText = '';
+        for (const name of headerNamesOf(requireCore())) {
+          const value = response.headers.get(name);
+          if (value !== null) headerText += `${name}\n${value}\n`;
+        }
+        done(codes.COMPLETION_RESPONSE, response.status, headerText, body, null);
+      });
     })
     .catch((error) => {
       const kind = entry.cancelled ? codes.COMPLETION_CANCELLED
@@ -103,7 +141,7 @@ function hostFetch(instance, client, request, method, url, headerLines, timeoutM
       const message = kind === codes.COMPLETION_TIMED_OUT
         ? `no response within ${timeoutMs} ms`
         : `the request failed: ${detail}`;
-      finish(instance, request, entry, kind, 0, '', null, message);
+      done(kind, 0, '', null, message);
     });
 }
 
@@ -115,16 +153,28 @@ function headerNamesOf(instance) {
   return (headerNames = new TextDecoder().decode(heap.subarray(at, heap.indexOf(0, at))).split('\n').filter(Boolean));
 }
 
+// A promise, as fetch() would give: a fetch option that throws is a failed request.
+function startNow(start) {
+  try {
+    return Promise.resolve(start());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 // The body's bytes, or null when it is larger than `limit`. A declared length is trusted only
 // to refuse early: what arrives is counted either way, and a body without a declared length is
 // read piece by piece so that an endless one stops at the limit.
-async function readBody(response, limit) {
+function readBody(response, limit) {
   const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) return null;
+  if (declared !== null && Number(declared) > limit) return Promise.resolve(null);
   if (declared !== null || !response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return bytes.length > limit ? null : bytes;
+    return response.arrayBuffer().then((buffer) => (buffer.byteLength > limit ? null : new Uint8Array(buffer)));
   }
+  return readPieces(response, limit);
+}
+
+async function readPieces(response, limit) {
   const reader = response.body.getReader();
   const chunks = [];
   let total = 0;
@@ -152,6 +202,7 @@ function finish(instance, request, entry, kind, status, headerText, body, messag
   clearTimeout(entry.timer);
   if (inflight.get(request) !== entry) return;
   inflight.delete(request);
+  recordHeaders(instance, entry.client);
   const headerBytes = encoder.encode(headerText);
   const messageBytes = message === null ? null : encoder.encode(`${message}\0`);
   const bodyLength = body ? body.length : 0;
