@@ -661,6 +661,21 @@ def gen_js_models(models: List[Model]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def js_result_is_source(m: Model) -> bool:
+    """Whether a source object can be m's result as it is (src/models.js would copy it member for
+    member): no aliases, nested groups, members left out when null, or a base model."""
+    return not m.extends and all(len(f.json) == 1 and not f.aliases and not f.omit_null for f in m.fields)
+
+
+def js_fills_null(f: Field) -> bool:
+    """Whether src/models.js's result has something else where the source has null (a default)."""
+    if f.required:
+        return False  # null is refused
+    if f.type.is_model_list() or f.type.kind == "map":
+        return True
+    return not f.optional and f.type.kind in ("list", "string", "int", "float")
+
+
 def js_check_value(t: Type, index: Dict[str, Model], v: str, depth: str) -> str:
     """A JS expression: whether `v` (present, not null) is a value the core reads as type t."""
     if t.kind == "list":
@@ -684,10 +699,13 @@ def js_known_lines(f: Field, index: Dict[str, Model], depth: str) -> List[str]:
         test = js_check_value(f.type, index, "v", depth)
         # Required fields: null is an error (aliases: checked together below).
         allow_null = "" if f.required and not f.aliases else "v !== null && "
+        check = f"    if ({allow_null}!{test}) return -1;"
+        if js_fills_null(f):  # the result is not this object then (src/json_checks.js)
+            check = f"    if (v === null) notAsIs(); else if (!{test}) return -1;"
         out += [f"  v = source.{name};",
                 "  if (v !== undefined) {",
                 "    known++;",
-                f"    if ({allow_null}!{test}) return -1;",
+                check,
                 "  }" + (" else return -1;" if f.required and not f.aliases else "")]
     if f.required and f.aliases:
         absent = " && ".join(f"source.{n} == null" for n in [f.json[-1]] + f.aliases)
@@ -705,19 +723,22 @@ def js_group_lines(m: Model, parent: str, depth: str) -> List[str]:
 
 
 def js_check_functions(name: str, doc: str, known_lines: List[str], names: List[str],
-                       base: Optional[str] = None) -> List[str]:
-    """knownOf<name> (the count of known members when each reads, else -1) and check<name>."""
+                       base: Optional[str] = None, as_is: bool = False) -> List[str]:
+    """knownOf<name> (the count of known members when each reads, else -1) and check<name>.
+    as_is: the result can be the source object itself, when its members are `names` in order."""
     head = [f"  let known = knownOf{base}(source, depth);", "  if (known < 0) return -1;"] if base else ["  let known = 0;"]
     listed = ", ".join(repr(n) for n in names)
     if base:  # the base's names, then the model's own
         listed = f"...namesOf{base}, " + listed
-    return ([f"const namesOf{name} = new Set([{listed}]);", "",
+    order = f"orderOf{name}" if as_is else "null"
+    return ([f"const orderOf{name} = [{listed}];" if as_is else None,
+             f"const namesOf{name} = new Set({order if as_is else '[' + listed + ']'});", "",
              f"function knownOf{name}(source, depth) {{"] + head + ["  let v;"] + known_lines +
             ["  return known;", "}", "",
              f"/** {doc} */",
              f"export function check{name}(source, depth) {{",
              f"  const known = knownOf{name}(source, depth);",
-             f"  return known >= 0 && onlyKnownOrPlain(source, known, namesOf{name}, depth);",
+             f"  return known >= 0 && onlyKnownOrPlain(source, known, namesOf{name}, depth, {order});",
              "}", ""])
 
 
@@ -741,11 +762,13 @@ def gen_js_checks(models: List[Model]) -> str:
            "// every other member is plain JSON the core parses (src/json_checks.js). false means \"not sure\":",
            "// the core decodes, and reports what is wrong. tests/js/host-check.test.js holds this to the core.",
            "// Known members are read by name and counted (knownOf<Model>); only an object with more members",
-           "// than that is walked for the others.",
+           "// than that is walked for the others. Where a model's result can be its source object as it is",
+           "// (orderOf<Model>: its members, exactly, in the result's order), the check also says whether it",
+           "// can (src/json_checks.js, asIs).",
            "",
            "import {",
            "  everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp,",
-           "  onlyKnownOrPlain,",
+           "  notAsIs, onlyKnownOrPlain,",
            "} from './json_checks.js';",
            ""]
     for m in response_models(models):
@@ -762,9 +785,10 @@ def gen_js_checks(models: List[Model]) -> str:
                 group_lines += js_known_lines(f, index, "depth")
             tail += js_check_functions(f"{m.name}{parent.title()}", f"{m.name}'s `{parent}` object.",
                                        group_lines, [n for f in group for n in [f.json[-1]] + f.aliases])
-        out += js_check_functions(m.name, f"{m.name}: {m.doc}", lines, js_member_names(m.fields), m.extends)
+        out += js_check_functions(m.name, f"{m.name}: {m.doc}", lines, js_member_names(m.fields), m.extends,
+                                  js_result_is_source(m))
         out += tail
-    return "\n".join(out).rstrip() + "\n"
+    return "\n".join(line for line in out if line is not None).rstrip() + "\n"
 
 
 def response_models(models: List[Model]) -> List[Model]:

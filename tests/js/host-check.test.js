@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as ks from '../../bindings/wasm/dist/index.js';
 import { fromCheckedBody } from '../../bindings/wasm/dist/results.js';
 import { hostCheckedResult } from '../../bindings/wasm/dist/host_check.js';
+import { wasAsIs } from '../../bindings/wasm/dist/json_checks.js';
 import { startSandbox } from './support/sandbox.js';
 
 const encoder = new TextEncoder();
@@ -158,6 +159,33 @@ test('what the core reads loosely, JS reads the same', () => {
   for (const [label, body] of acceptedKeys) assert.ok(agrees('keys', body, label, true).core, label);
   agrees('details', detailsOf(',"allowed_ips":null,"usage":{"daily":[{"date":"2026-05-01","requests":3}],"other":1}'), 'details', true);
   agrees('details', detailsOf(',"usage":null'), 'details without usage', true);
+});
+
+test('a usage as the API sends it is the result as it is; any other shape is copied into the result', () => {
+  const [, bytes] = samples.find(([kind, b]) => kind === 'usage' && JSON.parse(new TextDecoder().decode(b)).data.daily.length === 90);
+  const body = JSON.parse(new TextDecoder().decode(bytes));
+  agrees('usage', bytes, 'a 90-day usage', true);
+  assert.equal(wasAsIs(), true, 'the API\'s own shape is the result');
+  const usage = body.data;
+  const reordered = Object.fromEntries(Object.entries(usage).reverse());
+  const [bucket] = usage.daily;
+  const variants = [
+    ['members in another order', reordered],
+    ['a member the result does not have', { ...usage, extra: [1] }],
+    ['a member left out', (({ window_days, ...rest }) => rest)(usage)],
+    ['null where the result has 0', { ...usage, successful: null }],
+    ['null where the result has a list', { ...usage, top_endpoints: null }],
+    ['null where the result has a map', { ...usage, by_status: null }],
+    ['null for an optional member (the result keeps it)', { ...usage, success_rate: null }],
+    ['a day in another order', { ...usage, daily: [{ requests: bucket.requests, date: bucket.date, errors: bucket.errors }, ...usage.daily.slice(1)] }],
+    ['a day without errors', { ...usage, daily: [{ date: bucket.date, requests: bucket.requests }, ...usage.daily.slice(1)] }],
+    ['a day with errors null', { ...usage, daily: [{ ...bucket, errors: null }] }],
+    ['a day with a member more', { ...usage, daily: [{ ...bucket, note: 'x' }] }],
+  ];
+  for (const [label, data] of variants) {
+    agrees('usage', JSON.stringify({ ...body, data }), label, true);
+    assert.equal(wasAsIs(), label.includes('optional'), label);
+  }
 });
 
 test('what the core would accept but JS cannot be sure of goes to the core', () => {

@@ -27,13 +27,28 @@ export function plainValue(v, enclosing) {
   return true;
 }
 
+// Whether every object checked since the last startAsIs() can be its model's result as it is
+// (src/models.js would make the same object member for member), for src/host_check.js to skip
+// the copy: its members are exactly the result's, in the result's order, and none is a null the
+// result fills in. The API sends its models that way.
+let asIs = true;
+export function startAsIs() { asIs = true; }
+export function wasAsIs() { return asIs; }
+export function notAsIs() { asIs = false; }
+
 /**
  * Whether `source` (an object nested `enclosing` containers deep) has no members beyond the
  * `known` ones its model read, or else whether each member not in `names` is plain JSON.
+ * order: the result's members, when the result can be `source` itself (else null).
  */
-export function onlyKnownOrPlain(source, known, names, enclosing) {
+export function onlyKnownOrPlain(source, known, names, enclosing, order) {
   let members = 0;
-  for (const key in source) members++;
+  let same = asIs && order !== null;
+  for (const key in source) {
+    if (same && key !== order[members]) same = false;
+    members++;
+  }
+  if (!same || members !== order.length) asIs = false;
   if (members === known) return true;
   for (const key in source) if (!names.has(key) && !plainValue(source[key], enclosing)) return false;
   return true;

@@ -5,14 +5,17 @@
 // every other member is plain JSON the core parses (src/json_checks.js). false means "not sure":
 // the core decodes, and reports what is wrong. tests/js/host-check.test.js holds this to the core.
 // Known members are read by name and counted (knownOf<Model>); only an object with more members
-// than that is walked for the others.
+// than that is walked for the others. Where a model's result can be its source object as it is
+// (orderOf<Model>: its members, exactly, in the result's order), the check also says whether it
+// can (src/json_checks.js, asIs).
 
 import {
   everyItem, everyMember, everyModel, isDate, isInt, isNumber, isObject, isText, isTimestamp,
-  onlyKnownOrPlain,
+  notAsIs, onlyKnownOrPlain,
 } from './json_checks.js';
 
-const namesOfDailyBucket = new Set(['date', 'requests', 'errors']);
+const orderOfDailyBucket = ['date', 'requests', 'errors'];
+const namesOfDailyBucket = new Set(orderOfDailyBucket);
 
 function knownOfDailyBucket(source, depth) {
   let known = 0;
@@ -30,7 +33,7 @@ function knownOfDailyBucket(source, depth) {
   v = source.errors;
   if (v !== undefined) {
     known++;
-    if (v !== null && !isInt(v)) return -1;
+    if (v === null) notAsIs(); else if (!isInt(v)) return -1;
   }
   return known;
 }
@@ -38,10 +41,11 @@ function knownOfDailyBucket(source, depth) {
 /** DailyBucket: One UTC day of a key's traffic. */
 export function checkDailyBucket(source, depth) {
   const known = knownOfDailyBucket(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfDailyBucket, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfDailyBucket, depth, orderOfDailyBucket);
 }
 
-const namesOfEndpointCount = new Set(['path', 'count']);
+const orderOfEndpointCount = ['path', 'count'];
+const namesOfEndpointCount = new Set(orderOfEndpointCount);
 
 function knownOfEndpointCount(source, depth) {
   let known = 0;
@@ -62,10 +66,11 @@ function knownOfEndpointCount(source, depth) {
 /** EndpointCount: Requests to one endpoint path. */
 export function checkEndpointCount(source, depth) {
   const known = knownOfEndpointCount(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfEndpointCount, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfEndpointCount, depth, orderOfEndpointCount);
 }
 
-const namesOfHourBucket = new Set(['hour', 'count']);
+const orderOfHourBucket = ['hour', 'count'];
+const namesOfHourBucket = new Set(orderOfHourBucket);
 
 function knownOfHourBucket(source, depth) {
   let known = 0;
@@ -86,7 +91,7 @@ function knownOfHourBucket(source, depth) {
 /** HourBucket: Rate-limit hits (429s) in one UTC hour. */
 export function checkHourBucket(source, depth) {
   const known = knownOfHourBucket(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfHourBucket, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfHourBucket, depth, orderOfHourBucket);
 }
 
 const namesOfAPIKeyInfo = new Set(['id', 'key_prefix', 'key_preview', 'name', 'tier', 'scopes', 'rate_limit_per_minute', 'rate_limit_per_day', 'total_requests', 'last_used_at', 'created_at', 'expires_at', 'revoked_at']);
@@ -118,12 +123,12 @@ function knownOfAPIKeyInfo(source, depth) {
   v = source.tier;
   if (v !== undefined) {
     known++;
-    if (v !== null && !isText(v)) return -1;
+    if (v === null) notAsIs(); else if (!isText(v)) return -1;
   }
   v = source.scopes;
   if (v !== undefined) {
     known++;
-    if (v !== null && !everyItem(v, isText)) return -1;
+    if (v === null) notAsIs(); else if (!everyItem(v, isText)) return -1;
   }
   v = source.rate_limit_per_minute;
   if (v !== undefined) {
@@ -138,7 +143,7 @@ function knownOfAPIKeyInfo(source, depth) {
   v = source.total_requests;
   if (v !== undefined) {
     known++;
-    if (v !== null && !isInt(v)) return -1;
+    if (v === null) notAsIs(); else if (!isInt(v)) return -1;
   }
   v = source.last_used_at;
   if (v !== undefined) {
@@ -166,7 +171,7 @@ function knownOfAPIKeyInfo(source, depth) {
 /** APIKeyInfo: One API key as listed. key_prefix is a display prefix (sk_live_zIc8), never the secret. */
 export function checkAPIKeyInfo(source, depth) {
   const known = knownOfAPIKeyInfo(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyInfo, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyInfo, depth, null);
 }
 
 const namesOfAPIKeyDetails = new Set([...namesOfAPIKeyInfo, 'allowed_ips', 'usage']);
@@ -191,7 +196,7 @@ function knownOfAPIKeyDetails(source, depth) {
 /** APIKeyDetails: Full metadata of one key plus its light daily usage summary (usage.daily). */
 export function checkAPIKeyDetails(source, depth) {
   const known = knownOfAPIKeyDetails(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyDetails, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyDetails, depth, null);
 }
 
 const namesOfAPIKeyDetailsUsage = new Set(['daily']);
@@ -202,7 +207,7 @@ function knownOfAPIKeyDetailsUsage(source, depth) {
   v = source.daily;
   if (v !== undefined) {
     known++;
-    if (v !== null && !everyModel(v, checkDailyBucket, depth)) return -1;
+    if (v === null) notAsIs(); else if (!everyModel(v, checkDailyBucket, depth)) return -1;
   }
   return known;
 }
@@ -210,7 +215,7 @@ function knownOfAPIKeyDetailsUsage(source, depth) {
 /** APIKeyDetails's `usage` object. */
 export function checkAPIKeyDetailsUsage(source, depth) {
   const known = knownOfAPIKeyDetailsUsage(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyDetailsUsage, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfAPIKeyDetailsUsage, depth, null);
 }
 
 const namesOfKeyList = new Set(['data', 'meta']);
@@ -234,7 +239,7 @@ function knownOfKeyList(source, depth) {
 /** KeyList: The key list. */
 export function checkKeyList(source, depth) {
   const known = knownOfKeyList(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyList, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyList, depth, null);
 }
 
 const namesOfKeyListMeta = new Set(['total']);
@@ -253,10 +258,11 @@ function knownOfKeyListMeta(source, depth) {
 /** KeyList's `meta` object. */
 export function checkKeyListMeta(source, depth) {
   const known = knownOfKeyListMeta(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyListMeta, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyListMeta, depth, null);
 }
 
-const namesOfKeyUsage = new Set(['key_id', 'window_days', 'total_requests', 'successful', 'client_errors', 'server_errors', 'success_rate', 'avg_response_time_ms', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'rate_limit_peak_per_minute', 'rate_limit_peak_per_day', 'top_endpoints', 'by_status', 'daily', 'rate_limit_hits_by_hour']);
+const orderOfKeyUsage = ['key_id', 'window_days', 'total_requests', 'successful', 'client_errors', 'server_errors', 'success_rate', 'avg_response_time_ms', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'rate_limit_peak_per_minute', 'rate_limit_peak_per_day', 'top_endpoints', 'by_status', 'daily', 'rate_limit_hits_by_hour'];
+const namesOfKeyUsage = new Set(orderOfKeyUsage);
 
 function knownOfKeyUsage(source, depth) {
   let known = 0;
@@ -269,7 +275,7 @@ function knownOfKeyUsage(source, depth) {
   v = source.window_days;
   if (v !== undefined) {
     known++;
-    if (v !== null && !isInt(v)) return -1;
+    if (v === null) notAsIs(); else if (!isInt(v)) return -1;
   }
   v = source.total_requests;
   if (v !== undefined) {
@@ -279,17 +285,17 @@ function knownOfKeyUsage(source, depth) {
   v = source.successful;
   if (v !== undefined) {
     known++;
-    if (v !== null && !isInt(v)) return -1;
+    if (v === null) notAsIs(); else if (!isInt(v)) return -1;
   }
   v = source.client_errors;
   if (v !== undefined) {
     known++;
-    if (v !== null && !isInt(v)) return -1;
+    if (v === null) notAsIs(); else if (!isInt(v)) return -1;
   }
   v = source.server_errors;
   if (v !== undefined) {
     known++;
-    if (v !== null && !isInt(v)) return -1;
+    if (v === null) notAsIs(); else if (!isInt(v)) return -1;
   }
   v = source.success_rate;
   if (v !== undefined) {
@@ -329,22 +335,22 @@ function knownOfKeyUsage(source, depth) {
   v = source.top_endpoints;
   if (v !== undefined) {
     known++;
-    if (v !== null && !everyModel(v, checkEndpointCount, depth)) return -1;
+    if (v === null) notAsIs(); else if (!everyModel(v, checkEndpointCount, depth)) return -1;
   }
   v = source.by_status;
   if (v !== undefined) {
     known++;
-    if (v !== null && !everyMember(v, isInt)) return -1;
+    if (v === null) notAsIs(); else if (!everyMember(v, isInt)) return -1;
   }
   v = source.daily;
   if (v !== undefined) {
     known++;
-    if (v !== null && !everyModel(v, checkDailyBucket, depth)) return -1;
+    if (v === null) notAsIs(); else if (!everyModel(v, checkDailyBucket, depth)) return -1;
   }
   v = source.rate_limit_hits_by_hour;
   if (v !== undefined) {
     known++;
-    if (v !== null && !everyModel(v, checkHourBucket, depth)) return -1;
+    if (v === null) notAsIs(); else if (!everyModel(v, checkHourBucket, depth)) return -1;
   }
   return known;
 }
@@ -352,5 +358,5 @@ function knownOfKeyUsage(source, depth) {
 /** KeyUsage: Usage of one key over a window of window_days days. */
 export function checkKeyUsage(source, depth) {
   const known = knownOfKeyUsage(source, depth);
-  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyUsage, depth);
+  return known >= 0 && onlyKnownOrPlain(source, known, namesOfKeyUsage, depth, orderOfKeyUsage);
 }
