@@ -410,5 +410,5 @@ export async function createClient(options = {}) {
   if (created.error) throw errorFromObject(created.error);
   if (logger) loggers.set(created.client, logger);
   configureClient(created.client, { fetch: fetchImpl, credentials, browser: isBrowserPage, maxResponseBytes });
-  return new Client(created.client, directPlan(instance.clientDirectPlan(created.client)));
+  return new Client(created.client, directPlan(instance.clientDirectPlan(created.client), isBrowserPage));
 }

@@ -9,20 +9,21 @@
 // same results.
 import * as codes from './codes.js';
 import { hostCheckedResult } from './host_check.js';
-import { noteHeaders, send } from './transport.js';
+import { noteHeaders, requestHeaders, send } from './transport.js';
 
 // The core's key id rule (sdk/src/core/validation.cpp): any other id goes to the core, which
 // names the error.
 const KEY_ID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
 
 /** The plan in client_direct_plan's text, or null: every call goes through the core. */
-export function directPlan(text) {
+export function directPlan(text, browser) {
   if (!text) return null;
   const [method, timeoutMs, url] = text.split('\n', 3);
   const k = url.lastIndexOf('{key_id}');
   const d = url.lastIndexOf('{days}');
   return {
-    method, timeoutMs: Number(timeoutMs), headerLines: text.slice(method.length + timeoutMs.length + url.length + 3),
+    method, timeoutMs: Number(timeoutMs),
+    headers: requestHeaders(text.slice(method.length + timeoutMs.length + url.length + 3), browser),
     head: url.slice(0, k), middle: url.slice(k + 8, d), tail: url.slice(d + 6),
   };
 }
@@ -48,7 +49,7 @@ export function sendDirect(config, handle, plan, keyId, days, signal, to) {
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   const url = plan.head + keyId + plan.middle + days + plan.tail;
-  send(config, plan.method, url, plan.headerLines, plan.timeoutMs, entry, (kind, status, headerText, body, message) => {
+  send(config, plan.method, url, plan.headers, plan.timeoutMs, entry, (kind, status, headers, body, message) => {
     clearTimeout(entry.timer);
     if (!open) return;
     open = false;
@@ -56,10 +57,10 @@ export function sendDirect(config, handle, plan, keyId, days, signal, to) {
     if (kind === codes.COMPLETION_RESPONSE && status >= 200 && status < 300) {
       const result = hostCheckedResult('usage', body);
       if (result !== undefined) {
-        noteHeaders(handle, headerText);
+        noteHeaders(handle, headers);
         return to.resolve(result);
       }
     }
-    to.handOver([kind, status, headerText, body, message]);
+    to.handOver([kind, status, headers, body, message]);
   });
 }

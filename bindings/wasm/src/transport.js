@@ -28,15 +28,15 @@ host.fetch = (client, request, method, url, headerLines, timeoutMs) => {
   const answered = preloaded;
   preloaded = null;
   if (answered) { // a direct call's first attempt, already answered (src/direct.js)
-    queueMicrotask(() => done(...(entry.cancelled ? [codes.COMPLETION_CANCELLED, 0, '', null, null] : answered)));
+    queueMicrotask(() => done(...(entry.cancelled ? [codes.COMPLETION_CANCELLED, 0, null, null, null] : answered)));
     return;
   }
   const config = clientConfigs.get(client);
   if (!config) {  // a retry of a call whose client was closed meanwhile: nothing to send it with
-    queueMicrotask(() => done(codes.COMPLETION_CONNECTION_FAILED, 0, '', null, 'the client was closed'));
+    queueMicrotask(() => done(codes.COMPLETION_CONNECTION_FAILED, 0, null, null, 'the client was closed'));
     return;
   }
-  send(config, method, url, headerLines, timeoutMs, entry, done, true);
+  send(config, method, url, requestHeaders(headerLines, config.browser), timeoutMs, entry, done, true);
 };
 host.abort = (request) => {
   const entry = inflight.get(request);
@@ -66,40 +66,58 @@ export function preloadFetch(outcome) { preloaded = outcome; }
 // The response headers of a direct call's success (src/direct.js) for the core's rate-limit
 // state, handed over lazily: before the core's next completion for that client and before
 // client.rateLimit reads it, so the latest response always wins.
-const unrecorded = new Map(); // client handle -> [header text, unix seconds received]
-export function noteHeaders(client, headerText) {
-  if (clientConfigs.has(client)) unrecorded.set(client, [headerText, Date.now() / 1000]);
+const unrecorded = new Map(); // client handle -> [response Headers, unix seconds received]
+export function noteHeaders(client, headers) {
+  if (clientConfigs.has(client)) unrecorded.set(client, [headers, Date.now() / 1000]);
 }
 export function recordHeaders(instance, client) {
   const noted = unrecorded.get(client);
   if (!noted) return;
   unrecorded.delete(client);
-  instance.clientRecordHeaders(client, ...noted);
+  instance.clientRecordHeaders(client, coreHeaderText(noted[0]), noted[1]);
+}
+
+// The response headers the core reads (keyscope::kResponseHeadersRead), as "name\nvalue\n" lines:
+// only those, read when the core needs them (iterating all of them costs more: undici sorts them).
+function coreHeaderText(headers) {
+  let text = '';
+  if (headers) {
+    for (const name of headerNamesOf(requireCore())) {
+      const value = headers.get(name);
+      if (value !== null) text += `${name}\n${value}\n`;
+    }
+  }
+  return text;
 }
 
 /**
- * One attempt: fetch() with the header lines and timeout, the body read up to the client's limit,
- * then done(kind, status, headerText, body, message), kind a COMPLETION_* code (codes.hpp),
- * headerText only the headers the core reads. entry: {controller, timer, timedOut, cancelled};
- * `done` clears its timer.
+ * A request's headers, [name, value] pairs, from the core's "name\nvalue\n" lines. A page cannot
+ * set User-Agent or Cookie (the browser drops Cookie, and a custom User-Agent only triggers a
+ * CORS preflight); the core never adds Cookie there because the page has no token.
  */
-export function send(config, method, url, headerLines, timeoutMs, entry, done, fromCore = false) {
+export function requestHeaders(headerLines, browser) {
+  const pairs = [];
+  const lines = headerLines.split('\n'); // name, value, name, value, ..., ''
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    if (!(browser && /^(user-agent|cookie)$/i.test(lines[i]))) pairs.push([lines[i], lines[i + 1]]);
+  }
+  return pairs;
+}
+
+/**
+ * One attempt: fetch() with the headers (requestHeaders) and timeout, the body read up to the
+ * client's limit, then done(kind, status, responseHeaders, body, message), kind a COMPLETION_*
+ * code (codes.hpp), responseHeaders the response's Headers or null. entry: {controller, timer,
+ * timedOut, cancelled}; `done` clears its timer.
+ */
+export function send(config, method, url, headers, timeoutMs, entry, done, fromCore = false) {
   entry.timer = setTimeout(() => {
     entry.timedOut = true;
     entry.controller.abort();
   }, timeoutMs);
-  const headers = new Headers();
-  const lines = headerLines.split('\n'); // name, value, name, value, ..., ''
-  for (let i = 0; i + 1 < lines.length; i += 2) {
-    const name = lines[i];
-    const value = lines[i + 1];
-    // A page cannot set these (the browser drops Cookie, and a custom User-Agent only triggers
-    // a CORS preflight); the core never adds Cookie there because the page has no token.
-    if (config.browser && /^(user-agent|cookie)$/i.test(name)) continue;
-    headers.append(name, value);
-  }
   const init = {
-    method, headers, credentials: config.credentials, signal: entry.controller.signal,
+    // A Headers of its own each time: a fetch option may read it, or change it.
+    method, headers: new Headers(headers), credentials: config.credentials, signal: entry.controller.signal,
     // Never follow a redirect (the API does not redirect, and following one could carry the
     // session to another origin): Node's fetch hands back the 3xx itself, which the core turns
     // into a RedirectError naming the target; a browser hands back an opaque response
@@ -114,24 +132,18 @@ export function send(config, method, url, headerLines, timeoutMs, entry, done, f
   (fromCore ? Promise.resolve().then(start) : startNow(start))
     .then((response) => {
       if (response.type === 'opaqueredirect') {
-        done(codes.COMPLETION_REDIRECT_HIDDEN, 0, '', null, null); // the core words it
+        done(codes.COMPLETION_REDIRECT_HIDDEN, 0, null, null, null); // the core words it
         return undefined;
       }
       return readBody(response, config.maxResponseBytes).then((body) => {
         if (body === null) {
-          done(codes.COMPLETION_TOO_LARGE, 0, '', null, `response larger than ${config.maxResponseBytes} bytes`);
+          done(codes.COMPLETION_TOO_LARGE, 0, null, null, `response larger than ${config.maxResponseBytes} bytes`);
           entry.controller.abort(); // stop the download
           return;
         }
         // The API's clock, for client.reconcile()'s window (null cross-origin unless exposed).
         config.serverDate = response.headers.get('date') ?? config.serverDate;
-        // Only the headers the core reads: iterating them all costs more (undici sorts them).
-        let headerText = '';
-        for (const name of headerNamesOf(requireCore())) {
-          const value = response.headers.get(name);
-          if (value !== null) headerText += `${name}\n${value}\n`;
-        }
-        done(codes.COMPLETION_RESPONSE, response.status, headerText, body, null);
+        done(codes.COMPLETION_RESPONSE, response.status, response.headers, body, null);
       });
     })
     .catch((error) => {
@@ -141,7 +153,7 @@ export function send(config, method, url, headerLines, timeoutMs, entry, done, f
       const message = kind === codes.COMPLETION_TIMED_OUT
         ? `no response within ${timeoutMs} ms`
         : `the request failed: ${detail}`;
-      done(kind, 0, '', null, message);
+      done(kind, 0, null, null, message);
     });
 }
 
@@ -198,12 +210,12 @@ async function readPieces(response, limit) {
 }
 
 // kind: a COMPLETION_* code (codes.hpp).
-function finish(instance, request, entry, kind, status, headerText, body, message) {
+function finish(instance, request, entry, kind, status, headers, body, message) {
   clearTimeout(entry.timer);
   if (inflight.get(request) !== entry) return;
   inflight.delete(request);
   recordHeaders(instance, entry.client);
-  const headerBytes = encoder.encode(headerText);
+  const headerBytes = encoder.encode(coreHeaderText(headers));
   const messageBytes = message === null ? null : encoder.encode(`${message}\0`);
   const bodyLength = body ? body.length : 0;
   const headersPtr = instance._malloc(headerBytes.length + 1);
