@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Where a getUsage call's time goes in Node, on loopback: four contenders side by side, in one
+// Where a getUsage call's time goes in Node, on loopback: five contenders side by side, in one
 // run, each a step further towards what keyscope does (medians per call, ratios to the first):
 //   fetch + JSON.parse                      hand-written (bench/wasm/hand_written.js)
 //   + timeout signal                        the same with an AbortController and timer, as keyscope
 //   keyscope's JS steps, no core            that fetch, the response headers the core reads and
 //                                           the JS check of the body (dist/host_check.js)
-//   keyscope getUsage                       the package: the same, through the wasm core
+//   keyscope getUsage                       the package: its direct path (src/direct.js), the
+//                                           same steps without the core on a success
+//   keyscope getUsage through the core      the same call run by the wasm core (a call's own
+//                                           maxRetries sends it there), as every call was before
 // The gap between the last two is what the core's crossing costs between real round trips; the
 // same with the server 1 ms and 20 ms away shows what is left of it at a real distance. Then the
 // same without the network (a fetch answered from memory), warm and with the caches flushed
@@ -20,40 +23,28 @@ const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = resolve(root, 'bindings/wasm/dist');
 const ks = await import(resolve(dist, 'index.js'));
 const { hostCheckedResult } = await import(resolve(dist, 'host_check.js'));
-const { requireCore } = await import(resolve(dist, 'core.js'));
 const hand = await import(resolve(root, 'bench/wasm/hand_written.js'));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3000);
 await ks.init();
-// The response headers the transport reads: the core's list (as src/transport.js gets it) and Date.
-const HEADER_NAMES = (() => {
-  const core = requireCore();
-  const at = core._ks_response_header_names();
-  const text = new TextDecoder().decode(core.HEAPU8.subarray(at, core.HEAPU8.indexOf(0, at)));
-  return [...text.split('\n').filter(Boolean), 'date'];
-})();
-
-// keyscope's JS steps for one call without the core: what src/transport.js and the JS check do.
+// keyscope's JS steps for one call without the core: what src/transport.js and the JS check do
+// on a direct getUsage's success (the headers the core reads are read later, when it needs them).
 async function jsStepsOnly(fetchImpl, url, headerLines) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 30000);
   try {
-    const headers = new Headers();
-    for (const [name, value] of headerLines) headers.append(name, value);
-    const response = await Promise.resolve().then(() => fetchImpl(url, {
-      method: 'GET', headers, credentials: 'include', signal: controller.signal, redirect: 'manual', cache: 'no-store',
-    }));
+    const response = await fetchImpl(url, {
+      method: 'GET', headers: new Headers(headerLines), credentials: 'include', signal: controller.signal,
+      redirect: 'manual', cache: 'no-store',
+    });
+    if (Number(response.headers.get('content-length')) > 32 << 20) return undefined;
     const body = new Uint8Array(await response.arrayBuffer());
-    // The text the transport hands the core; built for its cost, as transport.js builds it.
-    let headerText = '';
-    for (const name of HEADER_NAMES) {
-      const value = response.headers.get(name);
-      if (value !== null) headerText += `${name}\n${value}\n`;
-    }
+    lastDate = response.headers.get('date') ?? lastDate;
     return hostCheckedResult('usage', body);
   } finally {
     clearTimeout(timer);
   }
 }
+let lastDate = null;
 
 // The contenders ([name, fn]) interleaved, `rounds` times after `warm`; `between` runs before each
 // call, outside the timing. Medians in µs.
@@ -83,6 +74,7 @@ try {
     ['+ timeout signal', () => hand.getUsageWithTimeout(sb.url, init, keyId, 90)],
     ["keyscope's JS steps, no core", () => jsStepsOnly(fetch, url, lines)],
     ['keyscope getUsage', () => client.getUsage(keyId, { days: 90 })],
+    ['keyscope getUsage through the core', () => client.getUsage(keyId, { days: 90, maxRetries: 2 })],
   ];
   console.log(`Node ${process.version}, sandbox on loopback, 90-day usage, ${ROUNDS} rounds`);
   print('on loopback:', loopback, await interleaved(loopback, ROUNDS, 300));
@@ -102,6 +94,7 @@ try {
     ['fetch + JSON.parse', async () => (await (await memoryFetch(memoryUrl)).json()).data],
     ["keyscope's JS steps, no core", () => jsStepsOnly(memoryFetch, memoryUrl, lines.slice(0, 2))],
     ['keyscope getUsage', () => memoryClient.getUsage(keyId, { days: 90 })],
+    ['keyscope getUsage through the core', () => memoryClient.getUsage(keyId, { days: 90, maxRetries: 2 })],
   ];
   print('fetch answered from memory, warm:', memory, await interleaved(memory, ROUNDS, 300));
   print('fetch answered from memory, caches flushed before each call:', memory,
