@@ -7,8 +7,8 @@
 //                                           the JS check of the body (dist/host_check.js)
 //   keyscope getUsage                       the package: its direct path (src/direct.js), the
 //                                           same steps without the core on a success
-//   keyscope getUsage through the core      the same call run by the wasm core (a call's own
-//                                           maxRetries sends it there), as every call was before
+//   keyscope getUsage through the core      the same call run by the wasm core
+//                                           (__internal.throughCore), as every call was before
 // The gap between the last two is what the core's crossing costs between real round trips; the
 // same with the server 1 ms and 20 ms away shows what is left of it at a real distance. Then the
 // same without the network (a fetch answered from memory), warm and with the caches flushed
@@ -74,7 +74,7 @@ try {
     ['+ timeout signal', () => hand.getUsageWithTimeout(sb.url, init, keyId, 90)],
     ["keyscope's JS steps, no core", () => jsStepsOnly(fetch, url, lines)],
     ['keyscope getUsage', () => client.getUsage(keyId, { days: 90 })],
-    ['keyscope getUsage through the core', () => client.getUsage(keyId, { days: 90, maxRetries: 2 })],
+    ['keyscope getUsage through the core', () => ks.__internal.throughCore(() => client.getUsage(keyId, { days: 90 }))],
   ];
   console.log(`Node ${process.version}, sandbox on loopback, 90-day usage, ${ROUNDS} rounds`);
   print('on loopback:', loopback, await interleaved(loopback, ROUNDS, 300));
@@ -94,7 +94,7 @@ try {
     ['fetch + JSON.parse', async () => (await (await memoryFetch(memoryUrl)).json()).data],
     ["keyscope's JS steps, no core", () => jsStepsOnly(memoryFetch, memoryUrl, lines.slice(0, 2))],
     ['keyscope getUsage', () => memoryClient.getUsage(keyId, { days: 90 })],
-    ['keyscope getUsage through the core', () => memoryClient.getUsage(keyId, { days: 90, maxRetries: 2 })],
+    ['keyscope getUsage through the core', () => ks.__internal.throughCore(() => memoryClient.getUsage(keyId, { days: 90 }))],
   ];
   print('fetch answered from memory, warm:', memory, await interleaved(memory, ROUNDS, 300));
   print('fetch answered from memory, caches flushed before each call:', memory,

@@ -1,5 +1,5 @@
 // getUsage's direct path (bindings/wasm/src/direct.js): JS sends the first attempt and settles a
-// success itself; everything else is the core's. A call's own maxRetries sends the same call
+// success itself; everything else is the core's. ks.__internal.throughCore sends the same call
 // through the core, so each test runs a call both ways against keyscope-sandbox and holds the
 // direct one to the core's: the request on the wire, the result or the error, the number of
 // requests, client.rateLimit, cancellation and close().
@@ -9,8 +9,8 @@ import * as ks from '../../bindings/wasm/dist/index.js';
 import { startSandbox } from './support/sandbox.js';
 
 const MISSING = '00000000-0000-4000-8000-00000000dead';
-const MAX_RETRIES = 2;                       // the clients' own, so that...
-const VIA_CORE = { maxRetries: MAX_RETRIES }; // ...a call given it explicitly is the same call, run by the core
+const MAX_RETRIES = 2;
+const viaCore = (call) => ks.__internal.throughCore(call);
 
 let sb;
 let keys;
@@ -66,7 +66,7 @@ async function bothWays(client, keyId, options = {}, arrange = async () => {}) {
   const direct = await outcomeOf(() => client.getUsage(keyId, options));
   await sb.clearFaults();
   await arrange();
-  const core = await outcomeOf(() => client.getUsage(keyId, { ...options, ...VIA_CORE }));
+  const core = await outcomeOf(() => viaCore(() => client.getUsage(keyId, options)));
   await sb.clearFaults();
   return { direct, core };
 }
@@ -106,7 +106,7 @@ describe('a success', () => {
     const client = await newClient();
     const ids = Array.from({ length: 50 }, (_, i) => keys[i % keys.length].id);
     const direct = await Promise.all(ids.map((id) => client.getUsage(id, { days: 7 })));
-    const core = await Promise.all(ids.map((id) => client.getUsage(id, { days: 7, ...VIA_CORE })));
+    const core = await Promise.all(ids.map((id) => viaCore(() => client.getUsage(id, { days: 7 }))));
     assert.equal(JSON.stringify(direct), JSON.stringify(core));
     assert.equal(ks.__internal.pendingCount(), 0);
   });
@@ -170,6 +170,60 @@ describe('every other answer is the core\'s, as if it had sent the first attempt
   });
 });
 
+describe('a call\'s own timeoutMs and maxRetries: still direct, the same call as the core\'s', () => {
+  const fault = (f) => () => sb.fault({ path_contains: '/usage', ...f });
+
+  test('a success, with either or both', async () => {
+    const client = await newClient();
+    for (const options of [{ timeoutMs: 5000 }, { maxRetries: 0 }, { timeoutMs: 3_600_000, maxRetries: 10, days: 14 }]) {
+      const both = await bothWays(client, keys[1].id, options);
+      assertSameCall(both, JSON.stringify(options));
+      assert.ok(both.direct.value);
+    }
+  });
+
+  test('maxRetries is the core\'s after the hand-over: 0 and 1 retries of a 503', async () => {
+    const client = await newClient();
+    const none = await bothWays(client, keys[0].id, { maxRetries: 0 }, fault({ mode: 'status', status: 503, times: 3 }));
+    assertSameCall(none, 'maxRetries 0');
+    assert.equal(none.direct.requests, 1);
+    assert.equal(none.direct.error.status, 503);
+    const one = await bothWays(client, keys[0].id, { maxRetries: 1 }, fault({ mode: 'status', status: 503, times: 3 }));
+    assertSameCall(one, 'maxRetries 1');
+    assert.equal(one.direct.requests, 2);
+  });
+
+  test('timeoutMs bounds the direct attempt and every retry, not the client\'s 30 s', async () => {
+    const client = await newClient();
+    const slow = (times) => fault({ mode: 'latency', latency_ms: 1000, times });
+    const started = Date.now();
+    const once = await bothWays(client, keys[0].id, { timeoutMs: 150 }, slow(1));
+    assertSameCall(once, 'one slow answer');
+    assert.equal(once.direct.requests, 2);
+    assert.ok(once.direct.value);
+    const always = await bothWays(client, keys[0].id, { timeoutMs: 150, maxRetries: 1 }, slow(2));
+    assertSameCall(always, 'slow every time');
+    assert.equal(always.direct.error.name, 'TimeoutError');
+    assert.match(always.direct.error.message, /150 ms/);
+    assert.ok(Date.now() - started < 10_000, 'no call waited for the client\'s own timeout');
+  });
+
+  test('values the core refuses are its errors, with nothing sent', async () => {
+    const client = await newClient();
+    for (const [options, code] of [
+      [{ timeoutMs: 3_600_001 }, 'invalid_timeout'], [{ timeoutMs: 0 }, 'invalid_timeout'],
+      [{ maxRetries: 11 }, 'invalid_max_retries'], [{ maxRetries: -1 }, 'invalid_max_retries'],
+      [{ timeoutMs: 1.5 }, 'invalid_argument'],
+    ]) {
+      const outcome = await outcomeOf(() => client.getUsage(keys[0].id, options));
+      assert.equal(outcome.error?.code, code, JSON.stringify(options));
+      assert.equal(outcome.error.name, 'ValidationError');
+      assert.equal(outcome.requests, 0);
+      assert.equal(outcome.sent.length, 0);
+    }
+  });
+});
+
 describe('the client around a direct call', () => {
   test('rateLimit is the latest response\'s, direct or through the core', async () => {
     const limited = await startSandbox([]); // the pro tier: every response carries the headers
@@ -197,7 +251,7 @@ describe('the client around a direct call', () => {
       await client.getKey(id);                     // the core's, after a direct one not read yet
       assert.deepEqual(seen(), expected());
       await client.getUsage(id);
-      await Promise.all([client.getUsage(id), client.listKeys(), client.getUsage(id, VIA_CORE)]);
+      await Promise.all([client.getUsage(id), client.listKeys(), viaCore(() => client.getUsage(id))]);
       assert.deepEqual(seen(), expected());
     } finally {
       await limited.stop();
@@ -228,10 +282,10 @@ describe('the client around a direct call', () => {
     const held = () => new Promise((r) => { release = r; });
     for (const [fault, expectError] of [[null, false], [{ mode: 'status', status: 503, times: 1 }, true]]) {
       const results = [];
-      for (const options of [{}, VIA_CORE]) {
+      for (const run of [(call) => call(), viaCore]) {
         if (fault) await sb.fault({ path_contains: '/usage', ...fault });
         const client = await newClient({ fetch: recordingFetch(held) });
-        const call = client.getUsage(keys[0].id, options).then((value) => ({ value: JSON.stringify(value) }),
+        const call = run(() => client.getUsage(keys[0].id)).then((value) => ({ value: JSON.stringify(value) }),
           (e) => ({ error: `${e.name} ${e.code} ${e.message}` }));
         while (!release) await new Promise((r) => setTimeout(r, 5));
         client.close();

@@ -20,6 +20,20 @@ let nextCall = 1;
 /** Calls not settled yet (the package's leak tests). */
 export function pendingCallCount() { return calls.size + directCalls; }
 let directCalls = 0; // getUsage calls on their direct first attempt (src/direct.js)
+let directPathOn = true;
+
+/**
+ * run() with every call it starts (synchronously) run by the core, the direct path off: the
+ * tests and benchmarks that hold the two paths side by side.
+ */
+export function throughCore(run) {
+  directPathOn = false;
+  try {
+    return run();
+  } finally {
+    directPathOn = true;
+  }
+}
 
 host.log = (client, text) => {
   const logger = loggers.get(client);
@@ -299,9 +313,8 @@ class Client {
         instance.clientCall(this.#handle, op, keyId, d, c, timeoutMs, maxRetries, call, onError === 'collect',
           typeof onProgress === 'function');
       };
-      // The client's own timeout and retries only: a call's own are the core's to check.
-      if (op === codes.OP_GET_USAGE && timeoutMs < 0 && maxRetries < 0 && canGoDirect(this.#plan, keyId, d)) {
-        this.#direct(keyId, d, signal, resolve, reject, start);
+      if (directPathOn && op === codes.OP_GET_USAGE && canGoDirect(this.#plan, keyId, d, timeoutMs, maxRetries)) {
+        this.#direct(keyId, d, timeoutMs, signal, resolve, reject, start);
       } else {
         start();
       }
@@ -311,14 +324,14 @@ class Client {
   // getUsage's first attempt sent from JS (src/direct.js); the core gets the call only when the
   // answer is not a success JS can settle, with that answer as its first attempt's. The core's
   // client outlives close() until then.
-  #direct(keyId, days, signal, resolve, reject, start) {
+  #direct(keyId, days, timeoutMs, signal, resolve, reject, start) {
     directCalls++;
     this.#directInFlight++;
     const end = () => {
       directCalls--;
       if (--this.#directInFlight === 0 && this.#closed) requireCore().clientDestroy(this.#handle);
     };
-    sendDirect(configOf(this.#handle), this.#handle, this.#plan, keyId, days, signal, {
+    sendDirect(configOf(this.#handle), this.#handle, this.#plan, keyId, days, timeoutMs, signal, {
       resolve: (result) => { end(); resolve(result); },
       cancel: () => { end(); reject(cancelledError(signal)); },
       handOver: (outcome) => {

@@ -28,15 +28,20 @@ export function directPlan(text, browser) {
   };
 }
 
-/** Whether getUsage(keyId, days), with the client's own timeout and retries, can go direct. */
-export const canGoDirect = (plan, keyId, days) => plan !== null && days >= 1 && days <= 90 && KEY_ID.test(keyId);
+/**
+ * Whether getUsage(keyId, days, {timeoutMs, maxRetries}) can go direct (-1: the client's own).
+ * The ranges are the core's (validate_days, validate_timeout_ms, validate_max_retries); a call
+ * outside them goes to the core, which names the error with nothing sent.
+ */
+export const canGoDirect = (plan, keyId, days, timeoutMs, maxRetries) => plan !== null &&
+  days >= 1 && days <= 90 && timeoutMs <= 3_600_000 && maxRetries <= 10 && KEY_ID.test(keyId);
 
 /**
- * Sends the first attempt of getUsage(keyId, days). Exactly one of: to.resolve(result) for a
- * success JS settles; to.handOver(outcome) for any other answer; to.cancel() when `signal`
- * aborts first (the fetch is aborted).
+ * Sends the first attempt of getUsage(keyId, days), with the call's timeout (-1: the plan's).
+ * Exactly one of: to.resolve(result) for a success JS settles; to.handOver(outcome) for any
+ * other answer; to.cancel() when `signal` aborts first (the fetch is aborted).
  */
-export function sendDirect(config, handle, plan, keyId, days, signal, to) {
+export function sendDirect(config, handle, plan, keyId, days, timeoutMs, signal, to) {
   const entry = { controller: new AbortController(), timer: null, timedOut: false, cancelled: false };
   let open = true;
   const onAbort = () => {
@@ -49,7 +54,7 @@ export function sendDirect(config, handle, plan, keyId, days, signal, to) {
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   const url = plan.head + keyId + plan.middle + days + plan.tail;
-  send(config, plan.method, url, plan.headers, plan.timeoutMs, entry, (kind, status, headers, body, message) => {
+  send(config, plan.method, url, plan.headers, timeoutMs < 0 ? plan.timeoutMs : timeoutMs, entry, (kind, status, headers, body, message) => {
     clearTimeout(entry.timer);
     if (!open) return;
     open = false;

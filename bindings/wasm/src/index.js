@@ -14,7 +14,7 @@
 import { init as initCore, provideModule, requireCore, unwrap } from './core.js';
 import { initAnalytics, loadedAnalytics } from './analytics_core.js';
 import { fullModule } from './full_module.js';
-import { createClient as createClientOnly, pendingCallCount } from './client.js';
+import { createClient as createClientOnly, pendingCallCount, throughCore } from './client.js';
 import { fromCheckedBody } from './results.js';
 import { hostCheckedResult } from './host_check.js';
 import { inflightCount } from './transport.js';
@@ -70,4 +70,6 @@ export const __internal = {
   heapInUse() { return requireCore()._ks_heap_in_use(); },
   compiledPatterns() { return loadedAnalytics()?.ksRegExps?.items.size ?? 0; },
   pendingCount() { return requireCore()._ks_pending_count() + pendingCallCount() + inflightCount(); },
+  // run() with the calls it starts run by the core, not getUsage's direct path (src/direct.js).
+  throughCore,
 };
