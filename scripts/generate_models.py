@@ -731,8 +731,8 @@ def js_check_functions(name: str, doc: str, known_lines: List[str], names: List[
     if base:  # the base's names, then the model's own
         listed = f"...namesOf{base}, " + listed
     order = f"orderOf{name}" if as_is else "null"
-    return ([f"const orderOf{name} = [{listed}];" if as_is else None,
-             f"const namesOf{name} = new Set({order if as_is else '[' + listed + ']'});", "",
+    names_set = f"const namesOf{name} = new Set({order if as_is else '[' + listed + ']'});"
+    return (([f"const orderOf{name} = [{listed}];"] if as_is else []) + [names_set, "",
              f"function knownOf{name}(source, depth) {{"] + head + ["  let v;"] + known_lines +
             ["  return known;", "}", "",
              f"/** {doc} */",
@@ -788,7 +788,7 @@ def gen_js_checks(models: List[Model]) -> str:
         out += js_check_functions(m.name, f"{m.name}: {m.doc}", lines, js_member_names(m.fields), m.extends,
                                   js_result_is_source(m))
         out += tail
-    return "\n".join(line for line in out if line is not None).rstrip() + "\n"
+    return "\n".join(out).rstrip() + "\n"
 
 
 def response_models(models: List[Model]) -> List[Model]:

@@ -9,7 +9,7 @@
 // same results.
 import * as codes from './codes.js';
 import { hostCheckedResult } from './host_check.js';
-import { noteHeaders, requestHeaders, send } from './transport.js';
+import { cancelAttempt, newAttempt, noteHeaders, requestHeaders, send } from './transport.js';
 
 // The core's key id rule (sdk/src/core/validation.cpp): any other id goes to the core, which
 // names the error.
@@ -42,14 +42,13 @@ export const canGoDirect = (plan, keyId, days, timeoutMs, maxRetries) => plan !=
  * other answer; to.cancel() when `signal` aborts first (the fetch is aborted).
  */
 export function sendDirect(config, handle, plan, keyId, days, timeoutMs, signal, to) {
-  const entry = { controller: new AbortController(), timer: null, timedOut: false, cancelled: false };
+  const entry = newAttempt(handle);
   let open = true;
   const onAbort = () => {
     if (!open) return;
     open = false;
     clearTimeout(entry.timer);
-    entry.cancelled = true;
-    entry.controller.abort();
+    cancelAttempt(entry);
     to.cancel();
   };
   signal?.addEventListener('abort', onAbort, { once: true });

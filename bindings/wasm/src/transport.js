@@ -20,9 +20,19 @@ export function forgetClient(handle) {
 export function serverDateOf(handle) { return clientConfigs.get(handle)?.serverDate ?? null; }
 export function inflightCount() { return inflight.size; }
 
+/** One attempt's state, for send(): its abort controller, timer, and how it ended. */
+export function newAttempt(client) {
+  return { controller: new AbortController(), timer: null, timedOut: false, cancelled: false, client };
+}
+/** Cancels an attempt: send() reports it as COMPLETION_CANCELLED. */
+export function cancelAttempt(entry) {
+  entry.cancelled = true;
+  entry.controller.abort();
+}
+
 host.fetch = (client, request, method, url, headerLines, timeoutMs) => {
   const instance = requireCore();
-  const entry = { controller: new AbortController(), timer: null, timedOut: false, cancelled: false, client };
+  const entry = newAttempt(client);
   inflight.set(request, entry);
   const done = (...outcome) => finish(instance, request, entry, ...outcome);
   const answered = preloaded;
@@ -40,10 +50,7 @@ host.fetch = (client, request, method, url, headerLines, timeoutMs) => {
 };
 host.abort = (request) => {
   const entry = inflight.get(request);
-  if (entry) {
-    entry.cancelled = true;
-    entry.controller.abort();
-  }
+  if (entry) cancelAttempt(entry);
 };
 const timers = new Map();        // core timer id -> setTimeout handle, until it fires or is cleared
 host.defer = (timer, delayMs) => {
@@ -107,8 +114,8 @@ export function requestHeaders(headerLines, browser) {
 /**
  * One attempt: fetch() with the headers (requestHeaders) and timeout, the body read up to the
  * client's limit, then done(kind, status, responseHeaders, body, message), kind a COMPLETION_*
- * code (codes.hpp), responseHeaders the response's Headers or null. entry: {controller, timer,
- * timedOut, cancelled}; `done` clears its timer.
+ * code (codes.hpp), responseHeaders the response's Headers or null. entry: newAttempt()'s;
+ * `done` clears its timer.
  */
 export function send(config, method, url, headers, timeoutMs, entry, done, fromCore = false) {
   entry.timer = setTimeout(() => {
